@@ -1,0 +1,46 @@
+"""Shared fixtures: the real engines, loaded once per test session from the model store."""
+
+from __future__ import annotations
+
+import pytest
+
+from voicecli.config import Config
+from voicecli.engines.loader import EngineLoader
+from voicecli.errors import VoicecliError
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    return Config()
+
+
+@pytest.fixture(scope="session")
+def loader(config: Config) -> EngineLoader:
+    return EngineLoader(config)
+
+
+def _load(factory):
+    try:
+        return factory()
+    except VoicecliError as err:  # a missing model is a set-up failure, never a skip
+        pytest.fail(f"{err} (make test runs scripts/setup, which installs the models)")
+
+
+@pytest.fixture(scope="session")
+def vad(loader: EngineLoader):
+    return _load(loader.vad)
+
+
+@pytest.fixture(scope="session")
+def stt(loader: EngineLoader):
+    return _load(loader.stt)
+
+
+@pytest.fixture(scope="session")
+def llm(loader: EngineLoader):
+    return _load(loader.llm)
+
+
+@pytest.fixture(scope="session")
+def tts(loader: EngineLoader):
+    return _load(loader.tts)

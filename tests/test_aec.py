@@ -1,0 +1,69 @@
+"""Speex AEC on a synthetic echo of Piper speech: the echo goes, the caller's voice stays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.corpus import librivox
+from voicecli.audio.echo_path import echo_of
+from voicecli.audio.levels import band_limited, erle_db
+from voicecli.audio.wavfile import resample, to_float32, to_int16
+from voicecli.config import AecConfig
+from voicecli.engines.aec import SpeexAec, echo_reduction
+from voicecli.engines.stt import WhisperEngine
+from voicecli.engines.tts import PiperEngine
+from voicecli.wer import word_error_rate
+
+RATE = 16000
+AGENT_TEXT = (
+    "Your order four two one nine is delayed. It should arrive tomorrow afternoon, and I can "
+    "text you the tracking link if you like. Is there anything else I can help you with today? "
+    "I am happy to check another order for you."
+)
+
+
+@pytest.fixture(scope="module")
+def far(tts: PiperEngine) -> np.ndarray:
+    return resample(tts.speak(AGENT_TEXT), tts.sample_rate, RATE)
+
+
+def test_erle_at_least_15db_and_near_end_speech_kept(far: np.ndarray, stt: WhisperEngine) -> None:
+    echo = echo_of(far, RATE, delay_ms=40, gain_db=-6)
+    clip = librivox()[1]
+    near = clip.audio() * 0.5
+    near_at = far.size - near.size - RATE  # the caller talks over the agent's last sentence
+    near_track = np.zeros_like(far)
+    near_track[near_at : near_at + near.size] = near
+    mic = echo + near_track
+
+    aec = SpeexAec(AecConfig())
+    out = to_float32(aec.process_signal(to_int16(mic), to_int16(far)))
+
+    echo_only = slice(4 * RATE, near_at)  # after 4 s of adaptation, before the caller speaks
+    assert erle_db(echo[echo_only], out[echo_only]) >= 15.0
+
+    talk = slice(near_at, near_at + near.size)
+    kept = band_limited(out[talk], RATE, 150, 7000)
+    truth = band_limited(near_track[talk], RATE, 150, 7000)
+    assert np.corrcoef(kept, truth)[0, 1] >= 0.9, "the caller's voice survives double talk"
+    heard = stt.transcribe(out[talk]).text
+    assert word_error_rate([clip.text], [heard]) <= 0.15, heard
+
+
+def test_without_the_far_end_nothing_is_cancelled(far: np.ndarray) -> None:
+    echo = echo_of(far, RATE, delay_ms=40, gain_db=-6)
+    aec = SpeexAec(AecConfig())
+    out = to_float32(aec.process_signal(to_int16(echo), np.zeros(echo.size, dtype=np.int16)))
+    assert erle_db(echo[4 * RATE :], out[4 * RATE :]) < 3.0, "the reference is what cancels"
+
+
+def test_echo_reduction_helper_matches_direct_measure(far: np.ndarray) -> None:
+    assert echo_reduction(SpeexAec(AecConfig()), far, 40, -6, settle_s=4.0) >= 15.0
+
+
+def test_frames_must_match_the_frame_size() -> None:
+    aec = SpeexAec(AecConfig(frame_ms=20))
+    assert aec.frame_size == 320 and aec.filter_length == 3200
+    with pytest.raises(ValueError, match="320 samples"):
+        aec.process(np.zeros(160, np.int16), np.zeros(160, np.int16))

@@ -1,0 +1,58 @@
+"""llama.cpp: streamed chat replies, cancellation within one token, KV-cache reuse."""
+
+from __future__ import annotations
+
+import threading
+
+from voicecli.engines.llm import LlamaEngine
+
+
+def messages(system: str, *turns: str) -> list[dict[str, str]]:
+    chat = [{"role": "system", "content": system}]
+    for i, text in enumerate(turns):
+        chat.append({"role": "user" if i % 2 == 0 else "assistant", "content": text})
+    return chat
+
+
+def test_reply_streams_in_pieces(llm: LlamaEngine) -> None:
+    pieces = list(llm.stream(messages(llm.config.system_prompt, "What is the capital of France?")))
+    assert len(pieces) >= 3, "a reply arrives token by token, not in one piece"
+    assert "paris" in "".join(pieces).lower()
+    assert llm.stats.generated_tokens == len(pieces)
+    assert not llm.stats.cancelled
+
+
+def test_cancel_stops_within_one_token(llm: LlamaEngine) -> None:
+    cancel = threading.Event()
+    received = 0
+    chat = messages(llm.config.system_prompt, "Tell me a long story about a dragon and a knight.")
+    for _piece in llm.stream(chat, cancel=cancel, max_tokens=100):
+        received += 1
+        if received == 4:
+            cancel.set()
+    assert llm.stats.cancelled
+    assert received == 4
+    assert llm.stats.generated_tokens <= received + 1
+
+
+def test_system_prompt_stays_cached_between_turns(llm: LlamaEngine) -> None:
+    system = llm.config.system_prompt
+    system_tokens = len(llm.prompt_tokens(messages(system))) - 3  # minus the assistant opener
+    llm.reply(messages(system, "Name a colour."), max_tokens=8)
+    llm.reply(messages(system, "Name a fruit."), max_tokens=8)
+    assert llm.stats.cached_tokens >= system_tokens
+
+
+def test_prefill_puts_the_whole_prompt_in_the_cache(llm: LlamaEngine) -> None:
+    chat = messages(llm.config.system_prompt, "Where is my order number four two one nine?")
+    evaluated = llm.prefill(chat)
+    assert evaluated > 0
+    assert llm.prefill(chat) == 0, "a second prefill of the same prompt costs nothing"
+    llm.reply(chat, max_tokens=4)
+    assert llm.stats.cached_tokens == llm.stats.prompt_tokens
+
+
+def test_max_tokens_bounds_the_reply(llm: LlamaEngine) -> None:
+    chat = messages(llm.config.system_prompt, "Count from one to one hundred, in words.")
+    llm.reply(chat, max_tokens=5)
+    assert llm.stats.generated_tokens == 5

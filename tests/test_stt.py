@@ -1,0 +1,73 @@
+"""Whisper on the cut encoder window: accuracy on human speech, guards and fallback."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from tests.corpus import librivox
+from voicecli.config import SttConfig
+from voicecli.engines.stt import WhisperEngine, compression_ratio, repeats
+from voicecli.wer import normalize_words, word_error_rate
+
+
+def test_librivox_wer_with_cut_window(stt: WhisperEngine) -> None:
+    clips = librivox()
+    results = [stt.transcribe(c.audio()) for c in clips]
+    wer = word_error_rate([c.text for c in clips], [r.text for r in results])
+    assert wer <= 0.10, [r.text for r in results]
+    assert sum(r.window == "cut" for r in results) >= 4, "the cut window must be the common path"
+
+
+def test_word_timings_are_ordered_and_inside_the_audio(stt: WhisperEngine) -> None:
+    clip = librivox()[1]
+    audio = clip.audio()
+    result = stt.transcribe(audio, words=True)
+    assert [w.text.strip(".,").lower() for w in result.words][:3] == ["he", "was", "not"]
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+    assert all(0.0 <= w.start <= w.end <= audio.size / 16000 for w in result.words)
+    assert normalize_words(" ".join(w.text for w in result.words)) == normalize_words(result.text)
+
+
+def test_runaway_decode_falls_back_to_the_padded_window(stt: WhisperEngine) -> None:
+    tight = dataclasses.replace(stt.config, tokens_per_second=0.5, min_max_tokens=4)
+    clip = librivox()[0]
+    original = stt.config
+    stt.config = tight  # a bound far below the clip's length: the cut decode hits it
+    try:
+        result = stt.transcribe(clip.audio())
+    finally:
+        stt.config = original
+    assert result.window == "padded"
+    assert result.fallback_reason == "length"
+    assert word_error_rate([clip.text], [result.text]) <= 0.10
+
+
+def test_padded_window_can_be_forced(stt: WhisperEngine) -> None:
+    result = stt.transcribe(librivox()[4].audio(), cut=False)
+    assert result.window == "padded" and result.fallback_reason == ""
+    assert "amiable" in result.text.lower()
+
+
+def test_silence_yields_high_no_speech_probability(stt: WhisperEngine) -> None:
+    result = stt.transcribe(np.zeros(16000, dtype=np.float32), words=False)
+    assert result.no_speech_prob > 0.5 or result.text == ""
+
+
+def test_repeats_detects_back_to_back_ngrams() -> None:
+    assert repeats([1, 2, 3, 1, 2, 3, 1, 2, 3], ngram=3, count=3)
+    assert repeats([5, 5, 5], ngram=1, count=3)
+    assert not repeats([1, 2, 3, 4, 1, 2, 3, 4], ngram=3, count=3)
+    assert not repeats([1, 2, 1, 2], ngram=2, count=3)
+
+
+def test_compression_ratio_flags_looping_text() -> None:
+    assert compression_ratio("thank you " * 20) > 2.4
+    assert compression_ratio("he was not an ill disposed young man") < 2.4
+
+
+def test_config_defaults_bound_the_decode() -> None:
+    config = SttConfig()
+    assert config.tokens_per_second * 3.0 + 4 >= config.min_max_tokens

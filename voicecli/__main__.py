@@ -1,0 +1,5 @@
+"""Allow `python -m voicecli`."""
+
+from voicecli.cli import main
+
+main()

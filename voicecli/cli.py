@@ -1,0 +1,118 @@
+"""The `voicecli` command line (Typer): parse arguments, load config, call into the package."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from voicecli.config import Config, load_config
+from voicecli.errors import VoicecliError
+
+app = typer.Typer(
+    help="voicecli: a fully offline voice assistant for the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+models_app = typer.Typer(help="List, install and verify the offline models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class State:
+    """Options shared by every command."""
+
+    config_path: Path | None = None
+    _config: Config | None = None
+
+    @classmethod
+    def config(cls) -> Config:
+        if cls._config is None:
+            cls._config = load_config(cls.config_path)
+        return cls._config
+
+
+@app.callback()
+def main_options(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="config.toml to use (default: ./config.toml, then "
+            "~/.config/voicecli/config.toml, then built-in defaults).",
+        ),
+    ] = None,
+) -> None:
+    State.config_path = config
+    State._config = None
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show every model in the manifest and whether it is installed."""
+    from voicecli.modelcli import list_models
+
+    list_models(State.config(), console)
+
+
+@models_app.command("install")
+def models_install(
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Model ids (default: the default set).")
+    ] = None,
+    all_models: Annotated[
+        bool, typer.Option("--all", help="Also install the optional models.")
+    ] = False,
+) -> None:
+    """Download, unpack, join and verify models into the store (idempotent)."""
+    from voicecli.modelcli import install_models
+
+    install_models(State.config(), console, ids or [], all_models)
+
+
+@models_app.command("verify")
+def models_verify(
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Model ids (default: all relevant).")
+    ] = None,
+) -> None:
+    """Re-hash every installed model file; report each model OK / missing / corrupt."""
+    from voicecli.modelcli import verify_models
+
+    if not verify_models(State.config(), console, ids or []):
+        raise typer.Exit(1)
+
+
+@models_app.command("path")
+def models_path(model_id: Annotated[str, typer.Argument(help="Model id.")]) -> None:
+    """Print the path engines load for a model (file or folder)."""
+    from voicecli.modelcli import model_path
+
+    print(model_path(State.config(), model_id))
+
+
+@app.command()
+def doctor() -> None:
+    """Load every model, run each engine once on a bundled sample, print a table."""
+    from voicecli.doctor import run_doctor
+
+    if not run_doctor(State.config(), console):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry: user errors become one line on stderr and a non-zero exit."""
+    try:
+        app()
+    except VoicecliError as err:
+        err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

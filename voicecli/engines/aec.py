@@ -1,0 +1,68 @@
+"""Speex acoustic echo cancellation (speexdsp): mic frame + far-end frame → cleaned frame."""
+
+from __future__ import annotations
+
+import numpy as np
+from speexdsp import EchoCanceller
+
+from voicecli.audio.echo_path import echo_of
+from voicecli.audio.levels import erle_db
+from voicecli.audio.wavfile import to_float32, to_int16
+from voicecli.config import AecConfig
+
+SAMPLE_RATE = 16000
+
+
+class SpeexAec:
+    """An adaptive echo canceller over int16 frames at 16 kHz.
+
+    `far` must be exactly the samples the speaker played at the time the mic frame was captured
+    (minus the acoustic delay, which the adaptive filter learns up to its length).
+    """
+
+    def __init__(self, config: AecConfig, sample_rate: int = SAMPLE_RATE) -> None:
+        self.sample_rate = sample_rate
+        self.frame_size = sample_rate * config.frame_ms // 1000
+        self.filter_length = sample_rate * config.filter_ms // 1000
+        self.reset()
+
+    def reset(self) -> None:
+        self._canceller = EchoCanceller.create(
+            self.frame_size, self.filter_length, self.sample_rate
+        )
+
+    def process(self, mic: np.ndarray, far: np.ndarray) -> np.ndarray:
+        """Cancel the echo of `far` in `mic`; both int16 arrays of `frame_size` samples."""
+        if mic.shape != (self.frame_size,) or far.shape != (self.frame_size,):
+            raise ValueError(
+                f"AEC frames must be {self.frame_size} samples, got {mic.shape} and {far.shape}"
+            )
+        out = self._canceller.process(
+            mic.astype(np.int16).tobytes(), far.astype(np.int16).tobytes()
+        )
+        return np.frombuffer(out, dtype=np.int16)
+
+    def process_signal(self, mic: np.ndarray, far: np.ndarray) -> np.ndarray:
+        """Run whole int16 signals through frame by frame (a trailing partial frame is dropped)."""
+        n = min(mic.size, far.size) // self.frame_size
+        out = np.zeros(n * self.frame_size, dtype=np.int16)
+        for i in range(n):
+            s = slice(i * self.frame_size, (i + 1) * self.frame_size)
+            out[s] = self.process(mic[s], far[s])
+        return out
+
+
+def echo_reduction(
+    aec: SpeexAec,
+    far: np.ndarray,
+    delay_ms: float,
+    gain_db: float,
+    reverb_ms: float = 0.0,
+    settle_s: float = 1.0,
+) -> float:
+    """ERLE in dB on a synthetic echo of float32 16 kHz `far`, after `settle_s` of adaptation."""
+    echo = echo_of(far, aec.sample_rate, delay_ms, gain_db, reverb_ms)
+    aec.reset()
+    out = to_float32(aec.process_signal(to_int16(echo), to_int16(far)))
+    settled = slice(int(settle_s * aec.sample_rate), out.size)
+    return erle_db(echo[settled], out[settled])

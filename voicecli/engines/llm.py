@@ -1,0 +1,135 @@
+"""llama.cpp through llama-cpp-python: chat-templated, streamed, cancellable, prefix-cached.
+
+The prompt is rendered with the model's own chat template (from the GGUF metadata) and fed to
+`Llama.generate`, which keeps the KV cache of the longest common token prefix between calls —
+so the system prompt and earlier turns are evaluated once. `prefill()` evaluates a prompt
+without sampling, the reversible work allowed before a user turn is committed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import llama_cpp
+from llama_cpp import Llama
+from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+from voicecli.config import LlmConfig
+
+Message = dict[str, str]
+
+
+@dataclass
+class GenerationStats:
+    """Timing and cache use of the last generation."""
+
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    generated_tokens: int = 0
+    first_token_ms: float = 0.0
+    total_ms: float = 0.0
+    cancelled: bool = False
+
+
+class LlamaEngine:
+    """A GGUF chat model: render messages, stream reply text, stop on a cancel flag."""
+
+    def __init__(self, model_path: Path, config: LlmConfig) -> None:
+        self.config = config
+        self.llm = Llama(
+            model_path=str(model_path),
+            n_ctx=config.context_tokens,
+            n_threads=config.threads,
+            n_threads_batch=config.threads,
+            n_batch=config.batch_tokens,
+            seed=config.seed,
+            verbose=False,
+        )
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ValueError(f"{model_path.name} has no chat template in its GGUF metadata")
+        vocab = self.llm._model
+        self.formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=vocab.token_get_text(self.llm.token_eos()),
+            bos_token=vocab.token_get_text(self.llm.token_bos()),
+        )
+        self.stats = GenerationStats()
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
+        """Token ids of the chat-templated prompt, ending with the assistant turn opener."""
+        prompt = self.formatter(messages=list(messages)).prompt
+        return self.llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+
+    def cached_prefix(self, tokens: Sequence[int]) -> int:
+        """How many leading tokens of `tokens` are already in the KV cache."""
+        n = 0
+        for cached, wanted in zip(self.llm._input_ids, tokens, strict=False):
+            if cached != wanted:
+                break
+            n += 1
+        return n
+
+    def prefill(self, messages: Sequence[Message]) -> int:
+        """Evaluate the prompt into the KV cache without sampling; return tokens evaluated."""
+        tokens = self.prompt_tokens(messages)
+        keep = self.cached_prefix(tokens)
+        if keep == len(tokens):
+            return 0
+        self.llm.n_tokens = keep
+        self.llm.eval(tokens[keep:])
+        return len(tokens) - keep
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        cancel: threading.Event | None = None,
+        max_tokens: int | None = None,
+    ) -> Iterator[str]:
+        """Yield reply text piece by piece; stops at end of turn, `max_tokens` or `cancel`.
+
+        The cancel flag is checked before every token is sampled, so at most one more token
+        is computed after it is set.
+        """
+        started = time.perf_counter()
+        tokens = self.prompt_tokens(messages)
+        limit = max_tokens or self.config.max_reply_tokens
+        self.stats = GenerationStats(
+            prompt_tokens=len(tokens), cached_tokens=self.cached_prefix(tokens)
+        )
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        vocab = self.llm._model.vocab
+        generator = self.llm.generate(
+            tokens,
+            temp=self.config.temperature,
+            top_p=self.config.top_p,
+            top_k=40,
+            repeat_penalty=1.05,
+        )
+        try:
+            for token in generator:
+                if self.stats.generated_tokens == 0:
+                    self.stats.first_token_ms = (time.perf_counter() - started) * 1000.0
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    break
+                self.stats.generated_tokens += 1
+                piece = decoder.decode(self.llm.detokenize([token], special=False))
+                if piece:
+                    yield piece
+                if self.stats.generated_tokens >= limit:
+                    break
+                if cancel is not None and cancel.is_set():
+                    self.stats.cancelled = True
+                    break
+        finally:
+            generator.close()
+            self.stats.total_ms = (time.perf_counter() - started) * 1000.0
+
+    def reply(self, messages: Sequence[Message], max_tokens: int | None = None) -> str:
+        """The whole reply as one string (for tests and the cascade baseline)."""
+        return "".join(self.stream(messages, max_tokens=max_tokens)).strip()

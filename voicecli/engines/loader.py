@@ -1,0 +1,34 @@
+"""Build each engine from the configured model in the store (one place that maps roles)."""
+
+from __future__ import annotations
+
+from voicecli.config import Config
+from voicecli.engines.aec import SpeexAec
+from voicecli.engines.llm import LlamaEngine
+from voicecli.engines.stt import WhisperEngine
+from voicecli.engines.tts import PiperEngine
+from voicecli.engines.vad import SileroVad
+from voicecli.modelstore import ModelStore
+
+
+class EngineLoader:
+    """Loads engines for the models config.toml assigns to each role."""
+
+    def __init__(self, config: Config, store: ModelStore | None = None) -> None:
+        self.config = config
+        self.store = store or ModelStore(config.store_path())
+
+    def vad(self) -> SileroVad:
+        return SileroVad(self.store.require(self.config.models.vad), self.config.vad.threads)
+
+    def stt(self) -> WhisperEngine:
+        return WhisperEngine(self.store.require(self.config.models.stt), self.config.stt)
+
+    def llm(self) -> LlamaEngine:
+        return LlamaEngine(self.store.require(self.config.models.llm), self.config.llm)
+
+    def tts(self) -> PiperEngine:
+        return PiperEngine(self.store.require(self.config.models.tts), self.config.tts)
+
+    def aec(self) -> SpeexAec:
+        return SpeexAec(self.config.aec)

@@ -1,0 +1,78 @@
+"""Piper text-to-speech: one PCM chunk per sentence, each tagged with the text it speaks."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from piper import PiperConfig, PiperVoice, SynthesisConfig
+
+from voicecli.config import TtsConfig
+from voicecli.engines.vad import session_options
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class SpeechChunk:
+    """Synthesised audio (float32, mono) and the exact text it speaks."""
+
+    text: str
+    audio: np.ndarray
+    sample_rate: int
+    synth_ms: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.audio.size / self.sample_rate
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split on sentence-ending punctuation followed by white space."""
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+class PiperEngine:
+    """A Piper voice loaded from its ONNX model and JSON config, on bounded ORT threads."""
+
+    def __init__(self, model_path: Path, config: TtsConfig) -> None:
+        config_path = Path(f"{model_path}.json")
+        with config_path.open(encoding="utf-8") as handle:
+            voice_config = PiperConfig.from_dict(json.load(handle))
+        session = ort.InferenceSession(
+            str(model_path),
+            sess_options=session_options(config.threads),
+            providers=["CPUExecutionProvider"],
+        )
+        self.voice = PiperVoice(session=session, config=voice_config)
+        self.sample_rate = voice_config.sample_rate
+        self.synthesis = SynthesisConfig(
+            speaker_id=config.speaker_id or None,
+            length_scale=config.length_scale,
+            noise_scale=config.noise_scale,
+            noise_w_scale=config.noise_w_scale,
+            normalize_audio=False,
+            volume=1.0,
+        )
+
+    def synthesize(self, text: str) -> Iterator[SpeechChunk]:
+        """Yield one chunk per sentence of `text`, as soon as each is synthesised."""
+        for sentence in split_sentences(text):
+            started = time.perf_counter()
+            pieces = [c.audio_float_array for c in self.voice.synthesize(sentence, self.synthesis)]
+            if not pieces:
+                continue
+            audio = np.concatenate(pieces).astype(np.float32)
+            synth_ms = (time.perf_counter() - started) * 1000.0
+            yield SpeechChunk(sentence, audio, self.sample_rate, synth_ms)
+
+    def speak(self, text: str) -> np.ndarray:
+        """All of `text` as one float32 array at the voice's rate."""
+        chunks = [c.audio for c in self.synthesize(text)]
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
