@@ -1,0 +1,107 @@
+"""Clause flusher: a short first piece, later pieces at clause boundaries, no cut numbers."""
+
+from __future__ import annotations
+
+from voicecli.policy.clauses import ClauseFlusher, FlushRules
+
+
+def stream(tokens: list[str], rules: FlushRules | None = None) -> list[tuple[int, str]]:
+    """(index of the token that released the piece, piece); -1 for pieces released by finish."""
+    flusher = ClauseFlusher(rules)
+    out = []
+    for i, token in enumerate(tokens):
+        out += [(i, piece) for piece in flusher.push(token)]
+    return out + [(-1, piece) for piece in flusher.finish()]
+
+
+TOKENS = [
+    "Your",
+    " order",
+    " 4",
+    "2",
+    "1",
+    "9",
+    " is",
+    " delayed",
+    ",",
+    " but",
+    " it",
+    " should",
+    " arrive",
+    " tomorrow",
+    ".",
+    " I",
+    " can",
+    " text",
+    " you",
+    " the",
+    " tracking",
+    " link",
+    ".",
+]
+
+
+def test_pieces_join_back_to_the_whole_reply() -> None:
+    pieces = [p for _, p in stream(TOKENS)]
+    assert " ".join(pieces) == "".join(TOKENS)
+
+
+def test_first_piece_is_released_at_the_first_safe_clause() -> None:
+    out = stream(TOKENS)
+    index, piece = out[0]
+    assert piece == "Your order 4219 is delayed,"
+    assert index == TOKENS.index(" but"), "released as soon as the comma is followed by a space"
+
+
+def test_first_piece_is_cut_at_a_word_boundary_when_no_punctuation_comes() -> None:
+    tokens = [
+        " The",
+        " weather",
+        " in",
+        " the",
+        " city",
+        " of",
+        " London",
+        " will",
+        " be",
+        " cloudy",
+        " and",
+        " mild",
+        " today",
+        ".",
+    ]
+    out = stream(tokens)
+    first = out[0][1]
+    assert len(first.split()) <= FlushRules().first_max_words
+    assert first.split()[-1].lower() not in {"the", "of", "and", "in"}
+    assert out[0][0] < len(tokens) - 1, "the first piece must not wait for the sentence end"
+
+
+def test_decimal_point_and_abbreviation_are_not_boundaries() -> None:
+    tokens = ["It", " costs", " 3", ".", "50", " now", ",", " says", " Mr", ".", " Smith", "."]
+    pieces = [p for _, p in stream(tokens, FlushRules(first_max_words=20))]
+    assert pieces == ["It costs 3.50 now,", "says Mr. Smith."]
+
+
+def test_short_sentence_is_a_piece_of_its_own() -> None:
+    pieces = [p for _, p in stream(["Sure", ".", " Paris", " is", " the", " capital", "."])]
+    assert pieces == ["Sure.", "Paris is the capital."]
+
+
+def test_later_commas_need_more_words() -> None:
+    tokens = ["Yes", ".", " Red", ",", " green", ",", " and", " blue", " are", " colours", "."]
+    pieces = [p for _, p in stream(tokens)]
+    assert pieces == ["Yes.", "Red, green, and blue are colours."]
+
+
+def test_long_runs_grow_piece_by_piece() -> None:
+    words = [f" w{i}" for i in range(60)]
+    pieces = [p for _, p in stream(words)]
+    sizes = [len(p.split()) for p in pieces]
+    assert sizes[0] <= 7 and sizes[1] <= 14 and max(sizes) <= 20
+    assert sum(sizes) == 60
+
+
+def test_empty_stream_gives_nothing() -> None:
+    assert stream([]) == []
+    assert stream(["  "]) == []

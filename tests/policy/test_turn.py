@@ -1,0 +1,140 @@
+"""Turn policy on scripted VAD and transcript timelines (no models)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from voicecli.policy.completeness import Completeness, classify
+from voicecli.policy.turn import Commit, TurnPolicy, TurnRules, reopens
+
+FRAME_S = 0.032
+
+
+@dataclass
+class Timeline:
+    """Speech intervals and transcript updates (text, at time, covering audio until)."""
+
+    speech: list[tuple[float, float]]
+    transcripts: list[tuple[float, str, float]] = field(default_factory=list)
+    until_s: float = 10.0
+
+
+def run(timeline: Timeline, rules: TurnRules | None = None) -> Commit | None:
+    """Feed the policy frame by frame, as the session does; return the commit, if any."""
+    policy = TurnPolicy(rules)
+    pending = sorted(timeline.transcripts)
+    speaking = False
+    frame = 0
+    while (t := frame * FRAME_S) < timeline.until_s:
+        voiced = any(start <= t < end for start, end in timeline.speech)
+        if voiced and not speaking:
+            policy.speech_started(t)
+        if not voiced and speaking:
+            policy.speech_ended(t)
+        speaking = voiced
+        while pending and pending[0][0] <= t:
+            _, text, covers = pending.pop(0)
+            policy.transcript(text, math.ceil(covers / FRAME_S - 1e-9) * FRAME_S)  # frame grid
+        decision = policy.tick(t, voiced=voiced)
+        if decision:
+            return decision
+        frame += 1
+    return None
+
+
+def test_complete_question_commits_well_under_the_silence_timeout() -> None:
+    rules = TurnRules()
+    timeline = Timeline(
+        speech=[(0.3, 2.0)],
+        transcripts=[(1.2, "What is the", 1.1), (2.15, "What is the capital of France?", 2.0)],
+    )
+    commit = run(timeline, rules)
+    assert commit is not None and commit.reason == "complete"
+    assert commit.silence_s < rules.silence_timeout_s / 2
+    assert commit.at_s - 2.0 < 0.35
+
+
+def test_digits_read_with_pauses_are_not_cut_off() -> None:
+    # "my order number is four two ... one nine ... " with 0.7 s pauses between groups
+    timeline = Timeline(
+        speech=[(0.2, 1.8), (2.5, 3.1), (3.8, 4.4)],
+        transcripts=[
+            (1.95, "My order number is 42.", 1.8),
+            (3.25, "My order number is 4, 2, 1.", 3.1),
+            (4.6, "My order number is 4219.", 4.4),
+        ],
+    )
+    commit = run(timeline)
+    assert commit is not None
+    assert commit.at_s > 4.4, "committed inside a pause"
+    assert commit.completeness is Completeness.LIKELY
+
+
+def test_trailing_conjunction_holds_then_resumed_speech_continues_the_turn() -> None:
+    timeline = Timeline(
+        speech=[(0.2, 1.5), (2.6, 3.6)],
+        transcripts=[
+            (1.7, "I need to check my order and", 1.5),
+            (3.8, "I need to check my order and track the parcel.", 3.6),
+        ],
+    )
+    commit = run(timeline)
+    assert commit is not None and commit.at_s > 3.6
+    # the same first part, never resumed: held for the long incomplete hold, then committed
+    alone = run(Timeline(speech=[(0.2, 1.5)], transcripts=[(1.7, "my order and", 1.5)]))
+    assert alone is not None
+    assert abs((alone.at_s - 1.5) - TurnRules().incomplete_silence_s) < FRAME_S * 1.5
+
+
+def test_unknown_text_commits_at_the_plain_silence_timeout() -> None:
+    rules = TurnRules()
+    commit = run(Timeline(speech=[(0.2, 1.0)], transcripts=[(1.2, "Hello", 1.0)]), rules)
+    assert commit is not None and commit.reason == "unknown"
+    assert abs(commit.silence_s - rules.silence_timeout_s) < FRAME_S
+
+
+def test_without_a_fresh_transcript_the_timeout_decides() -> None:
+    rules = TurnRules()
+    commit = run(Timeline(speech=[(0.2, 1.0)], transcripts=[(0.8, "What is the time?", 0.7)]))
+    assert commit is not None and commit.reason == "timeout"
+    assert abs(commit.silence_s - rules.silence_timeout_s) < FRAME_S
+
+
+def test_a_voiced_frame_holds_the_commit() -> None:
+    policy = TurnPolicy()
+    policy.speech_started(0.0)
+    policy.speech_ended(1.0)
+    policy.transcript("Hello", 1.0)
+    assert policy.tick(2.0, voiced=True) is None
+    assert policy.tick(2.0, voiced=False) is not None
+
+
+def test_nothing_commits_without_speech() -> None:
+    assert run(Timeline(speech=[], until_s=5.0)) is None
+
+
+def test_resumed_speech_right_after_commit_reopens_the_turn() -> None:
+    rules = TurnRules()
+    assert reopens(rules, committed_at_s=2.0, speech_at_s=2.6, reply_heard=False)
+    assert not reopens(rules, committed_at_s=2.0, speech_at_s=2.6, reply_heard=True)
+    assert not reopens(
+        rules, committed_at_s=2.0, speech_at_s=2.0 + rules.reopen_window_s + 0.1, reply_heard=False
+    )
+
+
+def test_completeness_rules() -> None:
+    cases = {
+        "What is the capital of France?": Completeness.COMPLETE,
+        "what time is it": Completeness.COMPLETE,
+        "Where is my order number": Completeness.INCOMPLETE,
+        "my order number is four two": Completeness.INCOMPLETE,
+        "My order number is 42.": Completeness.INCOMPLETE,
+        "My order number is 4219.": Completeness.LIKELY,
+        "I want to, um": Completeness.INCOMPLETE,
+        "so,": Completeness.INCOMPLETE,
+        "The weather is nice today.": Completeness.LIKELY,
+        "Hello.": Completeness.UNKNOWN,
+        "": Completeness.UNKNOWN,
+    }
+    assert {text: classify(text) for text in cases} == cases

@@ -1,0 +1,1 @@
+"""Pure conversation policy: no threads, no models. Turn-taking, agreement, flushing, history."""

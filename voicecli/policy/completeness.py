@@ -1,0 +1,173 @@
+"""Semantic completeness of a (partial) transcript: is the caller done, or mid-thought?
+
+Cheap lexical rules that run on every interim transcript: a trailing conjunction, filler,
+article or preposition, an unfinished number being read out, or a trailing comma means the
+caller is still going; a question mark, or a finished question or request, means they are done.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from voicecli.wer import DIGIT_WORDS
+
+HOLD_WORDS = {
+    "and",
+    "or",
+    "but",
+    "so",
+    "because",
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "hmm",
+    "the",
+    "a",
+    "an",
+    "my",
+    "your",
+    "our",
+    "their",
+    "his",
+    "her",
+    "to",
+    "of",
+    "for",
+    "with",
+    "in",
+    "on",
+    "at",
+    "from",
+    "about",
+    "if",
+    "that",
+    "which",
+    "who",
+    "number",
+    "like",
+    "than",
+    "then",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "it's",
+    "i'm",
+    "i",
+    "we",
+    "you",
+    "also",
+    "plus",
+    "minus",
+    "what",
+    "where",
+    "when",
+    "how",
+    "why",
+    "please",
+    "oh",
+    "well",
+    "actually",
+    "can",
+    "could",
+    "would",
+}
+QUESTION_STARTS = {
+    "what",
+    "what's",
+    "where",
+    "where's",
+    "when",
+    "who",
+    "who's",
+    "why",
+    "how",
+    "how's",
+    "which",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "have",
+    "has",
+    "may",
+    "tell",
+    "give",
+    "show",
+    "send",
+    "cancel",
+    "track",
+    "check",
+    "find",
+    "say",
+    "repeat",
+    "read",
+    "play",
+    "stop",
+    "explain",
+    "please",
+}
+NUMBER_WORDS = set(DIGIT_WORDS) | {"oh", "double", "triple"}
+NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "pin", "is"}
+MIN_DIGITS_FOR_A_NUMBER = 4
+
+
+class Completeness(Enum):
+    """How finished an utterance sounds."""
+
+    COMPLETE = "complete"  # a question or request that is clearly finished
+    LIKELY = "likely"  # a full sentence, no question form
+    UNKNOWN = "unknown"  # nothing to go on
+    INCOMPLETE = "incomplete"  # mid-thought: hold on
+
+
+def _tokens(text: str) -> list[str]:
+    spaced = re.sub(r"(\d)", r" \1 ", text.lower())
+    return [re.sub(r"[^\w']", "", w) for w in spaced.split() if re.sub(r"[^\w']", "", w)]
+
+
+def _trailing_digits(words: list[str]) -> int:
+    count = 0
+    for word in reversed(words):
+        if word.isdigit():
+            count += len(word)
+        elif word in NUMBER_WORDS:
+            count += 1
+        else:
+            break
+    return count
+
+
+def classify(text: str) -> Completeness:
+    """Classify a transcript of what the caller has said so far."""
+    stripped = text.strip()
+    words = _tokens(stripped)
+    if not words:
+        return Completeness.UNKNOWN
+    if stripped.endswith((",", "...", "…", "-", "—")):
+        return Completeness.INCOMPLETE
+    if words[-1] in HOLD_WORDS:
+        return Completeness.INCOMPLETE
+    digits = _trailing_digits(words)
+    if digits:
+        context = words[: len(words) - digits][-3:]
+        if digits < MIN_DIGITS_FOR_A_NUMBER and any(w in NUMBER_CONTEXT for w in context):
+            return Completeness.INCOMPLETE
+    if stripped.endswith(("?", "!")):
+        return Completeness.COMPLETE
+    if words[0] in QUESTION_STARTS and len(words) >= 3:
+        return Completeness.COMPLETE
+    if stripped.endswith(".") and len(words) >= 3:
+        return Completeness.LIKELY
+    return Completeness.UNKNOWN

@@ -1,0 +1,51 @@
+"""Which reply text has actually been heard: the playout cursor over text-tagged audio spans.
+
+Each piece of the reply is played as one span of samples. History may only hold what crossed
+the speaker, so heard text is every span that finished playing plus, for the span playing now,
+the share of its words proportional to how much of its audio has played.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """Audio samples [start, end) of the playout stream that speak `text`."""
+
+    piece: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The heard prefix of a reply and whether all of it was heard."""
+
+    text: str
+    complete_pieces: int
+    partial_words: int
+    finished: bool
+
+
+def heard_text(spans: list[Span], position: int) -> Heard:
+    """Text heard once the playout cursor reached `position` (samples of the playout stream)."""
+    parts: list[str] = []
+    complete = 0
+    partial = 0
+    for span in spans:
+        if position >= span.end:
+            parts.append(span.text)
+            complete += 1
+            continue
+        if position > span.start:
+            words = span.text.split()
+            share = (position - span.start) / max(1, span.end - span.start)
+            partial = int(len(words) * share)
+            if partial:
+                parts.append(" ".join(words[:partial]))
+        break
+    finished = bool(spans) and complete == len(spans)
+    return Heard(" ".join(parts), complete, partial, finished)

@@ -1,0 +1,117 @@
+"""The turn policy: when has the caller finished their turn? Pure logic on an audio timeline.
+
+Three signals, layered (seed chapter, "turn detection"):
+1. VAD silence — how long since the last speech frame;
+2. a transcript that covers the speech up to that silence (the decode after the pause);
+3. the semantic completeness of that transcript.
+A complete question commits after a short silence, a full sentence after a medium one, an
+unfinished thought (trailing "and", "um", a number half read out) only after a long hold, and
+anything else after the plain silence timeout. Times are seconds of capture audio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from voicecli.policy.completeness import Completeness, classify
+
+
+@dataclass(frozen=True)
+class TurnRules:
+    """Silence (seconds after the last speech frame) needed to commit, by completeness."""
+
+    complete_silence_s: float = 0.25
+    likely_silence_s: float = 0.5
+    silence_timeout_s: float = 0.8
+    incomplete_silence_s: float = 1.6
+    reopen_window_s: float = 1.5
+
+
+class Phase(Enum):
+    """Where the caller is in their turn."""
+
+    IDLE = "idle"
+    SPEAKING = "speaking"
+    PAUSED = "paused"
+    COMMITTED = "committed"
+
+
+@dataclass(frozen=True)
+class Commit:
+    """The decision to end the caller's turn."""
+
+    at_s: float
+    silence_s: float
+    reason: str
+    completeness: Completeness
+
+
+class TurnPolicy:
+    """Tracks one caller turn; `tick(now)` returns a Commit once the turn is over."""
+
+    def __init__(self, rules: TurnRules | None = None) -> None:
+        self.rules = rules or TurnRules()
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = Phase.IDLE
+        self.speech_end_s = 0.0
+        self.text = ""
+        self.covered_s = -1.0
+
+    def speech_started(self, at_s: float) -> None:
+        """Speech (re)started: a pause is not the end of the turn after all."""
+        self.phase = Phase.SPEAKING
+
+    def speech_ended(self, at_s: float) -> None:
+        """The last speech frame ended at `at_s`; silence runs from here."""
+        if self.phase is Phase.SPEAKING:
+            self.phase = Phase.PAUSED
+            self.speech_end_s = at_s
+
+    def transcript(self, text: str, covers_until_s: float) -> None:
+        """The newest hypothesis for the turn, covering audio up to `covers_until_s`."""
+        self.text = text
+        self.covered_s = covers_until_s
+
+    @property
+    def fresh(self) -> bool:
+        """The transcript includes everything said before the current pause."""
+        return self.phase is Phase.PAUSED and self.covered_s >= self.speech_end_s
+
+    def required_silence(self) -> tuple[float, Completeness]:
+        completeness = classify(self.text) if self.fresh else Completeness.UNKNOWN
+        rules = self.rules
+        waits = {
+            Completeness.COMPLETE: rules.complete_silence_s,
+            Completeness.LIKELY: rules.likely_silence_s,
+            Completeness.UNKNOWN: rules.silence_timeout_s,
+            Completeness.INCOMPLETE: rules.incomplete_silence_s,
+        }
+        return waits[completeness], completeness
+
+    def tick(self, now_s: float, voiced: bool = False) -> Commit | None:
+        """Commit when the silence since the last speech is long enough for what was said.
+
+        `voiced` is the current frame's VAD verdict: speech that may be resuming (not yet
+        confirmed as an onset) holds the commit.
+        """
+        if self.phase is not Phase.PAUSED or voiced:
+            return None
+        silence = now_s - self.speech_end_s
+        needed, completeness = self.required_silence()
+        if silence < needed:
+            return None
+        reason = completeness.value if self.fresh else "timeout"
+        self.phase = Phase.COMMITTED
+        return Commit(now_s, silence, reason, completeness)
+
+
+def reopens(rules: TurnRules, committed_at_s: float, speech_at_s: float, reply_heard: bool) -> bool:
+    """Does speech at `speech_at_s` continue the turn committed at `committed_at_s`?
+
+    Yes if it comes within the reopen window and none of the reply has been played yet: the
+    caller only paused, so the speculative reply is discarded and the turn goes on.
+    """
+    return not reply_heard and 0.0 <= speech_at_s - committed_at_s <= rules.reopen_window_s
