@@ -3,12 +3,17 @@
 
 VENV := .venv/bin
 
-.PHONY: setup demo test test-fast lint
+.PHONY: setup demo doctor test test-fast lint
 
 setup:
 	scripts/setup
 
+# talk to the bundled example caller; out/demo.wav is the exchange (left: caller, right: agent)
 demo: setup
+	$(VENV)/voicecli talk --input voicecli/samples/example-conversation.wav \
+		--output out/demo.wav --trace out/demo.jsonl
+
+doctor: setup
 	$(VENV)/voicecli doctor
 
 test: setup lint

@@ -44,3 +44,18 @@ def llm(loader: EngineLoader):
 @pytest.fixture(scope="session")
 def tts(loader: EngineLoader):
     return _load(loader.tts)
+
+
+@pytest.fixture(scope="session")
+def engines(vad, stt, tts, llm):
+    from voicecli.talk import Engines
+
+    return Engines(vad=vad, stt=stt, tts=tts, llm=llm)
+
+
+@pytest.fixture(scope="session")
+def caller(loader: EngineLoader, config: Config):
+    """Caller speech in a voice that is not the agent's (pitch-shifted Piper)."""
+    from voicecli.audio.caller import CallerVoice
+
+    return _load(lambda: CallerVoice(loader.store, config.tts))

@@ -8,7 +8,7 @@ import numpy as np
 
 from tests.corpus import librivox
 from voicecli.config import SttConfig
-from voicecli.engines.stt import WhisperEngine, compression_ratio, repeats
+from voicecli.engines.stt import WhisperEngine, compression_ratio, find_loop, keep_segments
 from voicecli.wer import normalize_words, word_error_rate
 
 
@@ -56,11 +56,45 @@ def test_silence_yields_high_no_speech_probability(stt: WhisperEngine) -> None:
     assert result.no_speech_prob > 0.5 or result.text == ""
 
 
-def test_repeats_detects_back_to_back_ngrams() -> None:
-    assert repeats([1, 2, 3, 1, 2, 3, 1, 2, 3], ngram=3, count=3)
-    assert repeats([5, 5, 5], ngram=1, count=3)
-    assert not repeats([1, 2, 3, 4, 1, 2, 3, 4], ngram=3, count=3)
-    assert not repeats([1, 2, 1, 2], ngram=2, count=3)
+def test_find_loop_locates_the_first_repeated_unit() -> None:
+    words = ["So", "he", "was", "not.", "He", "was", "not.", "He", "was", "not.", "He"]
+    assert find_loop(words, count=3, phrase_words=4) == (1, 3)
+    assert find_loop(["5", "5", "5"], count=3, phrase_words=4) == (0, 1)
+    assert find_loop(["no,", "no"], count=3, phrase_words=4) is None
+    phrase = [
+        "the",
+        "capital",
+        "of",
+        "France's",
+        "Paris,",
+        "the",
+        "capital",
+        "of",
+        "France's",
+        "Paris,",
+    ]
+    assert find_loop(phrase, count=3, phrase_words=4) == (0, 5)
+    assert (
+        find_loop(["I", "think", "I", "think", "that", "is", "fine"], count=3, phrase_words=4)
+        is None
+    )
+
+
+def test_keep_segments_drops_invented_and_repeated_segments() -> None:
+    ts, eot = 100, 50
+    decode = {1: "he", 2: "was", 3: "not", 4: "yes"}
+
+    def text(tokens: list[int]) -> str:
+        return " ".join(decode[t] for t in tokens)
+
+    stamp = lambda s: ts + round(s / 0.02)  # noqa: E731
+    looped = [stamp(0), 1, 2, 3, stamp(1.0), stamp(1.0), 1, 2, 3, stamp(2.0)]
+    assert keep_segments(looped, ts, eot, audio_s=3.0, decode=text) == [1, 2, 3]
+    invented = [stamp(0), 1, 2, stamp(1.0), stamp(3.0), 4, stamp(4.0)]
+    assert keep_segments(invented, ts, eot, audio_s=3.0, decode=text) == [1, 2]
+    two = [stamp(0), 1, 2, stamp(1.0), stamp(1.0), 4, stamp(2.0)]
+    assert keep_segments(two, ts, eot, audio_s=3.0, decode=text) == [1, 2, 4]
+    assert keep_segments([1, 2, eot], ts, eot, audio_s=3.0, decode=text) == [1, 2]
 
 
 def test_compression_ratio_flags_looping_text() -> None:

@@ -106,6 +106,59 @@ def doctor() -> None:
         raise typer.Exit(1)
 
 
+@app.command()
+def devices() -> None:
+    """List the audio devices PortAudio sees."""
+    from voicecli.audio.devices import list_devices
+    from voicecli.ui.devices import device_table
+
+    console.print(device_table(list_devices()))
+
+
+@app.command()
+def talk(
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="Talk from a WAV file instead of the microphone "
+            "(virtual devices, paced in real time).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="With --input: write a stereo WAV of the exchange "
+            "(left: microphone, right: agent).",
+        ),
+    ] = None,
+    input_device: Annotated[
+        str | None, typer.Option("--input-device", help="Microphone (index or name).")
+    ] = None,
+    output_device: Annotated[
+        str | None, typer.Option("--output-device", help="Speaker (index or name).")
+    ] = None,
+    mirror: Annotated[
+        bool, typer.Option("--mirror", help="Voice Mirror: repeat what you say (no LLM).")
+    ] = False,
+    trace: Annotated[
+        Path | None, typer.Option("--trace", help="Write every event as JSON lines here.")
+    ] = None,
+) -> None:
+    """Talk to voicecli: speak, and it answers."""
+    from voicecli.talk import TalkOptions, run_talk
+
+    if output is not None and input is None:
+        raise VoicecliError("--output records a file-mode session; give --input FILE.wav too")
+    if input is not None and not input.is_file():
+        raise VoicecliError(f"{input}: no such file; --input takes a WAV file")
+    options = TalkOptions(input, output, input_device, output_device, mirror, trace)
+    run_talk(State.config(), options, console)
+
+
 def main() -> None:
     """Console-script entry: user errors become one line on stderr and a non-zero exit."""
     try:

@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from voicecli.errors import ConfigError
+from voicecli.policy.clauses import FlushRules
+from voicecli.policy.hallucination import HallucinationRules
+from voicecli.policy.segmenter import SegmenterRules
+from voicecli.policy.turn import TurnRules
 
 DEFAULT_STORE = Path("~/.cache/voicecli/models")
 USER_CONFIG = Path("~/.config/voicecli/config.toml")
@@ -53,8 +57,8 @@ class SttConfig:
     window_pad_s: float = 0.5
     tokens_per_second: float = 6.0
     min_max_tokens: int = 12
-    repeat_ngram: int = 3
     repeat_count: int = 3
+    phrase_words: int = 4
     word_timestamps: bool = True
 
 
@@ -97,13 +101,48 @@ class AecConfig:
 
 
 @dataclass
+class AudioConfig:
+    """Device block size and ring buffer capacities."""
+
+    block_ms: int = 20
+    capture_seconds: float = 120.0
+    playout_seconds: float = 60.0
+
+
+@dataclass
+class TranscriberConfig:
+    """Streaming transcription cadence and speculative work before commit."""
+
+    min_audio_s: float = 1.0
+    min_interval_s: float = 0.3
+    cadence: float = 1.5
+    step_s: float = 0.3
+    end_pad_s: float = 0.15
+    speculative_prefill: bool = True
+
+
+@dataclass
+class ConversationConfig:
+    """How much history the model sees."""
+
+    max_history_turns: int = 8
+
+
+@dataclass
 class Config:
     """The whole configuration; `source` is the file it came from (None = defaults)."""
 
     models: ModelsConfig = field(default_factory=ModelsConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
     vad: VadConfig = field(default_factory=VadConfig)
+    speech: SegmenterRules = field(default_factory=SegmenterRules)
+    turn: TurnRules = field(default_factory=TurnRules)
     stt: SttConfig = field(default_factory=SttConfig)
+    transcriber: TranscriberConfig = field(default_factory=TranscriberConfig)
+    hallucination: HallucinationRules = field(default_factory=HallucinationRules)
     llm: LlmConfig = field(default_factory=LlmConfig)
+    flush: FlushRules = field(default_factory=FlushRules)
+    conversation: ConversationConfig = field(default_factory=ConversationConfig)
     tts: TtsConfig = field(default_factory=TtsConfig)
     aec: AecConfig = field(default_factory=AecConfig)
     source: Path | None = field(default=None, metadata={"toml": False})

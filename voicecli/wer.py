@@ -1,4 +1,8 @@
-"""Word error rate with the text normalisation transcripts need before they are compared."""
+"""Word error rate with the text normalisation transcripts need before they are compared.
+
+Both sides are first made speakable (numbers and symbols in words, the way the agent reads them
+aloud), so "10 of clubs" matches "ten of clubs" and "4219" matches "four two one nine".
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ import re
 
 import jiwer
 
+from voicecli.policy.speakable import speakable
+
 ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint"}
-DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def normalize_words(text: str) -> list[str]:
-    """Lower-case words without punctuation; hyphens split words; digits read one by one."""
-    text = text.lower().replace("-", " ")
-    text = re.sub(r"\d", lambda m: f" {DIGIT_WORDS[int(m.group())]} ", text)
+    """Lower-case spoken words without punctuation; hyphens split words."""
+    text = speakable(text).lower().replace("-", " ")
     words = re.sub(r"[^a-z' ]+", " ", text).split()
     return [ABBREVIATIONS.get(w, w) for w in (w.strip("'") for w in words) if w]
 
@@ -25,3 +29,12 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
     if not any(refs):
         raise ValueError("word_error_rate needs at least one non-empty reference")
     return float(jiwer.wer(refs, hyps))
+
+
+def character_error_rate(reference: str, hypothesis: str) -> float:
+    """CER over the normalised words with spaces removed ("France is" ≈ "Francis")."""
+    ref = "".join(normalize_words(reference))
+    hyp = "".join(normalize_words(hypothesis))
+    if not ref:
+        raise ValueError("character_error_rate needs a non-empty reference")
+    return float(jiwer.cer(ref, hyp))

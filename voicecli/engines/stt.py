@@ -2,16 +2,21 @@
 
 faster-whisper (and its `chunk_length`) always pads the mel spectrogram to 30 s, so every call
 pays for a 30 s encoder pass. Cutting the window to the utterance plus a little silence makes the
-encoder 6-15x faster with the same text, but a short window can make the decoder loop. So the
-decode length is bounded by the audio's duration, repetition is detected, and a looping or
-runaway decode is redone on the padded 30 s window. faster-whisper supplies the feature
+encoder 6-15x faster with the same text, but on a short window the decoder tends to loop
+("He was not. He was not. He was not.") or to invent a segment after the audio ends. So the cut
+window decodes with timestamps and keeps only segments inside the audio, the decode length is
+bounded by the audio's duration, a phrase repeated back to back is cut after its first copy,
+and a decode that still looks wrong (a short unit looping, a runaway length, text that
+compresses too well) is redone on the padded 30 s window. faster-whisper supplies the feature
 extractor, tokenizer and word alignment; CTranslate2 runs the model.
 """
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,16 +61,90 @@ class Transcript:
     tokens: list[int] = field(default_factory=list)
 
 
-def repeats(tokens: list[int], ngram: int, count: int) -> bool:
-    """True if some n-gram of `ngram` tokens occurs `count` or more times back to back."""
-    for n in range(1, ngram + 1):
-        if len(tokens) < n * count:
-            continue
-        for start in range(len(tokens) - n * count + 1):
-            gram = tokens[start : start + n]
-            if all(tokens[start + k * n : start + (k + 1) * n] == gram for k in range(count)):
-                return True
-    return False
+@dataclass
+class Attempt:
+    """One decoder pass: kept text tokens and what is needed to align or judge them."""
+
+    tokens: list[int]
+    encoded: ctranslate2.StorageView
+    frames: int
+    avg_logprob: float
+    no_speech_prob: float
+    hit_bound: bool
+    window: str
+
+
+def find_loop(words: list[str], count: int, phrase_words: int) -> tuple[int, int] | None:
+    """(start, unit) of the first looping run of words, compared without case or punctuation.
+
+    A loop is a unit repeated `count` times back to back, or a phrase of at least
+    `phrase_words` words said twice in a row (people do not; a looping decoder does).
+    """
+    keys = [re.sub(r"[^\w']", "", w.lower()) for w in words]
+    n = len(keys)
+    for start in range(n):
+        for unit in range(1, (n - start) // 2 + 1):
+            times = count if unit < phrase_words else 2
+            if start + times * unit > n:
+                continue
+            first = keys[start : start + unit]
+            if all(
+                keys[start + k * unit : start + (k + 1) * unit] == first for k in range(1, times)
+            ):
+                return start, unit
+    return None
+
+
+def keep_segments(
+    ids: list[int],
+    timestamp_begin: int,
+    eot: int,
+    audio_s: float,
+    decode: Callable[[list[int]], str],
+) -> list[int]:
+    """Text tokens of the segments that are really in the audio.
+
+    A timestamped decode is `<|t0|> text <|t1|><|t1|> text <|t2|>…`. On a window cut short the
+    decoder may go on inventing: a segment starting at or past the end of the audio, or one
+    repeating an earlier segment word for word, ends the transcript. Without timestamps the
+    tokens are returned as they are.
+    """
+    text = [t for t in ids if t < eot]
+    if not any(t >= timestamp_begin for t in ids):
+        return text
+    kept: list[int] = []
+    seen: set[str] = set()
+    segment: list[int] = []
+    opened: float | None = None
+    for token in ids:
+        if token < eot:
+            segment.append(token)
+        elif token >= timestamp_begin:
+            stamp = (token - timestamp_begin) * 0.02
+            if opened is None:
+                opened = stamp
+                continue
+            if not _take(segment, opened, audio_s, seen, decode):
+                return kept
+            kept += segment
+            segment, opened = [], None
+    if segment and _take(segment, opened or 0.0, audio_s, seen, decode):
+        kept += segment
+    return kept
+
+
+def _take(
+    segment: list[int],
+    start: float,
+    audio_s: float,
+    seen: set[str],
+    decode: Callable[[list[int]], str],
+) -> bool:
+    key = " ".join(re.sub(r"[^\w' ]", " ", decode(segment).lower()).split())
+    if start >= audio_s - 0.1 or (key and key in seen):
+        return False
+    seen.add(key)
+    return True
 
 
 def compression_ratio(text: str) -> float:
@@ -96,43 +175,65 @@ class WhisperEngine:
         )
 
     def transcribe(
-        self, audio: np.ndarray, prompt: str = "", cut: bool = True, words: bool | None = None
+        self,
+        audio: np.ndarray,
+        prompt: str = "",
+        cut: bool = True,
+        words: bool | None = None,
+        fallback: bool = True,
     ) -> Transcript:
         """Transcribe 16 kHz float32 audio.
 
         `cut=False` forces the padded 30 s window; `words` overrides the config's
-        word_timestamps (word alignment costs one more decoder pass).
+        word_timestamps (word alignment costs one more decoder pass). With `fallback=False`
+        (interim hypotheses) a cut-window decode that looks wrong is not redone on the padded
+        window: its text up to where it went wrong is returned instead.
         """
         started = time.perf_counter()
         audio_s = audio.size / SAMPLE_RATE
         want_words = self.config.word_timestamps if words is None else words
-        result = None
         reason = ""
         if cut:
-            result = self._decode(audio, prompt, padded=False, words=want_words)
-            reason = self._loop_reason(result, audio_s)
-            if reason:
-                result = None
-        if result is None:
-            result = self._decode(audio, prompt, padded=True, words=want_words)
+            attempt = self._generate(audio, prompt, padded=False)
+            tokens, reason = self._repair(attempt)
+            if not reason or not fallback:
+                result = self._finish(attempt, tokens, want_words, audio_s)
+                result.fallback_reason = reason
+                reason = ""
+        if not cut or reason:
+            attempt = self._generate(audio, prompt, padded=True)
+            result = self._finish(attempt, attempt.tokens, want_words, audio_s)
             result.fallback_reason = reason
         result.audio_s = audio_s
         result.decode_ms = (time.perf_counter() - started) * 1000.0
         return result
 
-    def _loop_reason(self, result: Transcript, audio_s: float) -> str:
+    def _repair(self, attempt: Attempt) -> tuple[list[int], str]:
+        """Tokens of a cut-window decode made safe, or the reason to redo it padded.
+
+        A looping phrase is cut after its first copy; a single word looping ("5 5 5 5") may
+        be real speech or not, so that decode is redone on the padded window.
+        """
         c = self.config
-        if repeats(result.tokens, c.repeat_ngram, c.repeat_count):
-            return "repetition"
-        if compression_ratio(result.text) > 2.4:
-            return "compression"
-        if len(result.tokens) >= self._max_tokens(audio_s):
-            return "length"
-        return ""
+        tokens = attempt.tokens
+        words = self.tokenizer.decode(tokens).split()
+        loop = find_loop(words, c.repeat_count, c.phrase_words)
+        if loop is not None:
+            start, unit = loop
+            kept = " ".join(words[: start + unit])
+            tokens = self.tokenizer.encode(" " + kept) if kept else []
+            return tokens, "repetition" if unit == 1 else ""
+        if compression_ratio(self.tokenizer.decode(tokens)) > 2.4:
+            return tokens, "compression"
+        if attempt.hit_bound:
+            return tokens, "length"
+        return tokens, ""
 
     def _max_tokens(self, audio_s: float) -> int:
+        """Decode bound for the cut window: text tokens plus a pair of timestamps per ~2 s."""
         c = self.config
-        return min(MAX_DECODE // 2, max(c.min_max_tokens, int(c.tokens_per_second * audio_s) + 4))
+        text = max(c.min_max_tokens, int(c.tokens_per_second * audio_s) + 4)
+        return min(MAX_DECODE // 2, text + 2 * (int(audio_s / 2.0) + 1))
 
     def _mel(self, audio: np.ndarray, padded: bool) -> np.ndarray:
         if padded:
@@ -146,15 +247,19 @@ class WhisperEngine:
         frames = min(PADDED_FRAMES, mel.shape[1] - mel.shape[1] % 2)
         return mel[:, :frames]
 
-    def _decode(self, audio: np.ndarray, prompt: str, padded: bool, words: bool) -> Transcript:
+    def _generate(self, audio: np.ndarray, prompt: str, padded: bool) -> Attempt:
         mel = self._mel(audio, padded)
         encoded = self._fw.encode(mel)
-        sot = list(self.tokenizer.sot_sequence)
+        tok = self.tokenizer
         prompt_tokens: list[int] = []
         if prompt:
-            prompt_tokens = [self.tokenizer.sot_prev, *self.tokenizer.encode(" " + prompt.strip())]
-        bound = MAX_DECODE // 2 if padded else self._max_tokens(audio.size / SAMPLE_RATE)
-        start = prompt_tokens[-(MAX_DECODE // 2 - 1) :] + sot + [self.tokenizer.no_timestamps]
+            prompt_tokens = [tok.sot_prev, *tok.encode(" " + prompt.strip())]
+        audio_s = audio.size / SAMPLE_RATE
+        bound = MAX_DECODE // 2 if padded else self._max_tokens(audio_s)
+        # The cut window decodes with timestamps: the model marks where its segments end, and a
+        # segment it invents past the end of the audio (or a copy of an earlier one) is dropped.
+        mode = [tok.no_timestamps] if padded else []
+        start = prompt_tokens[-(MAX_DECODE // 2 - 1) :] + list(tok.sot_sequence) + mode
         result = self.model.generate(
             encoded,
             [start],
@@ -166,17 +271,31 @@ class WhisperEngine:
             return_no_speech_prob=True,
             suppress_blank=True,
         )[0]
-        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
-        text = self.tokenizer.decode(tokens).strip()
-        transcript = Transcript(
-            text=text,
+        ids = result.sequences_ids[0]
+        kept = keep_segments(ids, tok.timestamp_begin, tok.eot, audio_s, tok.decode)
+        trimmed = len(kept) < sum(1 for t in ids if t < tok.eot)
+        return Attempt(
+            tokens=kept,
+            encoded=encoded,
+            frames=mel.shape[1],
             avg_logprob=float(result.scores[0]) if result.scores else 0.0,
             no_speech_prob=float(result.no_speech_prob),
+            hit_bound=len(ids) >= bound and not trimmed,  # a trimmed runaway was handled
             window="padded" if padded else "cut",
+        )
+
+    def _finish(
+        self, attempt: Attempt, tokens: list[int], words: bool, audio_s: float
+    ) -> Transcript:
+        transcript = Transcript(
+            text=self.tokenizer.decode(tokens).strip(),
+            avg_logprob=attempt.avg_logprob,
+            no_speech_prob=attempt.no_speech_prob,
+            window=attempt.window,
             tokens=tokens,
         )
         if words and tokens:
-            transcript.words = self._words(tokens, encoded, mel.shape[1], audio.size / SAMPLE_RATE)
+            transcript.words = self._words(tokens, attempt.encoded, attempt.frames, audio_s)
         return transcript
 
     def _words(

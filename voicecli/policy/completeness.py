@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from voicecli.wer import DIGIT_WORDS
+from voicecli.policy.speakable import DIGITS
 
 HOLD_WORDS = {
     "and",
@@ -118,7 +118,7 @@ QUESTION_STARTS = {
     "explain",
     "please",
 }
-NUMBER_WORDS = set(DIGIT_WORDS) | {"oh", "double", "triple"}
+NUMBER_WORDS = set(DIGITS) | {"oh", "double", "triple"}
 NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "pin", "is"}
 MIN_DIGITS_FOR_A_NUMBER = 4
 

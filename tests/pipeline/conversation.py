@@ -1,0 +1,30 @@
+"""Helpers for end-to-end conversation tests: build caller audio, run the real pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voicecli.audio.virtual import file_source
+from voicecli.config import Config
+from voicecli.events import Event
+from voicecli.talk import Conversation, Engines, TalkOptions, TalkResult
+
+RATE = 16000
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.float32)
+
+
+def converse(
+    config: Config, engines: Engines, signal: np.ndarray, mirror: bool = False
+) -> TalkResult:
+    """Play `signal` into the real pipeline on virtual devices, in real time."""
+    conversation = Conversation(
+        config, engines, TalkOptions(mirror=mirror), mic=(file_source(signal), signal.size)
+    )
+    return conversation.run()
+
+
+def of_kind(result: TalkResult, kind: type[Event]) -> list:
+    return [e for e in result.events if isinstance(e, kind)]

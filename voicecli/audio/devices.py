@@ -1,0 +1,207 @@
+"""Sound card I/O through sounddevice (PortAudio): mic → capture ring, playout ring → speaker.
+
+The callbacks only copy samples: the input callback appends the first channel to the capture
+ring, the output callback fills its block from the playout ring (silence when it is empty).
+Each stream's sample 0 is mapped onto the one clock from PortAudio's ADC/DAC timestamps.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.ring import SampleRing
+from voicecli.errors import VoicecliError
+
+try:
+    import sounddevice as sd
+except OSError as err:  # PortAudio library missing
+    sd = None
+    _IMPORT_ERROR = str(err)
+else:
+    _IMPORT_ERROR = ""
+
+
+def _sd() -> Any:
+    if sd is None:
+        raise VoicecliError(
+            f"PortAudio is not available ({_IMPORT_ERROR}); install libportaudio2 "
+            "(scripts/setup does) or use --input FILE.wav"
+        )
+    return sd
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One PortAudio device."""
+
+    index: int
+    name: str
+    host_api: str
+    inputs: int
+    outputs: int
+    default_rate: float
+    is_default_input: bool
+    is_default_output: bool
+
+
+def list_devices() -> list[DeviceInfo]:
+    """Every device PortAudio sees (an empty list on a machine without a sound card)."""
+    lib = _sd()
+    apis = lib.query_hostapis()
+    default_in, default_out = lib.default.device
+    return [
+        DeviceInfo(
+            index=i,
+            name=d["name"],
+            host_api=apis[d["hostapi"]]["name"],
+            inputs=d["max_input_channels"],
+            outputs=d["max_output_channels"],
+            default_rate=d["default_samplerate"],
+            is_default_input=i == default_in,
+            is_default_output=i == default_out,
+        )
+        for i, d in enumerate(lib.query_devices())
+    ]
+
+
+def _device_arg(device: str | None) -> int | str | None:
+    if device is None or device == "":
+        return None
+    return int(device) if device.isdigit() else device
+
+
+def resolve_input(device: str | None, rate: int) -> int | str | None:
+    """Check the input device can capture mono at `rate`; one clear line if not."""
+    lib = _sd()
+    arg = _device_arg(device)
+    try:
+        lib.query_devices(arg, kind="input")
+        lib.check_input_settings(device=arg, channels=1, samplerate=rate, dtype="float32")
+    except (lib.PortAudioError, ValueError) as err:
+        if device is None:
+            raise VoicecliError(
+                "no audio input device found (PortAudio sees none); talk from a file with "
+                "`voicecli talk --input question.wav`, or pick a device with --input-device "
+                "(see `voicecli devices`)"
+            ) from None
+        raise VoicecliError(
+            f"input device '{device}' cannot capture mono {rate} Hz ({err}); "
+            "see `voicecli devices` or use --input FILE.wav"
+        ) from None
+    return arg
+
+
+def choose_output_rate(device: str | None, preferred: int) -> tuple[int | str | None, int]:
+    """The output device and the rate to play at: the voice's rate if possible, else its own."""
+    lib = _sd()
+    arg = _device_arg(device)
+    try:
+        info = lib.query_devices(arg, kind="output")
+    except (lib.PortAudioError, ValueError):
+        which = f"'{device}'" if device else "device"
+        raise VoicecliError(
+            f"no audio output {which} found; use --output FILE.wav with --input, "
+            "or pick one with --output-device (see `voicecli devices`)"
+        ) from None
+    try:
+        lib.check_output_settings(device=arg, channels=1, samplerate=preferred, dtype="float32")
+        return arg, preferred
+    except lib.PortAudioError:
+        return arg, int(info["default_samplerate"])
+
+
+class DeviceIO:
+    """A PortAudio input stream into the capture ring and an output stream from the playout ring."""
+
+    def __init__(
+        self,
+        capture: SampleRing,
+        playout: PlayoutRing,
+        input_device: int | str | None,
+        output_device: int | str | None,
+        clock: Callable[[], float] = time.monotonic,
+        in_rate: int = 16000,
+        block_s: float = 0.02,
+    ) -> None:
+        self.capture = capture
+        self.playout = playout
+        self.clock = clock
+        self.in_rate = in_rate
+        self.out_rate = playout.rate
+        self.input_done = threading.Event()  # a live mic never runs out
+        self.t0_in = 0.0
+        self.t0_out = 0.0
+        self.overflows = 0
+        self.error: str = ""
+        lib = _sd()
+        try:
+            self._input = lib.InputStream(
+                device=input_device,
+                channels=1,
+                samplerate=in_rate,
+                dtype="float32",
+                blocksize=round(in_rate * block_s),
+                callback=self._on_input,
+            )
+            self._output = lib.OutputStream(
+                device=output_device,
+                channels=1,
+                samplerate=self.out_rate,
+                dtype="float32",
+                blocksize=round(self.out_rate * block_s),
+                callback=self._on_output,
+            )
+        except lib.PortAudioError as err:
+            raise VoicecliError(
+                f"cannot open the audio device ({err}); check `voicecli devices`, or talk "
+                "from a file with --input FILE.wav"
+            ) from None
+        self._in_samples = 0
+        self._out_samples = 0
+
+    def _on_input(self, indata: np.ndarray, frames: int, info: Any, status: Any) -> None:
+        if self._in_samples == 0:
+            age = max(0.0, info.currentTime - info.inputBufferAdcTime) if info.currentTime else 0.0
+            self.t0_in = self.clock() - age
+        if status.input_overflow:
+            self.overflows += 1
+        self.capture.write(indata[:, 0])
+        self._in_samples += frames
+
+    def _on_output(self, outdata: np.ndarray, frames: int, info: Any, status: Any) -> None:
+        if self._out_samples == 0:
+            lead = (
+                max(0.0, info.outputBufferDacTime - info.currentTime) if info.currentTime else 0.0
+            )
+            self.t0_out = self.clock() + lead
+        self.playout.read_into(outdata[:, 0])
+        self._out_samples += frames
+
+    def start(self) -> None:
+        self._input.start()
+        self._output.start()
+
+    def stop(self) -> None:
+        for stream in (self._input, self._output):
+            try:
+                stream.stop()
+                stream.close()
+            except Exception as err:  # report, but always finish closing both
+                self.error = str(err)
+        self.capture.close()
+
+    def in_time(self, sample: int) -> float:
+        return self.t0_in + sample / self.in_rate
+
+    def out_time(self, device_sample: int) -> float:
+        return self.t0_out + device_sample / self.out_rate
+
+    def stats(self) -> tuple[int, int]:
+        return self.capture.overruns + self.overflows, self.playout.underruns

@@ -1,0 +1,166 @@
+"""The playout ring: reply audio tagged with the text it speaks, read by the output device.
+
+The speaker thread writes one span per synthesised piece; the device callback reads fixed
+blocks, playing silence when nothing is queued, and records on the device's own sample
+timeline when each span started and finished playing. That record — not the generator — says
+which text reached the speaker. `flush()` drops everything not yet played (barge-in).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PlayedSpan:
+    """One piece of reply audio: stream samples [start, end) and where the device played it."""
+
+    gen: int
+    piece: int
+    text: str
+    start: int
+    end: int
+    device_start: int | None = None
+    device_end: int | None = None
+
+
+@dataclass(frozen=True)
+class PlayoutState:
+    """A consistent snapshot for the session to turn into events."""
+
+    device_sample: int
+    read: int
+    written: int
+    spans: tuple[PlayedSpan, ...]
+    underruns: int
+
+
+class PlayoutRing:
+    """Single-writer, single-reader ring of reply samples at the output device's rate."""
+
+    def __init__(self, capacity: int, rate: int) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self._data = np.zeros(capacity, dtype=np.float32)
+        self._written = 0
+        self._read = 0
+        self._device = 0
+        self._spans: list[PlayedSpan] = []
+        self._reply_open = False
+        self._closed = False
+        self._min_gen = 0
+        self.underruns = 0
+        self._cond = threading.Condition()
+
+    def write(self, samples: np.ndarray, gen: int, piece: int, text: str) -> bool:
+        """Queue a span; blocks while the ring is full.
+
+        False (nothing queued) if `gen` was cancelled by a flush, or the ring was flushed or
+        closed while waiting for room.
+        """
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        with self._cond:
+            if gen < self._min_gen or self._closed:
+                return False
+            start = self._written
+            self._spans.append(PlayedSpan(gen, piece, text, start, start + samples.size))
+            offset = 0
+            while offset < samples.size:
+                self._cond.wait_for(
+                    lambda: self._written - self._read < self.capacity or self._closed
+                )
+                if self._closed or self._written < start + offset:  # flushed while waiting
+                    return False
+                room = self.capacity - (self._written - self._read)
+                n = min(room, samples.size - offset)
+                self._put(samples[offset : offset + n])
+                offset += n
+            self._reply_open = True
+            return True
+
+    def _put(self, samples: np.ndarray) -> None:
+        pos = self._written % self.capacity
+        head = min(samples.size, self.capacity - pos)
+        self._data[pos : pos + head] = samples[:head]
+        self._data[: samples.size - head] = samples[head:]
+        self._written += samples.size
+
+    def end_reply(self) -> None:
+        """The reply has no more audio coming: running dry now is the end, not an underrun."""
+        with self._cond:
+            self._reply_open = False
+
+    def read_into(self, out: np.ndarray) -> None:
+        """Fill a device block (1-D float32) with queued audio, then silence."""
+        frames = out.shape[0]
+        with self._cond:
+            n = min(frames, self._written - self._read)
+            if n:
+                pos = self._read % self.capacity
+                head = min(n, self.capacity - pos)
+                out[:head] = self._data[pos : pos + head]
+                out[head:n] = self._data[: n - head]
+                self._mark_spans(self._read, self._read + n)
+                self._read += n
+            out[n:] = 0.0
+            if n < frames and self._reply_open and self._read > 0:
+                self.underruns += 1
+            self._device += frames
+            self._cond.notify_all()
+
+    def _mark_spans(self, first: int, last: int) -> None:
+        """Record device positions of span starts and ends inside stream range [first, last)."""
+        for i, span in enumerate(self._spans):
+            if span.end <= first or span.start >= last:
+                continue
+            if span.device_start is None and first <= span.start < last:
+                span = replace(span, device_start=self._device + span.start - first)
+            if span.device_end is None and span.end <= last:
+                span = replace(span, device_end=self._device + span.end - first)
+            self._spans[i] = span
+
+    def flush(self, min_gen: int = 0) -> int:
+        """Drop every unplayed sample; the span playing now ends where playout stopped.
+
+        Later writes from generations older than `min_gen` are refused.
+        """
+        with self._cond:
+            self._min_gen = max(self._min_gen, min_gen)
+            dropped = self._written - self._read
+            self._written = self._read
+            kept = []
+            for span in self._spans:
+                if span.start >= self._read:
+                    continue
+                if span.end > self._read:
+                    span = replace(span, end=self._read, device_end=self._device)
+                kept.append(span)
+            self._spans = kept
+            self._reply_open = False
+            self._cond.notify_all()
+            return dropped
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    @property
+    def pending(self) -> int:
+        """Samples queued but not yet played."""
+        with self._cond:
+            return self._written - self._read
+
+    def state(self) -> PlayoutState:
+        with self._cond:
+            return PlayoutState(
+                self._device, self._read, self._written, tuple(self._spans), self.underruns
+            )
+
+    def forget_before(self, stream_index: int) -> None:
+        """Drop the record of spans that ended before `stream_index` (already reported)."""
+        with self._cond:
+            self._spans = [s for s in self._spans if s.end > stream_index or s.device_end is None]

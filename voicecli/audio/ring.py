@@ -1,0 +1,82 @@
+"""A capture ring buffer: float32 samples addressed by absolute index, one writer, many readers.
+
+The writer (a device callback) appends; readers ask for any range of absolute sample indices
+still in the ring, or wait until an index has been written. Overwritten data that a reader
+still wanted counts as an overrun.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+
+class SampleRing:
+    """Fixed-capacity ring of mono float32 samples with a running write counter."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._data = np.zeros(capacity, dtype=np.float32)
+        self._written = 0
+        self._closed = False
+        self.overruns = 0
+        self._cond = threading.Condition()
+
+    @property
+    def written(self) -> int:
+        """Absolute index one past the newest sample."""
+        return self._written
+
+    @property
+    def oldest(self) -> int:
+        """Absolute index of the oldest sample still held."""
+        return max(0, self._written - self.capacity)
+
+    def write(self, samples: np.ndarray) -> None:
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        total = samples.size
+        skipped = max(0, total - self.capacity)  # only the newest `capacity` samples fit
+        samples = samples[skipped:]
+        with self._cond:
+            start = (self._written + skipped) % self.capacity
+            first = min(samples.size, self.capacity - start)
+            self._data[start : start + first] = samples[:first]
+            self._data[: samples.size - first] = samples[first:]
+            self._written += total
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """No more samples will come; wake every waiting reader."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def wait_for(self, index: int, timeout: float) -> bool:
+        """Block until sample `index - 1` is written (True) or timeout / close (False)."""
+        with self._cond:
+            return (
+                self._cond.wait_for(lambda: self._written >= index or self._closed, timeout)
+                and self._written >= index
+            )
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        """Samples [start, end); a part already overwritten is counted and returned as zeros."""
+        with self._cond:
+            end = min(end, self._written)
+            if end <= start:
+                return np.zeros(0, dtype=np.float32)
+            out = np.zeros(end - start, dtype=np.float32)
+            lost = max(0, self.oldest - start)
+            if lost:
+                self.overruns += 1
+            pos = (start + lost) % self.capacity
+            n = end - start - lost
+            head = min(n, self.capacity - pos)
+            out[lost : lost + head] = self._data[pos : pos + head]
+            out[lost + head :] = self._data[: n - head]
+            return out

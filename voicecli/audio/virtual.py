@@ -1,0 +1,116 @@
+"""Virtual microphone and speaker, paced in real time by the one clock.
+
+The microphone plays a prepared 16 kHz signal (a WAV file, or the bench's simulated caller);
+the speaker drains the playout ring at its real rate and records what it played. Both advance
+one block per block period, so sample k of either stream happens at `t0 + k / rate` exactly:
+the same timeline a sound card would give, without one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.ring import SampleRing
+from voicecli.audio.wavfile import resample
+
+MicSource = Callable[[int, int, np.ndarray], np.ndarray]
+"""(first mic sample, count, speaker block just played) → mic samples for that block."""
+
+
+def file_source(signal: np.ndarray) -> MicSource:
+    """A mic that plays `signal`, then silence."""
+
+    def read(start: int, count: int, _played: np.ndarray) -> np.ndarray:
+        block = np.zeros(count, dtype=np.float32)
+        part = signal[start : start + count]
+        block[: part.size] = part
+        return block
+
+    return read
+
+
+class VirtualIO:
+    """Clock-paced virtual devices feeding the capture ring and draining the playout ring."""
+
+    def __init__(
+        self,
+        capture: SampleRing,
+        playout: PlayoutRing,
+        source: MicSource,
+        source_samples: int,
+        clock: Callable[[], float] = time.monotonic,
+        in_rate: int = 16000,
+        block_s: float = 0.02,
+        record: bool = True,
+    ) -> None:
+        self.capture = capture
+        self.playout = playout
+        self.source = source
+        self.source_samples = source_samples
+        self.clock = clock
+        self.in_rate = in_rate
+        self.out_rate = playout.rate
+        self.in_block = round(in_rate * block_s)
+        self.out_block = round(self.out_rate * block_s)
+        self.block_s = block_s
+        self.record = record
+        self.t0 = 0.0
+        self.input_done = threading.Event()
+        self._stop = threading.Event()
+        self._mic: list[np.ndarray] = []
+        self._speaker: list[np.ndarray] = []
+        self._thread = threading.Thread(target=self._run, name="virtual-io", daemon=True)
+        self.late_blocks = 0
+
+    def start(self) -> None:
+        self.t0 = self.clock()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        self.capture.close()
+
+    def in_time(self, sample: int) -> float:
+        return self.t0 + sample / self.in_rate
+
+    def out_time(self, device_sample: int) -> float:
+        return self.t0 + device_sample / self.out_rate
+
+    def _run(self) -> None:
+        block = 0
+        out = np.zeros(self.out_block, dtype=np.float32)
+        while not self._stop.is_set():
+            deadline = self.t0 + block * self.block_s
+            wait = deadline - self.clock()
+            if wait > 0:
+                time.sleep(wait)  # pacing to real time, not synchronisation
+            elif wait < -self.block_s:
+                self.late_blocks += 1
+            self.playout.read_into(out)
+            start = block * self.in_block
+            mic = self.source(start, self.in_block, out)
+            self.capture.write(mic)
+            if self.record:
+                self._speaker.append(out.copy())
+                self._mic.append(mic)
+            if start + self.in_block >= self.source_samples:
+                self.input_done.set()
+            block += 1
+
+    def recording(self) -> np.ndarray:
+        """[samples, 2] at the mic rate: left what the mic heard, right what the agent played."""
+        mic = np.concatenate(self._mic) if self._mic else np.zeros(0, np.float32)
+        played = np.concatenate(self._speaker) if self._speaker else np.zeros(0, np.float32)
+        played = resample(played, self.out_rate, self.in_rate)
+        n = min(mic.size, played.size)
+        return np.stack([mic[:n], played[:n]], axis=1)
+
+    def stats(self) -> tuple[int, int]:
+        return self.capture.overruns, self.playout.underruns

@@ -1,0 +1,229 @@
+"""Typed events: everything the pipeline reports travels on the bus as one of these.
+
+Every event carries `t`, seconds on the one monotonic clock. Audio positions are sample indices:
+`sample` on the capture timeline (16 kHz mic), `device_sample` on the playout timeline (the
+output device's rate). `gen` is the reply generation an event belongs to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of all events."""
+
+    t: float
+    kind: ClassVar[str] = "event"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.kind = _snake(cls.__name__)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **dataclasses.asdict(self)}
+
+
+@dataclass(frozen=True)
+class SessionStarted(Event):
+    mode: str
+    models: dict[str, str]
+    in_rate: int
+    out_rate: int
+    t0: float
+
+
+@dataclass(frozen=True)
+class SessionEnded(Event):
+    reason: str
+
+
+@dataclass(frozen=True)
+class StateChanged(Event):
+    state: str
+
+
+@dataclass(frozen=True)
+class VadFrame(Event):
+    sample: int
+    probability: float
+    level_db: float
+
+
+@dataclass(frozen=True)
+class SpeechStarted(Event):
+    sample: int
+    audio_start: int
+
+
+@dataclass(frozen=True)
+class SpeechEnded(Event):
+    sample: int
+
+
+@dataclass(frozen=True)
+class TurnOpened(Event):
+    turn: int
+    audio_start: int
+
+
+@dataclass(frozen=True)
+class TurnPaused(Event):
+    turn: int
+    speech_end: int
+
+
+@dataclass(frozen=True)
+class TurnResumed(Event):
+    turn: int
+
+
+@dataclass(frozen=True)
+class Transcript(Event):
+    turn: int
+    stable: str
+    unstable: str
+    covers_until: int
+    decode_ms: float
+    final: bool
+    window: str = "cut"
+
+    @property
+    def text(self) -> str:
+        return f"{self.stable} {self.unstable}".strip()
+
+
+@dataclass(frozen=True)
+class TurnCommitted(Event):
+    turn: int
+    gen: int
+    text: str
+    reason: str
+    speech_end: int
+    silence_ms: float
+
+
+@dataclass(frozen=True)
+class TurnDiscarded(Event):
+    turn: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class TurnReopened(Event):
+    turn: int
+    gen: int
+
+
+@dataclass(frozen=True)
+class PrefillRequest(Event):
+    turn: int
+    messages: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PrefillDone(Event):
+    turn: int
+    tokens: int
+    ms: float
+
+
+@dataclass(frozen=True)
+class ReplyStarted(Event):
+    gen: int
+    turn: int
+    messages: list[dict[str, str]] = field(default_factory=list)
+    mirror: bool = False
+
+
+@dataclass(frozen=True)
+class LlmFirstToken(Event):
+    gen: int
+    ms: float
+    cached_tokens: int
+    prompt_tokens: int
+
+
+@dataclass(frozen=True)
+class ReplyPiece(Event):
+    gen: int
+    piece: int
+    text: str
+    spoken: str
+
+
+@dataclass(frozen=True)
+class ReplyDone(Event):
+    gen: int
+    text: str
+    pieces: int
+    tokens: int
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class TtsChunk(Event):
+    gen: int
+    piece: int
+    samples: int
+    synth_ms: float
+
+
+@dataclass(frozen=True)
+class PlayoutStarted(Event):
+    gen: int
+    device_sample: int
+
+
+@dataclass(frozen=True)
+class SpanHeard(Event):
+    gen: int
+    piece: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PlayoutFinished(Event):
+    gen: int
+    device_sample: int
+
+
+@dataclass(frozen=True)
+class AssistantTurn(Event):
+    gen: int
+    text: str
+    interrupted: bool
+
+
+@dataclass(frozen=True)
+class TurnTimings(Event):
+    turn: int
+    gen: int
+    endpoint_ms: float
+    stt_final_ms: float
+    llm_first_token_ms: float
+    llm_first_clause_ms: float
+    tts_first_chunk_ms: float
+    ttfa_ms: float
+    user_text: str
+    reply_text: str
+
+
+@dataclass(frozen=True)
+class DeviceStats(Event):
+    overruns: int
+    underruns: int
+
+
+@dataclass(frozen=True)
+class StageError(Event):
+    stage: str
+    message: str

@@ -1,0 +1,1 @@
+"""The conversation pipeline: one thread per stage, audio on rings, control on the event bus."""

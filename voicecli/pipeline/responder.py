@@ -1,0 +1,117 @@
+"""Responder stage: the LLM's streamed reply, cut into speakable pieces for the speaker.
+
+Before a turn is committed it only does reversible work: prefilling the KV cache with the
+conversation and the caller's words so far. On commit it streams the reply, hands each piece
+the clause flusher releases to the speaker (as text, and as text made speakable), and stops
+within one token when the reply's generation is cancelled. In Voice Mirror mode the caller's
+own words are the reply.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from voicecli.bus import EventBus
+from voicecli.engines.llm import LlamaEngine
+from voicecli.events import (
+    Event,
+    LlmFirstToken,
+    PrefillDone,
+    PrefillRequest,
+    ReplyDone,
+    ReplyPiece,
+    ReplyStarted,
+)
+from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.stage import Stage
+from voicecli.policy.clauses import ClauseFlusher, FlushRules
+from voicecli.policy.speakable import speakable
+
+
+class Responder(Stage):
+    """Owns the LLM; one reply at a time."""
+
+    def __init__(
+        self,
+        bus: EventBus,
+        llm: LlamaEngine | None,
+        generation: Generation,
+        rules: FlushRules,
+        warm_messages: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(bus, "responder", (ReplyStarted, PrefillRequest))
+        self.llm = llm
+        self.generation = generation
+        self.rules = rules
+        self.warm_messages = warm_messages
+
+    def setup(self) -> None:
+        if self.llm is not None and self.warm_messages:
+            self.llm.prefill(self.warm_messages)  # the system prompt is cached before turn one
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, PrefillRequest):
+            # only the newest request matters, and a reply waiting behind it comes first
+            waiting = self.inbox.drain() if self.inbox else []
+            replies = [e for e in waiting if isinstance(e, ReplyStarted)]
+            prefills = [e for e in waiting if isinstance(e, PrefillRequest)]
+            if replies:
+                self.handle(replies[-1])
+            else:
+                self.prefill(prefills[-1] if prefills else event)
+        elif isinstance(event, ReplyStarted) and self.generation.is_current(event.gen):
+            self.reply(event)
+
+    def prefill(self, event: PrefillRequest) -> None:
+        if self.llm is None:
+            return
+        started = time.perf_counter()
+        tokens = self.llm.prefill(event.messages)
+        ms = (time.perf_counter() - started) * 1000.0
+        self.bus.publish(PrefillDone(self.bus.now(), event.turn, tokens, ms))
+
+    def _tokens(self, event: ReplyStarted) -> Iterable[str]:
+        if event.mirror or self.llm is None:
+            user = next((m["content"] for m in reversed(event.messages) if m["role"] == "user"), "")
+            return [user]
+        return self.llm.stream(event.messages, cancel=self.generation.cancelled(event.gen))
+
+    def reply(self, event: ReplyStarted) -> None:
+        gen = event.gen
+        flusher = ClauseFlusher(self.rules)
+        pieces = 0
+        text = ""
+        started = time.perf_counter()
+        first = True
+        for token in self._tokens(event):
+            if first and self.llm is not None and not event.mirror:
+                stats = self.llm.stats
+                self.bus.publish(
+                    LlmFirstToken(
+                        self.bus.now(),
+                        gen,
+                        (time.perf_counter() - started) * 1000.0,
+                        stats.cached_tokens,
+                        stats.prompt_tokens,
+                    )
+                )
+            first = False
+            text += token
+            for piece in flusher.push(token):
+                self._piece(gen, pieces, piece)
+                pieces += 1
+            if not self.generation.is_current(gen):
+                break
+        cancelled = not self.generation.is_current(gen)
+        if not cancelled:
+            for piece in flusher.finish():
+                self._piece(gen, pieces, piece)
+                pieces += 1
+        tokens = self.llm.stats.generated_tokens if self.llm and not event.mirror else 0
+        self.bus.publish(ReplyDone(self.bus.now(), gen, text.strip(), pieces, tokens, cancelled))
+
+    def _piece(self, gen: int, index: int, piece: str) -> None:
+        spoken = speakable(piece)
+        if spoken:
+            self.bus.publish(ReplyPiece(self.bus.now(), gen, index, piece, spoken))

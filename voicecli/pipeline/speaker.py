@@ -1,0 +1,53 @@
+"""Speaker stage: Piper synthesis of each reply piece into the playout ring.
+
+Each piece becomes one span of the playout ring, tagged with its generation, index and text, so
+the output side knows exactly which words it is playing. Pieces of a cancelled generation are
+dropped, and the ring itself refuses writes from a generation older than its last flush.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.wavfile import resample
+from voicecli.bus import EventBus
+from voicecli.engines.tts import PiperEngine
+from voicecli.events import Event, ReplyDone, ReplyPiece, TtsChunk
+from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.stage import Stage
+
+
+class Speaker(Stage):
+    """Turns reply pieces into audio on the playout ring."""
+
+    def __init__(
+        self, bus: EventBus, tts: PiperEngine, playout: PlayoutRing, generation: Generation
+    ) -> None:
+        super().__init__(bus, "speaker", (ReplyPiece, ReplyDone))
+        self.tts = tts
+        self.playout = playout
+        self.generation = generation
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, ReplyPiece):
+            self.speak(event)
+        elif isinstance(event, ReplyDone) and self.generation.is_current(event.gen):
+            self.playout.end_reply()
+
+    def speak(self, piece: ReplyPiece) -> None:
+        if not self.generation.is_current(piece.gen):
+            return
+        chunks = []
+        synth_ms = 0.0
+        for chunk in self.tts.synthesize(piece.spoken):
+            chunks.append(chunk.audio)
+            synth_ms += chunk.synth_ms
+            if not self.generation.is_current(piece.gen):
+                return
+        audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        audio = resample(audio, self.tts.sample_rate, self.playout.rate)
+        # every piece is reported, even a silent one, so the session can count them all in
+        self.bus.publish(TtsChunk(self.bus.now(), piece.gen, piece.piece, audio.size, synth_ms))
+        if audio.size:
+            self.playout.write(audio, piece.gen, piece.piece, piece.text)

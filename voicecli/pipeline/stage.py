@@ -1,0 +1,66 @@
+"""The thread every pipeline stage runs on: read its events, do its work, report failures."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+
+from voicecli.bus import EventBus, Subscription
+from voicecli.events import Event, StageError
+
+
+class Stage(threading.Thread):
+    """A named worker thread with its own bus subscription.
+
+    Subclasses implement `handle(event)` and optionally `idle()`, called after each event or
+    every `tick_s` when nothing arrives. The stage ends when the bus closes or `stop()` is called.
+    An exception is published as StageError (the session ends the run) instead of dying silently.
+    """
+
+    tick_s = 0.02
+
+    def __init__(self, bus: EventBus, name: str, types: tuple[type[Event], ...] | None) -> None:
+        super().__init__(name=name, daemon=True)
+        self.bus = bus
+        self.inbox: Subscription | None = bus.subscribe(types, name) if types is not None else None
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.inbox is not None:
+            self.inbox.queue.put(None)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def run(self) -> None:
+        try:
+            self.setup()
+            self.loop()
+        except Exception as err:  # any failure ends the run with a report, never a hang
+            detail = traceback.format_exception_only(type(err), err)[-1].strip()
+            self.bus.publish(StageError(self.bus.now(), self.name, detail))
+            self.failure = traceback.format_exc()
+        finally:
+            if self.inbox is not None:
+                self.bus.unsubscribe(self.inbox)
+
+    failure = ""
+
+    def setup(self) -> None:
+        """Work to do on the stage's own thread before the first event."""
+
+    def loop(self) -> None:
+        assert self.inbox is not None
+        while not (self.stopping or self.inbox.closed):
+            event = self.inbox.get(timeout=self.tick_s)
+            if event is not None:
+                self.handle(event)
+            self.idle()
+
+    def handle(self, event: Event) -> None:
+        """React to one event."""
+
+    def idle(self) -> None:
+        """Periodic work (polling rings, timers)."""

@@ -1,0 +1,43 @@
+"""Conversation history for the LLM: only committed user turns and heard assistant text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Message = dict[str, str]
+
+
+@dataclass
+class History:
+    """The system prompt and the turns so far, trimmed to the most recent `max_turns` pairs."""
+
+    system_prompt: str
+    max_turns: int = 8
+    turns: list[Message] = field(default_factory=list)
+
+    def messages(self, pending_user: str | None = None) -> list[Message]:
+        """Messages for the model; `pending_user` appends an uncommitted turn (prefill only)."""
+        recent = self.turns[-2 * self.max_turns :]
+        if recent and recent[0]["role"] == "assistant":
+            recent = recent[1:]
+        chat = [{"role": "system", "content": self.system_prompt}, *recent]
+        if pending_user is not None:
+            chat.append({"role": "user", "content": pending_user})
+        return chat
+
+    def add_user(self, text: str) -> None:
+        self.turns.append({"role": "user", "content": text})
+
+    def withdraw_user(self) -> str | None:
+        """Take back the last user turn (the caller was not done after all)."""
+        if self.turns and self.turns[-1]["role"] == "user":
+            return self.turns.pop()["content"]
+        return None
+
+    def add_assistant(self, heard: str, interrupted: bool = False) -> None:
+        """Record what the caller heard of the reply; nothing heard, nothing recorded."""
+        text = heard.strip()
+        if interrupted and text:
+            text += " —"
+        if text:
+            self.turns.append({"role": "assistant", "content": text})

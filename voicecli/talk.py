@@ -1,0 +1,283 @@
+"""`voicecli talk`: wire the engines, rings, devices and stages into one conversation, run it.
+
+Live mode uses the sound card (sounddevice). File mode (`--input in.wav`) runs the very same
+pipeline on virtual devices paced in real time and can record the exchange as a stereo WAV:
+left what the microphone heard, right what the agent played.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from voicecli.audio.io import AudioIO
+from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.ring import SampleRing
+from voicecli.audio.virtual import MicSource, VirtualIO, file_source
+from voicecli.audio.wavfile import read_wav, write_wav
+from voicecli.bus import EventBus
+from voicecli.config import Config
+from voicecli.engines.llm import LlamaEngine
+from voicecli.engines.loader import EngineLoader
+from voicecli.engines.stt import WhisperEngine
+from voicecli.engines.tts import PiperEngine
+from voicecli.engines.vad import SileroVad
+from voicecli.errors import VoicecliError
+from voicecli.events import (
+    DeviceStats,
+    Event,
+    SessionEnded,
+    SessionStarted,
+    StageError,
+    StateChanged,
+    TurnTimings,
+    VadFrame,
+)
+from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.listener import Listener
+from voicecli.pipeline.responder import Responder
+from voicecli.pipeline.session import Session
+from voicecli.pipeline.speaker import Speaker
+from voicecli.pipeline.transcriber import Transcriber
+from voicecli.trace import TraceWriter
+from voicecli.ui.plain import PlainPrinter
+
+IN_RATE = 16000
+IDLE_TAIL_S = 1.0
+REPLY_ALLOWANCE_S = 90.0
+
+
+@dataclass
+class Engines:
+    """The loaded models; the LLM is absent in Voice Mirror mode."""
+
+    vad: SileroVad
+    stt: WhisperEngine
+    tts: PiperEngine
+    llm: LlamaEngine | None
+
+    @classmethod
+    def load(cls, config: Config, mirror: bool = False) -> Engines:
+        loader = EngineLoader(config)
+        return cls(loader.vad(), loader.stt(), loader.tts(), None if mirror else loader.llm())
+
+
+@dataclass
+class TalkOptions:
+    """How to run: live devices or a file, Voice Mirror, where to write things."""
+
+    input: Path | None = None
+    output: Path | None = None
+    input_device: str | None = None
+    output_device: str | None = None
+    mirror: bool = False
+    trace: Path | None = None
+    max_seconds: float | None = None
+
+
+@dataclass
+class TalkResult:
+    """What a run produced."""
+
+    events: list[Event] = field(default_factory=list)
+    timings: list[TurnTimings] = field(default_factory=list)
+    recording: np.ndarray | None = None
+    t0: float = 0.0
+    error: str = ""
+    threads: list[threading.Thread] = field(default_factory=list)
+
+
+class Conversation:
+    """One talk session: builds every part, runs until the input ends or Ctrl-C, tears down."""
+
+    def __init__(
+        self,
+        config: Config,
+        engines: Engines,
+        options: TalkOptions,
+        mic: tuple[MicSource, int] | None = None,
+    ) -> None:
+        self.config = config
+        self.engines = engines
+        self.options = options
+        self.clock = time.monotonic
+        self.bus = EventBus(self.clock)
+        self.generation = Generation()
+        audio = config.audio
+        self.capture = SampleRing(int(audio.capture_seconds * IN_RATE))
+        self.clean = SampleRing(int(audio.capture_seconds * IN_RATE))
+        block_s = audio.block_ms / 1000.0
+        if options.input is not None or mic is not None:
+            if mic is None:
+                signal = read_wav(options.input, IN_RATE) if options.input else np.zeros(0)
+                mic = (file_source(signal), signal.size)
+            out_rate = engines.tts.sample_rate
+            self.playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
+            self.io: AudioIO = VirtualIO(
+                self.capture, self.playout, mic[0], mic[1], self.clock, IN_RATE, block_s
+            )
+            self.source_s = mic[1] / IN_RATE
+        else:
+            from voicecli.audio.devices import DeviceIO, choose_output_rate, resolve_input
+
+            input_device = resolve_input(options.input_device, IN_RATE)
+            output_device, out_rate = choose_output_rate(
+                options.output_device, engines.tts.sample_rate
+            )
+            self.playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
+            self.io = DeviceIO(
+                self.capture,
+                self.playout,
+                input_device,
+                output_device,
+                self.clock,
+                IN_RATE,
+                block_s,
+            )
+            self.source_s = float("inf")
+        self.session = Session(
+            self.bus,
+            config,
+            self.playout,
+            self.generation,
+            self.io.in_time,
+            self.io.out_time,
+            mirror=options.mirror,
+        )
+        self.stages = [
+            Listener(self.bus, self.capture, self.clean, engines.vad, config.speech),
+            Transcriber(
+                self.bus, self.clean, engines.stt, config.transcriber, config.hallucination
+            ),
+            self.session,
+            Responder(
+                self.bus,
+                engines.llm,
+                self.generation,
+                config.flush,
+                warm_messages=self.session.history.messages(),
+            ),
+            Speaker(self.bus, engines.tts, self.playout, self.generation),
+        ]
+
+    def run(self, on_event: Callable[[Event, float], None] | None = None) -> TalkResult:
+        """Run to the end of the input (file mode) or Ctrl-C; always tears everything down."""
+        watch = self.bus.subscribe(None, "talk")
+        trace = TraceWriter(self.options.trace) if self.options.trace else None
+        result = TalkResult()
+        for stage in self.stages:
+            stage.start()
+        io = self.io
+        io.start()
+        t0 = self.clock()
+        result.t0 = t0
+        models = self.config.models
+        self.bus.publish(
+            SessionStarted(
+                self.clock(),
+                "mirror" if self.options.mirror else "talk",
+                {
+                    "vad": models.vad,
+                    "stt": models.stt,
+                    "tts": models.tts,
+                    "llm": "" if self.options.mirror else models.llm,
+                },
+                IN_RATE,
+                self.playout.rate,
+                t0,
+            )
+        )
+        state = "listening"
+        idle_since = self.clock()
+        deadline = self.clock() + (self.options.max_seconds or self.source_s + REPLY_ALLOWANCE_S)
+        reason = "end of input"
+        try:
+            while True:
+                event = watch.get(timeout=0.05)
+                if event is not None:
+                    if not isinstance(event, VadFrame):
+                        result.events.append(event)
+                    if trace is not None:
+                        trace.write(event, t0)
+                    if on_event is not None:
+                        on_event(event, t0)
+                    if isinstance(event, StateChanged):
+                        state = event.state
+                        idle_since = self.clock()
+                    elif isinstance(event, TurnTimings):
+                        result.timings.append(event)
+                    elif isinstance(event, StageError):
+                        result.error = f"{event.stage}: {event.message}"
+                        reason = "error"
+                        break
+                now = self.clock()
+                if (
+                    io.input_done.is_set()
+                    and state == "listening"
+                    and now - idle_since >= IDLE_TAIL_S
+                ):
+                    break
+                if now > deadline:
+                    reason = "time limit"
+                    break
+        except KeyboardInterrupt:
+            reason = "interrupted"
+        finally:
+            overruns, underruns = io.stats()
+            for event in (
+                DeviceStats(self.clock(), overruns, underruns),
+                SessionEnded(self.clock(), reason),
+            ):
+                result.events.append(event)
+                if trace is not None:
+                    trace.write(event, t0)
+                if on_event is not None:
+                    on_event(event, t0)
+            self.shutdown()
+            if trace is not None:
+                trace.close()
+            if isinstance(io, VirtualIO):
+                result.recording = io.recording()
+                if self.options.output is not None:
+                    write_wav(self.options.output, result.recording, IN_RATE)
+            result.threads = [s for s in self.stages if s.is_alive()]
+        if result.error:
+            raise VoicecliError(f"the conversation stopped: {result.error}")
+        return result
+
+    def shutdown(self) -> None:
+        """Stop devices first, then every stage; join them all."""
+        self.io.stop()
+        self.capture.close()
+        self.clean.close()
+        self.playout.close()
+        self.generation.bump()
+        for stage in self.stages:
+            stage.stop()
+        self.bus.close()
+        for stage in self.stages:
+            stage.join(timeout=10.0)
+
+
+def run_talk(config: Config, options: TalkOptions, console: Console) -> TalkResult:
+    """The `voicecli talk` command: load models, converse, print one line per event."""
+    if options.input is None:  # fail fast, before the models load, when there is no sound card
+        from voicecli.audio.devices import resolve_input
+
+        resolve_input(options.input_device, IN_RATE)
+    with console.status("loading models…"):
+        engines = Engines.load(config, mirror=options.mirror)
+    conversation = Conversation(config, engines, options)
+    printer = PlainPrinter(console.file)
+    if options.input is None:
+        console.print("listening — speak now (Ctrl-C to stop)")
+    result = conversation.run(printer)
+    if options.output is not None:
+        console.print(f"wrote {options.output} (left: microphone, right: agent)")
+    return result
