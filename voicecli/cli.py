@@ -147,15 +147,30 @@ def talk(
     trace: Annotated[
         Path | None, typer.Option("--trace", help="Write every event as JSON lines here.")
     ] = None,
+    pipeline: Annotated[
+        str,
+        typer.Option(
+            "--pipeline",
+            help="streaming (the product) or cascade (the naive "
+            "baseline: 700 ms silence, then transcribe, generate, synthesise).",
+        ),
+    ] = "streaming",
 ) -> None:
     """Talk to voicecli: speak, and it answers."""
+    from voicecli.pipeline.mode import Pipeline
     from voicecli.talk import TalkOptions, run_talk
 
+    try:
+        mode = Pipeline(pipeline)
+    except ValueError:
+        raise VoicecliError(
+            f"--pipeline {pipeline!r} is not a pipeline; use streaming or cascade"
+        ) from None
     if output is not None and input is None:
         raise VoicecliError("--output records a file-mode session; give --input FILE.wav too")
     if input is not None and not input.is_file():
         raise VoicecliError(f"{input}: no such file; --input takes a WAV file")
-    options = TalkOptions(input, output, input_device, output_device, mirror, trace)
+    options = TalkOptions(input, output, input_device, output_device, mirror, trace, pipeline=mode)
     run_talk(State.config(), options, console)
 
 

@@ -87,6 +87,14 @@ class TurnResumed(Event):
 
 
 @dataclass(frozen=True)
+class TranscribeRequest(Event):
+    """Cascade mode: the turn has ended; transcribe it all now."""
+
+    turn: int
+    until: int
+
+
+@dataclass(frozen=True)
 class Transcript(Event):
     turn: int
     stable: str

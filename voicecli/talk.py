@@ -41,6 +41,7 @@ from voicecli.events import (
 )
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.listener import Listener
+from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.responder import Responder
 from voicecli.pipeline.session import Session
 from voicecli.pipeline.speaker import Speaker
@@ -79,6 +80,7 @@ class TalkOptions:
     mirror: bool = False
     trace: Path | None = None
     max_seconds: float | None = None
+    pipeline: Pipeline = Pipeline.STREAMING
 
 
 @dataclass
@@ -149,11 +151,17 @@ class Conversation:
             self.io.in_time,
             self.io.out_time,
             mirror=options.mirror,
+            pipeline=options.pipeline,
         )
         self.stages = [
             Listener(self.bus, self.capture, self.clean, engines.vad, config.speech),
             Transcriber(
-                self.bus, self.clean, engines.stt, config.transcriber, config.hallucination
+                self.bus,
+                self.clean,
+                engines.stt,
+                config.transcriber,
+                config.hallucination,
+                options.pipeline,
             ),
             self.session,
             Responder(
@@ -162,6 +170,7 @@ class Conversation:
                 self.generation,
                 config.flush,
                 warm_messages=self.session.history.messages(),
+                pipeline=options.pipeline,
             ),
             Speaker(self.bus, engines.tts, self.playout, self.generation),
         ]
@@ -181,7 +190,7 @@ class Conversation:
         self.bus.publish(
             SessionStarted(
                 self.clock(),
-                "mirror" if self.options.mirror else "talk",
+                "mirror" if self.options.mirror else self.options.pipeline.value,
                 {
                     "vad": models.vad,
                     "stt": models.stt,

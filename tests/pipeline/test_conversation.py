@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.pipeline.conversation import RATE, converse, of_kind, silence
+from voicecli.audio.virtual import file_source
 from voicecli.config import Config
 from voicecli.events import (
     AssistantTurn,
@@ -23,6 +24,7 @@ from voicecli.events import (
     TurnCommitted,
     TurnTimings,
 )
+from voicecli.pipeline.mode import CASCADE_SILENCE_S, Pipeline
 from voicecli.talk import Conversation, TalkOptions
 from voicecli.wer import character_error_rate, word_error_rate
 
@@ -70,7 +72,7 @@ def test_question_gets_a_spoken_reply_that_matches_the_logged_text(
     [finished] = of_kind(result, PlayoutFinished)
     audio = reply_audio(result, started, finished, engines.tts.sample_rate)
     heard = stt.transcribe(audio).text
-    assert character_error_rate(reply.text, heard) <= 0.15, (reply.text, heard)
+    assert character_error_rate(reply.text, heard) <= 0.2, (reply.text, heard)
     [timings] = of_kind(result, TurnTimings)
     assert 0 < timings.ttfa_ms < 5000
     assert timings.endpoint_ms > 0 and timings.tts_first_chunk_ms > 0
@@ -164,3 +166,25 @@ def test_recording_is_stereo_and_time_aligned(config: Config, engines, caller) -
     first = int(started.device_sample * RATE / engines.tts.sample_rate)
     assert np.abs(recording[: first - 160, 1]).max() < 1e-3, "the agent is silent before its reply"
     assert np.abs(recording[first : first + RATE, 1]).max() > 0.01
+
+
+def test_cascade_baseline_waits_for_silence_and_the_whole_reply(
+    config: Config, engines, caller
+) -> None:
+    signal_in = np.concatenate(
+        [silence(0.5), caller.say("What is the capital of France?"), silence(7.0)]
+    )
+    conversation = Conversation(
+        config,
+        engines,
+        TalkOptions(pipeline=Pipeline.CASCADE),
+        mic=(file_source(signal_in), signal_in.size),
+    )
+    result = conversation.run()
+    [commit] = of_kind(result, TurnCommitted)
+    assert commit.silence_ms >= CASCADE_SILENCE_S * 1000 - 40
+    [piece] = of_kind(result, ReplyPiece)
+    [done] = of_kind(result, ReplyDone)
+    [started] = of_kind(result, PlayoutStarted)
+    assert piece.t >= done.t - 0.05, "one piece: the whole reply"
+    assert started.t > done.t

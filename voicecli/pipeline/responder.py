@@ -24,6 +24,7 @@ from voicecli.events import (
     ReplyStarted,
 )
 from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.clauses import ClauseFlusher, FlushRules
 from voicecli.policy.speakable import speakable
@@ -39,12 +40,14 @@ class Responder(Stage):
         generation: Generation,
         rules: FlushRules,
         warm_messages: list[dict[str, str]] | None = None,
+        pipeline: Pipeline = Pipeline.STREAMING,
     ) -> None:
         super().__init__(bus, "responder", (ReplyStarted, PrefillRequest))
         self.llm = llm
         self.generation = generation
         self.rules = rules
         self.warm_messages = warm_messages
+        self.cascade = pipeline is Pipeline.CASCADE
 
     def setup(self) -> None:
         if self.llm is not None and self.warm_messages:
@@ -98,6 +101,8 @@ class Responder(Stage):
                 )
             first = False
             text += token
+            if self.cascade:  # the naive baseline speaks only once the whole reply is written
+                continue
             for piece in flusher.push(token):
                 self._piece(gen, pieces, piece)
                 pieces += 1
@@ -105,7 +110,8 @@ class Responder(Stage):
                 break
         cancelled = not self.generation.is_current(gen)
         if not cancelled:
-            for piece in flusher.finish():
+            rest = [text.strip()] if self.cascade else flusher.finish()
+            for piece in rest:
                 self._piece(gen, pieces, piece)
                 pieces += 1
         tokens = self.llm.stats.generated_tokens if self.llm and not event.mirror else 0

@@ -31,6 +31,7 @@ from voicecli.events import (
     SpeechEnded,
     SpeechStarted,
     StateChanged,
+    TranscribeRequest,
     Transcript,
     TtsChunk,
     TurnCommitted,
@@ -43,6 +44,7 @@ from voicecli.events import (
     VadFrame,
 )
 from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.mode import Pipeline, cascade_rules
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.heard import Span, heard_text
 from voicecli.policy.history import History
@@ -97,6 +99,7 @@ class Session(Stage):
         in_time: Callable[[int], float],
         out_time: Callable[[int], float],
         mirror: bool = False,
+        pipeline: Pipeline = Pipeline.STREAMING,
     ) -> None:
         types = (
             VadFrame,
@@ -115,7 +118,9 @@ class Session(Stage):
         self.in_time = in_time
         self.out_time = out_time
         self.mirror = mirror
-        self.policy = TurnPolicy(config.turn)
+        self.cascade = pipeline is Pipeline.CASCADE
+        rules = cascade_rules(config.turn) if self.cascade else config.turn
+        self.policy = TurnPolicy(rules)
         self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
         self.state = State.LISTENING
         self.turns = 0
@@ -156,6 +161,7 @@ class Session(Stage):
     def on_speech_started(self, event: SpeechStarted) -> None:
         if self.state is State.LISTENING:
             self.turns += 1
+            self.pending = None
             self.record = TurnRecord(self.turns, event.audio_start)
             self.policy.reset()
             self.policy.speech_started(event.sample / RATE)
@@ -184,7 +190,9 @@ class Session(Stage):
             return
         self.latest = event
         self.policy.transcript(event.text, event.covers_until / RATE)
-        speculate = self.config.transcriber.speculative_prefill and not self.mirror
+        speculate = (
+            self.config.transcriber.speculative_prefill and not self.mirror and not self.cascade
+        )
         if speculate and event.stable and event.stable != self.prefilled:
             self.prefilled = event.stable
             messages = self.history.messages(pending_user=event.stable)
@@ -201,6 +209,10 @@ class Session(Stage):
         if decision is not None:
             self.pending = decision
             self.pending_since = event.sample / RATE
+            if self.cascade and self.record is not None:  # only now is the turn transcribed
+                self.bus.publish(
+                    TranscribeRequest(self.bus.now(), self.record.turn, self.record.speech_end)
+                )
         if self.pending is not None:
             self.try_commit()
 

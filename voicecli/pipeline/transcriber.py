@@ -18,6 +18,7 @@ from voicecli.config import TranscriberConfig
 from voicecli.engines.stt import WhisperEngine
 from voicecli.events import (
     Event,
+    TranscribeRequest,
     Transcript,
     TurnCommitted,
     TurnDiscarded,
@@ -26,6 +27,7 @@ from voicecli.events import (
     TurnReopened,
     TurnResumed,
 )
+from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
@@ -56,13 +58,23 @@ class Transcriber(Stage):
         stt: WhisperEngine,
         config: TranscriberConfig,
         guard: HallucinationRules,
+        pipeline: Pipeline = Pipeline.STREAMING,
     ) -> None:
-        types = (TurnOpened, TurnPaused, TurnResumed, TurnCommitted, TurnDiscarded, TurnReopened)
+        types = (
+            TurnOpened,
+            TurnPaused,
+            TurnResumed,
+            TurnCommitted,
+            TurnDiscarded,
+            TurnReopened,
+            TranscribeRequest,
+        )
         super().__init__(bus, "transcriber", types)
         self.clean = clean
         self.stt = stt
         self.config = config
         self.guard = guard
+        self.cascade = pipeline is Pipeline.CASCADE
         self.open: OpenTurn | None = None
         self.closed: OpenTurn | None = None
         self.agreement = LocalAgreement()
@@ -87,10 +99,12 @@ class Transcriber(Stage):
             turn.paused_at = None
         elif isinstance(event, TurnCommitted | TurnDiscarded):
             self.closed, self.open = turn, None
+        elif isinstance(event, TranscribeRequest):
+            self._decode(turn, event.until, final=True, covers=event.until, cut=False)
 
     def idle(self) -> None:
         turn = self.open
-        if turn is None:
+        if turn is None or self.cascade:  # the cascade transcribes only on request
             return
         if turn.paused_at is not None:
             if turn.pause_decoded != turn.paused_at:
@@ -116,10 +130,12 @@ class Transcriber(Stage):
         self._decode(turn, min(end, self.clean.written), final=True, covers=pause)
         turn.pause_decoded = pause
 
-    def _decode(self, turn: OpenTurn, end: int, final: bool, covers: int | None = None) -> None:
+    def _decode(
+        self, turn: OpenTurn, end: int, final: bool, covers: int | None = None, cut: bool = True
+    ) -> None:
         audio = self.clean.read(turn.audio_start, end)
         started = time.monotonic()
-        result = self.stt.transcribe(audio, words=False, fallback=final)
+        result = self.stt.transcribe(audio, cut=cut, words=False, fallback=final)
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
         turn.decoded_until = end
