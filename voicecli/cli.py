@@ -174,6 +174,53 @@ def talk(
     run_talk(State.config(), options, console)
 
 
+@app.command()
+def bench(
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="Scenario file or folder (repeatable); default: the shipped scenarios.",
+        ),
+    ] = None,
+    pipeline: Annotated[
+        str, typer.Option("--pipeline", help="streaming, cascade, or both (interleaved).")
+    ] = "both",
+    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="Runs per scenario.")] = 1,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the report here (schema: README).")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write TTFA histogram + waterfall PNG here.")
+    ] = None,
+    trace: Annotated[
+        Path, typer.Option("--trace", help="Every event of every run, as JSON lines.")
+    ] = Path("out/bench/trace.jsonl"),
+    model: Annotated[str | None, typer.Option("--model", help="LLM model id.")] = None,
+    stt_model: Annotated[str | None, typer.Option("--stt-model", help="STT model id.")] = None,
+    idle_s: Annotated[
+        float, typer.Option("--idle-s", help="Seconds of silence to measure idle CPU (0: skip).")
+    ] = 8.0,
+) -> None:
+    """Measure voicecli: simulated callers in real time, streaming vs the naive cascade."""
+    from voicecli.bench.cli import run_bench_command
+
+    run_bench_command(
+        State.config(),
+        console,
+        scenario,
+        pipeline,
+        repeat,
+        json_path,
+        plot,
+        trace,
+        model,
+        stt_model,
+        idle_s,
+    )
+
+
 def main() -> None:
     """Console-script entry: user errors become one line on stderr and a non-zero exit."""
     try:

@@ -117,7 +117,7 @@ class TranscriberConfig:
     min_interval_s: float = 0.3
     cadence: float = 1.5
     step_s: float = 0.3
-    end_pad_s: float = 0.15
+    end_pad_s: float = 0.06
     speculative_prefill: bool = True
 
 

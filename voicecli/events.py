@@ -129,6 +129,7 @@ class TurnDiscarded(Event):
 class TurnReopened(Event):
     turn: int
     gen: int
+    cancelled_gen: int
 
 
 @dataclass(frozen=True)

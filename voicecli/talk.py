@@ -19,7 +19,7 @@ from rich.console import Console
 from voicecli.audio.io import AudioIO
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
-from voicecli.audio.virtual import MicSource, VirtualIO, file_source
+from voicecli.audio.virtual import FileSignal, MicSignal, VirtualIO
 from voicecli.audio.wavfile import read_wav, write_wav
 from voicecli.bus import EventBus
 from voicecli.config import Config
@@ -90,6 +90,9 @@ class TalkResult:
     events: list[Event] = field(default_factory=list)
     timings: list[TurnTimings] = field(default_factory=list)
     recording: np.ndarray | None = None
+    mic: np.ndarray | None = None
+    played: np.ndarray | None = None
+    out_rate: int = 0
     t0: float = 0.0
     error: str = ""
     threads: list[threading.Thread] = field(default_factory=list)
@@ -103,7 +106,7 @@ class Conversation:
         config: Config,
         engines: Engines,
         options: TalkOptions,
-        mic: tuple[MicSource, int] | None = None,
+        mic: MicSignal | None = None,
     ) -> None:
         self.config = config
         self.engines = engines
@@ -118,13 +121,13 @@ class Conversation:
         if options.input is not None or mic is not None:
             if mic is None:
                 signal = read_wav(options.input, IN_RATE) if options.input else np.zeros(0)
-                mic = (file_source(signal), signal.size)
+                mic = FileSignal(signal)
             out_rate = engines.tts.sample_rate
             self.playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
             self.io: AudioIO = VirtualIO(
-                self.capture, self.playout, mic[0], mic[1], self.clock, IN_RATE, block_s
+                self.capture, self.playout, mic, self.clock, IN_RATE, block_s
             )
-            self.source_s = mic[1] / IN_RATE
+            self.source_s = mic.signal.size / IN_RATE if isinstance(mic, FileSignal) else 0.0
         else:
             from voicecli.audio.devices import DeviceIO, choose_output_rate, resolve_input
 
@@ -184,8 +187,9 @@ class Conversation:
             stage.start()
         io = self.io
         io.start()
-        t0 = self.clock()
+        t0 = io.t0 if isinstance(io, VirtualIO) else self.clock()  # virtual: sample 0 of both
         result.t0 = t0
+        result.out_rate = self.playout.rate
         models = self.config.models
         self.bus.publish(
             SessionStarted(
@@ -253,6 +257,8 @@ class Conversation:
                 trace.close()
             if isinstance(io, VirtualIO):
                 result.recording = io.recording()
+                result.mic = io.mic()
+                result.played = io.played()
                 if self.options.output is not None:
                     write_wav(self.options.output, result.recording, IN_RATE)
             result.threads = [s for s in self.stages if s.is_alive()]

@@ -28,8 +28,9 @@ class TraceWriter:
         self.path = path
         self._file: IO[str] = path.open("a", encoding="utf-8")
 
-    def write(self, event: Event, t0: float = 0.0) -> None:
-        record = _clean(event.to_dict())
+    def write(self, event: Event, t0: float = 0.0, tags: dict[str, Any] | None = None) -> None:
+        """One event; `t` is seconds since `t0`; `tags` (e.g. the bench run) go first."""
+        record = {**(tags or {}), **_clean(event.to_dict())}
         record["t"] = round(event.t - t0, 6)
         self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._file.flush()

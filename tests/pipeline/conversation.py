@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voicecli.audio.virtual import file_source
+from voicecli.audio.virtual import FileSignal
 from voicecli.config import Config
 from voicecli.events import Event
 from voicecli.talk import Conversation, Engines, TalkOptions, TalkResult
@@ -20,9 +20,7 @@ def converse(
     config: Config, engines: Engines, signal: np.ndarray, mirror: bool = False
 ) -> TalkResult:
     """Play `signal` into the real pipeline on virtual devices, in real time."""
-    conversation = Conversation(
-        config, engines, TalkOptions(mirror=mirror), mic=(file_source(signal), signal.size)
-    )
+    conversation = Conversation(config, engines, TalkOptions(mirror=mirror), mic=FileSignal(signal))
     return conversation.run()
 
 

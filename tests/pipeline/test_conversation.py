@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.pipeline.conversation import RATE, converse, of_kind, silence
-from voicecli.audio.virtual import file_source
+from voicecli.audio.virtual import FileSignal
 from voicecli.config import Config
 from voicecli.events import (
     AssistantTurn,
@@ -134,10 +134,7 @@ def test_ctrl_c_stops_the_conversation_and_leaves_no_thread(
         config,
         engines,
         TalkOptions(),
-        mic=(
-            lambda s, n, _p: np.pad(signal_in[s : s + n], (0, max(0, s + n - signal_in.size)))[:n],
-            signal_in.size,
-        ),
+        mic=FileSignal(signal_in),
     )
     seen_commit = threading.Event()
 
@@ -178,7 +175,7 @@ def test_cascade_baseline_waits_for_silence_and_the_whole_reply(
         config,
         engines,
         TalkOptions(pipeline=Pipeline.CASCADE),
-        mic=(file_source(signal_in), signal_in.size),
+        mic=FileSignal(signal_in),
     )
     result = conversation.run()
     [commit] = of_kind(result, TurnCommitted)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -18,20 +19,33 @@ from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
 from voicecli.audio.wavfile import resample
 
-MicSource = Callable[[int, int, np.ndarray], np.ndarray]
-"""(first mic sample, count, speaker block just played) → mic samples for that block."""
+
+class MicSignal(Protocol):
+    """What the virtual microphone hears."""
+
+    def read(self, start: int, count: int, played: np.ndarray) -> np.ndarray:
+        """Mic samples [start, start + count), given the speaker block just played."""
+        ...
+
+    def finished(self, next_sample: int) -> bool:
+        """True once nothing more will be said from `next_sample` on."""
+        ...
 
 
-def file_source(signal: np.ndarray) -> MicSource:
-    """A mic that plays `signal`, then silence."""
+class FileSignal:
+    """A microphone that plays a fixed signal, then silence."""
 
-    def read(start: int, count: int, _played: np.ndarray) -> np.ndarray:
+    def __init__(self, signal: np.ndarray) -> None:
+        self.signal = signal.astype(np.float32, copy=False)
+
+    def read(self, start: int, count: int, played: np.ndarray) -> np.ndarray:
         block = np.zeros(count, dtype=np.float32)
-        part = signal[start : start + count]
+        part = self.signal[start : start + count]
         block[: part.size] = part
         return block
 
-    return read
+    def finished(self, next_sample: int) -> bool:
+        return next_sample >= self.signal.size
 
 
 class VirtualIO:
@@ -41,8 +55,7 @@ class VirtualIO:
         self,
         capture: SampleRing,
         playout: PlayoutRing,
-        source: MicSource,
-        source_samples: int,
+        source: MicSignal,
         clock: Callable[[], float] = time.monotonic,
         in_rate: int = 16000,
         block_s: float = 0.02,
@@ -51,7 +64,6 @@ class VirtualIO:
         self.capture = capture
         self.playout = playout
         self.source = source
-        self.source_samples = source_samples
         self.clock = clock
         self.in_rate = in_rate
         self.out_rate = playout.rate
@@ -95,20 +107,27 @@ class VirtualIO:
                 self.late_blocks += 1
             self.playout.read_into(out)
             start = block * self.in_block
-            mic = self.source(start, self.in_block, out)
+            mic = self.source.read(start, self.in_block, out)
             self.capture.write(mic)
             if self.record:
                 self._speaker.append(out.copy())
                 self._mic.append(mic)
-            if start + self.in_block >= self.source_samples:
+            if self.source.finished(start + self.in_block):
                 self.input_done.set()
             block += 1
 
+    def mic(self) -> np.ndarray:
+        """Everything the microphone heard, at the mic rate."""
+        return np.concatenate(self._mic) if self._mic else np.zeros(0, np.float32)
+
+    def played(self) -> np.ndarray:
+        """Everything the speaker played, at its own rate, from device sample 0."""
+        return np.concatenate(self._speaker) if self._speaker else np.zeros(0, np.float32)
+
     def recording(self) -> np.ndarray:
         """[samples, 2] at the mic rate: left what the mic heard, right what the agent played."""
-        mic = np.concatenate(self._mic) if self._mic else np.zeros(0, np.float32)
-        played = np.concatenate(self._speaker) if self._speaker else np.zeros(0, np.float32)
-        played = resample(played, self.out_rate, self.in_rate)
+        mic = self.mic()
+        played = resample(self.played(), self.out_rate, self.in_rate)
         n = min(mic.size, played.size)
         return np.stack([mic[:n], played[:n]], axis=1)
 

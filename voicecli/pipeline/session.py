@@ -271,6 +271,7 @@ class Session(Stage):
         """The caller was not done: cancel the reply, take the turn back out of history."""
         record = self.reply
         assert record is not None
+        cancelled = record.gen
         gen = self.generation.bump()
         self.playout.flush(min_gen=gen)
         self.history.withdraw_user()
@@ -279,7 +280,7 @@ class Session(Stage):
         record.gen = 0
         self.policy.reset()
         self.policy.speech_started(event.sample / RATE)
-        self.bus.publish(TurnReopened(self.bus.now(), record.turn, gen))
+        self.bus.publish(TurnReopened(self.bus.now(), record.turn, gen, cancelled))
         self.set_state(State.USER_SPEAKING)
 
     # -- the reply ------------------------------------------------------------------------------

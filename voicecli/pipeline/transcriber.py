@@ -107,6 +107,8 @@ class Transcriber(Stage):
         if turn is None or self.cascade:  # the cascade transcribes only on request
             return
         if turn.paused_at is not None:
+            if turn.decoded_until >= turn.paused_at:
+                turn.pause_decoded = turn.paused_at  # the last decode already heard it all
             if turn.pause_decoded != turn.paused_at:
                 self._decode_to_pause(turn)
             return
@@ -138,7 +140,8 @@ class Transcriber(Stage):
         result = self.stt.transcribe(audio, cut=cut, words=False, fallback=final)
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
-        turn.decoded_until = end
+        if final or not result.fallback_reason:
+            turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
         voiced_s = audio.size / RATE
         text = result.text
         if is_hallucination(text, result.no_speech_prob, result.avg_logprob, voiced_s, self.guard):
@@ -153,7 +156,7 @@ class Transcriber(Stage):
                 turn.turn,
                 agreement.stable_text,
                 agreement.unstable_text,
-                covers if covers is not None else end,
+                covers if covers is not None else turn.decoded_until,
                 result.decode_ms,
                 final,
                 result.window,

@@ -18,7 +18,7 @@ class SegmenterRules:
     threshold: float = 0.5
     release: float = 0.35
     onset_frames: int = 2
-    hangover_frames: int = 4
+    hangover_frames: int = 2
     preroll_frames: int = 10
 
 

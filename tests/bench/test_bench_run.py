@@ -1,0 +1,91 @@
+"""A real bench run: both modes, the report validates against the documented schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from rich.console import Console
+
+from voicecli.bench.report import print_report
+from voicecli.bench.runner import BenchOptions, run_bench
+from voicecli.bench.scenario import shipped_scenarios
+from voicecli.config import Config
+
+pytestmark = pytest.mark.slow
+
+
+def schema() -> dict:
+    return json.loads((resources.files("voicecli") / "bench" / "schema.json").read_text())
+
+
+def test_both_modes_report_validates_and_prints(config: Config, engines, tmp_path: Path) -> None:
+    options = BenchOptions(
+        scenarios=[shipped_scenarios() / "plain-week.toml"],
+        idle_s=4.0,
+        trace_path=tmp_path / "trace.jsonl",
+    )
+    report = run_bench(config, engines, options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    jsonschema.validate(report, schema())
+    assert set(report["summary"]["pipelines"]) == {"streaming", "cascade"}
+    assert report["header"]["machine"]["cores"] == os.cpu_count()
+    streaming = report["summary"]["pipelines"]["streaming"]["timings"]["ttfa_ms"]
+    cascade = report["summary"]["pipelines"]["cascade"]["timings"]["ttfa_ms"]
+    assert streaming["n"] == cascade["n"] == 2
+    assert report["summary"]["ratio_cascade_over_streaming"]["ttfa_ms"]["p50"] > 1.0
+    assert report["resources"]["idle_cpu_percent"] is not None
+    lines = (tmp_path / "trace.jsonl").read_text().splitlines()
+    tagged = [json.loads(line) for line in lines]
+    assert {t["pipeline"] for t in tagged} == {"streaming", "cascade"}
+    console = Console(record=True, width=160)
+    print_report(report, console)
+    text = console.export_text()
+    assert "TTFA" in text and "cascade / streaming" in text and "plain" in text
+
+
+def test_cli_reports_a_malformed_scenario_and_runs_the_rest(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    shutil.copytree(shipped_scenarios() / "clips", tmp_path / "clips")
+    good.write_text((shipped_scenarios() / "plain-week.toml").read_text())
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\n[[turn]]\naudio = "clips/q-week.wav"\nstrat = "at"\n')
+    out = tmp_path / "report.json"
+    env = {**os.environ, "COLUMNS": "160"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "voicecli",
+            "bench",
+            "--scenario",
+            str(tmp_path),
+            "--pipeline",
+            "streaming",
+            "--idle-s",
+            "0",
+            "--json",
+            str(out),
+            "--trace",
+            str(tmp_path / "t.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    error_lines = [ln for ln in result.stdout.splitlines() if "error:" in ln]
+    assert len(error_lines) == 1
+    assert str(bad) in error_lines[0] and "turn[1].strat" in error_lines[0]
+    report = json.loads(out.read_text())
+    jsonschema.validate(report, schema())
+    assert report["header"]["scenarios"] == ["plain-week"]
+    assert len(report["errors"]) == 1

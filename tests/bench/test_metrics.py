@@ -1,0 +1,168 @@
+"""Bench metrics on synthetic traces: timings, cut-offs, barge-in stop, expect, summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voicecli.bench.metrics import RunRecord, turn_metrics
+from voicecli.bench.scenario import Scenario, Turn
+from voicecli.bench.simulator import Placement
+from voicecli.bench.summary import percentiles, summarize
+from voicecli.events import (
+    AssistantTurn,
+    LlmFirstToken,
+    PlayoutStarted,
+    ReplyPiece,
+    Transcript,
+    TtsChunk,
+    TurnCommitted,
+    TurnReopened,
+)
+
+T0 = 100.0
+OUT = 22050
+MIC = 16000
+
+
+def turn(kind: str = "turn", text: str = "what is the capital of france", expect=()) -> Turn:
+    return Turn(audio=Path("clip.wav"), text=text, kind=kind, expect=tuple(expect))
+
+
+def place(index: int, t: Turn, onset: float, end: float, pauses=()) -> Placement:
+    return Placement(index, t, onset - 0.1, onset, end, tuple(pauses), t.start)
+
+
+def played(*spans: tuple[float, float], seconds: float = 12.0) -> np.ndarray:
+    audio = np.zeros(int(seconds * OUT), dtype=np.float32)
+    for start, end in spans:
+        audio[int(start * OUT) : int(end * OUT)] = 0.1
+    return audio
+
+
+def record(placements, events, audio, pipeline="streaming", tags=("plain",)) -> RunRecord:
+    turns = tuple(p.turn for p in placements)
+    scenario = Scenario(name="synthetic", path=Path("s.toml"), turns=turns, tags=tuple(tags))
+    return RunRecord(scenario, pipeline, 0, placements, events, T0, audio, OUT)
+
+
+def answered_turn_events(gen: int = 1, end: float = 2.0, heard: str = "Paris.") -> list:
+    return [
+        Transcript(
+            T0 + end + 0.30,
+            1,
+            "What is the capital of France?",
+            "",
+            int((end + 0.1) * MIC),
+            200.0,
+            True,
+        ),
+        TurnCommitted(
+            T0 + end + 0.35,
+            1,
+            gen,
+            "What is the capital of France?",
+            "complete",
+            int((end + 0.1) * MIC),
+            250.0,
+        ),
+        LlmFirstToken(T0 + end + 0.45, gen, 100.0, 50, 60),
+        ReplyPiece(T0 + end + 0.60, gen, 0, "Paris.", "Paris."),
+        TtsChunk(T0 + end + 0.75, gen, 0, 4000, 120.0),
+        PlayoutStarted(T0 + end + 0.80, gen, int((end + 0.80) * OUT)),
+        AssistantTurn(T0 + end + 1.5, gen, heard, False),
+    ]
+
+
+def test_every_timing_of_an_answered_turn() -> None:
+    p = place(0, turn(expect=["paris"]), onset=0.5, end=2.0)
+    audio = played((2.81, 3.5))
+    [m], phantoms = turn_metrics(record([p], answered_turn_events(), audio))
+    assert phantoms == 0
+    assert m.endpoint_ms == pytest.approx(350, abs=1)
+    assert m.stt_final_ms == pytest.approx(300, abs=1)
+    assert m.llm_first_token_ms == pytest.approx(100, abs=1)
+    assert m.llm_first_clause_ms == pytest.approx(250, abs=1)
+    assert m.tts_first_chunk_ms == pytest.approx(150, abs=1)
+    assert m.ttfa_ms == pytest.approx(810, abs=1), "first reply sample out − truth speech end"
+    assert m.wer == 0.0 and m.heard_reply == "Paris." and m.expect_pass is True
+    assert not m.false_cutoff and not m.reopened
+
+
+def test_commit_inside_a_pause_is_a_false_cutoff_unless_reopened() -> None:
+    p = place(0, turn(), onset=0.5, end=3.0, pauses=[(1.2, 0.7)])
+    early = TurnCommitted(T0 + 1.6, 1, 1, "what is the", "timeout", int(1.2 * MIC), 800.0)
+    late = answered_turn_events(gen=2, end=3.0)
+    [m], _ = turn_metrics(record([p], [early, *late], played((3.81, 4.5))))
+    assert m.false_cutoff and m.transcript == "What is the capital of France?"
+    reopen = TurnReopened(T0 + 1.9, 1, 2, 1)
+    [m], _ = turn_metrics(record([p], [early, reopen, *late], played((3.81, 4.5))))
+    assert not m.false_cutoff and m.reopened
+
+
+def test_barge_in_stop_is_measured_at_the_speaker() -> None:
+    first = place(0, turn(), onset=0.5, end=2.0)
+    barge = place(1, turn("barge_in", "stop"), onset=4.0, end=4.5)
+    audio = played((2.81, 4.06))  # the agent falls silent 60 ms after the caller starts
+    [_, m], _ = turn_metrics(record([first, barge], answered_turn_events(), audio))
+    assert m.barge_in_stop_ms == pytest.approx(60, abs=2)
+
+
+def test_barge_in_stop_is_none_when_the_agent_was_not_speaking() -> None:
+    barge = place(0, turn("barge_in", "stop"), onset=5.0, end=5.5)
+    [m], _ = turn_metrics(record([barge], [], played((1.0, 2.0))))
+    assert m.barge_in_stop_ms is None
+
+
+def test_backchannel_that_ends_the_reply_is_a_false_barge_in() -> None:
+    first = place(0, turn(), onset=0.5, end=2.0)
+    nod = place(1, turn("backchannel", "yeah"), onset=3.2, end=3.4)
+    events = answered_turn_events()
+    events[-1] = AssistantTurn(T0 + 3.3, 1, "Paris", True)
+    [_, m], _ = turn_metrics(record([first, nod], events, played((2.81, 3.3))))
+    assert m.false_barge_in
+    events[-1] = AssistantTurn(T0 + 5.0, 1, "Paris.", False)
+    [_, m], _ = turn_metrics(record([first, nod], events, played((2.81, 5.0))))
+    assert not m.false_barge_in
+
+
+def test_expect_matches_the_spoken_form_and_phantoms_are_counted() -> None:
+    p = place(0, turn(text="how many days are in a week", expect=["seven"]), onset=0.5, end=2.0)
+    events = answered_turn_events(heard="There are 7 days in a week.")
+    phantom = TurnCommitted(T0 + 9.0, 2, 3, "there are seven days", "likely", 8 * MIC, 500.0)
+    [m], phantoms = turn_metrics(record([p], [*events, phantom], played((2.81, 4.0))))
+    assert m.expect_pass is True
+    assert phantoms == 1
+
+
+def test_no_commit_means_no_reply_and_expect_fails() -> None:
+    p = place(0, turn(expect=["paris"]), onset=0.5, end=2.0)
+    [m], _ = turn_metrics(record([p], [], played()))
+    assert m.ttfa_ms is None and m.transcript is None and m.expect_pass is False
+
+
+def test_percentiles() -> None:
+    values = [100.0, 200.0, 300.0, 400.0, None, 1000.0]
+    assert percentiles(values) == {"p50": 300.0, "p95": 880.0, "n": 5}
+    assert percentiles([None]) == {"p50": None, "p95": None, "n": 0}
+
+
+def test_summary_rates_wer_and_the_ratio_between_modes() -> None:
+    fast = place(0, turn(expect=["paris"]), onset=0.5, end=2.0)
+    turns = []
+    for pipeline, first_sound in (("streaming", 2.81), ("cascade", 4.02)):
+        events = answered_turn_events()
+        events[5] = PlayoutStarted(T0 + first_sound, 1, int(first_sound * OUT))
+        ms, _ = turn_metrics(record([fast], events, played((first_sound, 5.0)), pipeline))
+        turns += ms
+    summary = summarize(turns, {"streaming": 0, "cascade": 2})
+    streaming = summary["pipelines"]["streaming"]
+    assert streaming["timings"]["ttfa_ms"]["p50"] == pytest.approx(810, abs=1)
+    assert streaming["rates"]["expect_pass"] == 1.0 and streaming["wer"] == 0.0
+    assert summary["pipelines"]["cascade"]["phantom_turns"] == 2
+    assert summary["ratio_cascade_over_streaming"]["ttfa_ms"]["p50"] == pytest.approx(
+        2020 / 810, abs=0.01
+    )
+    assert summary["by_tag"]["plain"]["cascade"]["p50"] == pytest.approx(2020, abs=1)

@@ -1,0 +1,1 @@
+"""voicecli bench: simulated callers, real pipeline, latency and correctness report."""

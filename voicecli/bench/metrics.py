@@ -1,0 +1,246 @@
+"""Per-turn bench metrics, from ground truth, the agent's events and the speaker's samples.
+
+Truth is where each caller turn was placed (the simulator) and what the virtual speaker played
+(its samples). The agent's events say what it decided and when (commit, transcript, first
+token, first piece). Everything is on one timeline: seconds since sample 0 of the virtual mic
+and speaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from voicecli.bench.scenario import Scenario
+from voicecli.bench.simulator import ACTIVE, Placement
+from voicecli.events import (
+    AssistantTurn,
+    Event,
+    LlmFirstToken,
+    PlayoutStarted,
+    ReplyPiece,
+    Transcript,
+    TtsChunk,
+    TurnCommitted,
+    TurnReopened,
+)
+from voicecli.policy.speakable import speakable
+from voicecli.wer import word_error_rate
+
+MIC_RATE = 16000
+COMMIT_GRACE_S = 1.0  # an agent speech end this long after a turn's last word still belongs to it
+STOP_SILENCE_S = 0.1  # playout silent this long counts as stopped
+EARLY_S = 0.05
+
+
+@dataclass
+class RunRecord:
+    """Everything one run of one scenario in one pipeline mode produced."""
+
+    scenario: Scenario
+    pipeline: str
+    repeat: int
+    placements: list[Placement]
+    events: list[Event]
+    t0: float
+    played: np.ndarray
+    out_rate: int
+
+
+@dataclass
+class TurnMetrics:
+    """One caller turn, measured (None: not applicable or did not happen)."""
+
+    scenario: str
+    pipeline: str
+    repeat: int
+    turn: int
+    kind: str
+    tags: list[str] = field(default_factory=list)
+    speech_start_s: float = 0.0
+    speech_end_s: float = 0.0
+    commit_s: float | None = None
+    endpoint_ms: float | None = None
+    false_cutoff: bool = False
+    reopened: bool = False
+    reference: str = ""
+    transcript: str | None = None
+    wer: float | None = None
+    stt_final_ms: float | None = None
+    llm_first_token_ms: float | None = None
+    llm_first_clause_ms: float | None = None
+    tts_first_chunk_ms: float | None = None
+    ttfa_ms: float | None = None
+    first_content_audio_ms: float | None = None
+    barge_in_stop_ms: float | None = None
+    false_barge_in: bool = False
+    heard_reply: str | None = None
+    expect: list[str] = field(default_factory=list)
+    expect_pass: bool | None = None
+    side_effects_before_commit: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Timeline:
+    """The run's events and speaker samples, in seconds from sample 0."""
+
+    def __init__(self, record: RunRecord) -> None:
+        self.record = record
+        self.events = record.events
+        self.t0 = record.t0
+        self.rate = record.out_rate
+        self.active = np.abs(record.played) > ACTIVE
+
+    def at(self, event: Event) -> float:
+        return event.t - self.t0
+
+    def of(self, kind: type, **match: Any) -> list[Any]:
+        return [
+            e
+            for e in self.events
+            if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())
+        ]
+
+    def first(self, kind: type, **match: Any) -> Any | None:
+        found = self.of(kind, **match)
+        return found[0] if found else None
+
+    def first_sound_from(self, from_s: float) -> float | None:
+        """Time of the first speaker sample above the threshold at or after `from_s`."""
+        start = max(0, int(from_s * self.rate))
+        loud = np.flatnonzero(self.active[start:])
+        return None if loud.size == 0 else (start + loud[0]) / self.rate
+
+    def sounding(self, at_s: float, window_s: float = 0.1) -> bool:
+        """Was the agent audible within `window_s` before `at_s`?"""
+        lo = max(0, int((at_s - window_s) * self.rate))
+        return bool(self.active[lo : int(at_s * self.rate) + 1].any())
+
+    def silent_from(self, from_s: float) -> float | None:
+        """Start of the first stretch of speaker silence (≥ STOP_SILENCE_S) at/after `from_s`."""
+        start = max(0, int(from_s * self.rate))
+        need = int(STOP_SILENCE_S * self.rate)
+        active = self.active[start:]
+        run = 0
+        for i, loud in enumerate(active):
+            run = 0 if loud else run + 1
+            if run >= need:
+                return (start + i - need + 1) / self.rate
+        return None
+
+
+def _belongs(commit: TurnCommitted, placement: Placement) -> bool:
+    end_s = commit.speech_end / MIC_RATE
+    return placement.onset_s - EARLY_S <= end_s <= placement.end_s + COMMIT_GRACE_S
+
+
+def _expect_pass(expect: tuple[str, ...], heard: str | None) -> bool | None:
+    if not expect:
+        return None
+    if heard is None:
+        return False
+    texts = (heard.lower(), speakable(heard).lower())
+    return all(any(e.lower() in t for t in texts) for e in expect)
+
+
+def turn_metrics(record: RunRecord) -> tuple[list[TurnMetrics], int]:
+    """Metrics for each caller turn, and the number of phantom turns (commits of no caller turn:
+    the agent transcribing itself or noise)."""
+    line = Timeline(record)
+    commits = line.of(TurnCommitted)
+    claimed: set[int] = set()
+    out = []
+    for placement in record.placements:
+        turn = placement.turn
+        m = TurnMetrics(
+            scenario=record.scenario.name,
+            pipeline=record.pipeline,
+            repeat=record.repeat,
+            turn=placement.index + 1,
+            kind=turn.kind,
+            tags=list(record.scenario.tags),
+            speech_start_s=round(placement.onset_s, 4),
+            speech_end_s=round(placement.end_s, 4),
+            reference=turn.text,
+            expect=list(turn.expect),
+        )
+        mine = [c for c in commits if _belongs(c, placement)]
+        claimed.update(id(c) for c in mine)
+        if turn.kind == "barge_in":
+            m.barge_in_stop_ms = _barge_in_stop(line, placement)
+        if turn.kind == "backchannel":
+            m.false_barge_in = _stopped_by(line, placement)
+        if mine:
+            _fill_reply(m, line, placement, mine)
+        m.expect_pass = _expect_pass(turn.expect, m.heard_reply)
+        out.append(m)
+    phantoms = sum(1 for c in commits if id(c) not in claimed)
+    return out, phantoms
+
+
+def _fill_reply(
+    m: TurnMetrics, line: Timeline, placement: Placement, mine: list[TurnCommitted]
+) -> None:
+    reopened = {e.cancelled_gen for e in line.of(TurnReopened)}
+    for commit in mine:
+        if commit.gen in reopened:
+            m.reopened = True  # committed in a pause, but taken back when the caller went on
+        elif line.at(commit) < placement.end_s - EARLY_S:
+            m.false_cutoff = True
+    kept = [c for c in mine if c.gen not in reopened] or mine
+    commit = kept[-1]
+    commit_s = line.at(commit)
+    m.commit_s = round(commit_s, 4)
+    m.endpoint_ms = (commit_s - placement.end_s) * 1000.0
+    m.transcript = commit.text
+    if placement.turn.text:
+        m.wer = word_error_rate([placement.turn.text], [commit.text])
+    used = [
+        e
+        for e in line.of(Transcript, turn=commit.turn)
+        if e.t <= commit.t and e.covers_until >= commit.speech_end
+    ]  # the hypothesis the commit read: the newest one covering the speech before the pause
+    if used:
+        m.stt_final_ms = (line.at(used[-1]) - placement.end_s) * 1000.0
+    gen = commit.gen
+    token = line.first(LlmFirstToken, gen=gen)
+    if token is not None:
+        m.llm_first_token_ms = (token.t - commit.t) * 1000.0
+    piece = line.first(ReplyPiece, gen=gen)
+    if piece is not None:
+        m.llm_first_clause_ms = (piece.t - commit.t) * 1000.0
+        chunks = [c for c in line.of(TtsChunk, gen=gen) if c.samples]
+        if chunks:
+            m.tts_first_chunk_ms = (chunks[0].t - piece.t) * 1000.0
+    started = line.first(PlayoutStarted, gen=gen)
+    if started is not None:
+        sound = line.first_sound_from(started.device_sample / line.rate)
+        if sound is not None:
+            m.ttfa_ms = (sound - placement.end_s) * 1000.0
+            m.first_content_audio_ms = m.ttfa_ms
+    heard = line.first(AssistantTurn, gen=gen)
+    if heard is not None:
+        m.heard_reply = heard.text
+
+
+def _barge_in_stop(line: Timeline, placement: Placement) -> float | None:
+    """Interrupting speech onset → the speaker falls silent (None if it was not speaking)."""
+    if not line.sounding(placement.onset_s):
+        return None
+    stop = line.silent_from(placement.onset_s)
+    return None if stop is None else (stop - placement.onset_s) * 1000.0
+
+
+def _stopped_by(line: Timeline, placement: Placement) -> bool:
+    """Did a reply playing when this backchannel began end as interrupted?"""
+    if not line.sounding(placement.onset_s):
+        return False
+    playing = [e.gen for e in line.of(PlayoutStarted) if line.at(e) <= placement.onset_s]
+    if not playing:
+        return False
+    heard = line.first(AssistantTurn, gen=playing[-1])
+    return heard is not None and heard.interrupted

@@ -1,0 +1,123 @@
+"""Bench output: the Rich summary tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from voicecli.bench.summary import TIMINGS
+
+LABELS = {
+    "ttfa_ms": "TTFA",
+    "first_content_audio_ms": "first content audio",
+    "endpoint_ms": "endpoint delay",
+    "stt_final_ms": "STT final",
+    "llm_first_token_ms": "LLM first token",
+    "llm_first_clause_ms": "LLM first clause",
+    "tts_first_chunk_ms": "TTS first chunk",
+    "barge_in_stop_ms": "barge-in stop",
+}
+ORDER = (
+    "ttfa_ms",
+    "first_content_audio_ms",
+    "endpoint_ms",
+    "stt_final_ms",
+    "llm_first_token_ms",
+    "llm_first_clause_ms",
+    "tts_first_chunk_ms",
+    "barge_in_stop_ms",
+)
+RATES = {
+    "false_cutoff": "false cut-offs",
+    "reopened": "turns reopened",
+    "missing_reply": "turns with no reply",
+    "expect_pass": "expect pass rate",
+    "false_barge_in": "false barge-ins (backchannels)",
+}
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} ms"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def summary_table(report: dict[str, Any]) -> Table:
+    summary = report["summary"]
+    pipelines = list(summary["pipelines"])
+    ratio = summary.get("ratio_cascade_over_streaming")
+    header = report["header"]
+    table = Table(
+        title=f"voicecli bench · {header['models']['llm']} · {header['models']['stt']} · "
+        f"{header['repeat']} repeat(s) · {header['machine']['cores']} cores"
+    )
+    table.add_column("metric")
+    for p in pipelines:
+        table.add_column(f"{p} p50", justify="right")
+        table.add_column(f"{p} p95", justify="right")
+    if ratio:
+        table.add_column("cascade / streaming (p50)", justify="right")
+    for name in ORDER:
+        assert name in TIMINGS
+        row = [LABELS[name]]
+        for p in pipelines:
+            t = summary["pipelines"][p]["timings"][name]
+            row += [_ms(t["p50"]), _ms(t["p95"])]
+        if ratio:
+            r = ratio[name]["p50"]
+            row.append("—" if r is None else f"{r:.2f}x")
+        table.add_row(*row)
+    for key, label in RATES.items():
+        row = [label]
+        for p in pipelines:
+            row += [_pct(summary["pipelines"][p]["rates"][key]), ""]
+        if ratio:
+            row.append("")
+        table.add_row(*row)
+    for key, label, fmt in (
+        ("wer", "WER", _pct),
+        ("phantom_turns", "phantom turns (self-transcriptions)", str),
+    ):
+        row = [label]
+        for p in pipelines:
+            value = summary["pipelines"][p][key]
+            row += [fmt(value) if value is not None else "—", ""]
+        if ratio:
+            row.append("")
+        table.add_row(*row)
+    return table
+
+
+def tag_table(report: dict[str, Any]) -> Table:
+    by_tag = report["summary"]["by_tag"]
+    pipelines = list(report["summary"]["pipelines"])
+    table = Table(title="TTFA by scenario tag")
+    table.add_column("tag")
+    for p in pipelines:
+        table.add_column(f"{p} p50", justify="right")
+        table.add_column(f"{p} p95", justify="right")
+        table.add_column("n", justify="right")
+    for tag, values in by_tag.items():
+        row = [tag]
+        for p in pipelines:
+            v = values.get(p, {"p50": None, "p95": None, "n": 0})
+            row += [_ms(v["p50"]), _ms(v["p95"]), str(v["n"])]
+        table.add_row(*row)
+    return table
+
+
+def print_report(report: dict[str, Any], console: Console) -> None:
+    console.print(summary_table(report))
+    console.print(tag_table(report))
+    res = report["resources"]
+    idle = res["idle_cpu_percent"]
+    console.print(
+        f"resident memory (max): {res['rss_mb_max']:.0f} MB · idle listening: "
+        + ("—" if idle is None else f"{idle:.1f} % of one core")
+    )
+    if report["errors"]:
+        console.print(f"{len(report['errors'])} error(s), each reported above when it happened")

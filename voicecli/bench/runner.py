@@ -1,0 +1,220 @@
+"""`voicecli bench`: run scenarios through the real pipeline, in real time, in both modes.
+
+For every repeat and scenario the modes run back to back (A B A B…), so drift on a shared
+machine hits both. Each run is a fresh conversation on virtual devices driven by the caller
+simulator; the engines are loaded once. Results: per-turn metrics, a summary, resources
+(resident memory, idle listening CPU), the run header, errors from malformed scenarios.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from voicecli.audio.virtual import FileSignal
+from voicecli.bench.metrics import RunRecord, TurnMetrics, turn_metrics
+from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
+from voicecli.bench.simulator import CallerSimulator
+from voicecli.bench.summary import summarize
+from voicecli.config import Config, defaults_as_dict
+from voicecli.errors import VoicecliError
+from voicecli.events import Event, SessionEnded, VadFrame
+from voicecli.pipeline.mode import Pipeline
+from voicecli.talk import Conversation, Engines, TalkOptions
+from voicecli.trace import TraceWriter
+
+SCHEMA = "voicecli-bench/1"
+IDLE_WARMUP_S = 2.0
+RUN_MARGIN_S = 15.0
+
+
+@dataclass
+class BenchOptions:
+    """What to run and where to write it."""
+
+    scenarios: list[Path] = field(default_factory=lambda: [shipped_scenarios()])
+    pipelines: list[Pipeline] = field(
+        default_factory=lambda: [Pipeline.STREAMING, Pipeline.CASCADE]
+    )
+    repeat: int = 1
+    json_path: Path | None = None
+    plot_path: Path | None = None
+    trace_path: Path | None = None
+    idle_s: float = 8.0
+    command: str = ""
+
+
+def config_hash(config: Config) -> str:
+    canonical = json.dumps(
+        {k: v for k, v in dataclasses.asdict(config).items() if k in defaults_as_dict()},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def run_budget(scenario: Scenario) -> float:
+    """Longest a run may take: every clip, every reply timeout, a margin."""
+    return sum(scenario.reply_timeout_s + 10.0 for _ in scenario.turns) + RUN_MARGIN_S
+
+
+class Bench:
+    """Runs scenarios and collects per-turn metrics."""
+
+    def __init__(
+        self, config: Config, engines: Engines, options: BenchOptions, console: Console
+    ) -> None:
+        self.console = console
+        self.config = config
+        self.engines = engines
+        self.options = options
+        self.turns: list[TurnMetrics] = []
+        self.phantoms: dict[str, int] = {}
+        self.errors: list[str] = []
+        self.rss_max = 0
+        self.trace = TraceWriter(options.trace_path) if options.trace_path else None
+
+    def run_one(self, scenario: Scenario, pipeline: Pipeline, repeat: int) -> None:
+        simulator = CallerSimulator(scenario, self.engines.tts.sample_rate, seed=repeat)
+        talk = TalkOptions(pipeline=pipeline, max_seconds=run_budget(scenario))
+        conversation = Conversation(self.config, self.engines, talk, mic=simulator)
+        tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
+        trace = self.trace
+
+        def on_event(event: Event, t0: float) -> None:
+            if trace is not None and not isinstance(event, VadFrame):
+                trace.write(event, t0, tags)
+
+        try:
+            result = conversation.run(on_event)
+        except VoicecliError as err:
+            message = f"{scenario.path}: {pipeline.value} run {repeat}: {err}"
+            self.errors.append(message)
+            self.console.print(f"[red]error:[/] {message}", soft_wrap=True, highlight=False)
+            return
+        self.rss_max = max(self.rss_max, psutil.Process().memory_info().rss)
+        assert result.played is not None
+        record = RunRecord(
+            scenario,
+            pipeline.value,
+            repeat,
+            list(simulator.placements),
+            result.events,
+            result.t0,
+            result.played,
+            result.out_rate,
+        )
+        turns, phantoms = turn_metrics(record)
+        self.turns += turns
+        self.phantoms[pipeline.value] = self.phantoms.get(pipeline.value, 0) + phantoms
+
+    def idle_cpu_percent(self) -> float | None:
+        """CPU used while listening to silence, in % of one core (after a warm-up)."""
+        if self.options.idle_s <= IDLE_WARMUP_S:
+            return None
+        silence = FileSignal(np.zeros(int(self.options.idle_s * 16000), dtype=np.float32))
+        conversation = Conversation(self.config, self.engines, TalkOptions(), mic=silence)
+        process = psutil.Process()
+        marks: dict[str, tuple[float, float]] = {}
+
+        def on_event(event: Event, _t0: float) -> None:
+            now = (sum(process.cpu_times()[:2]), event.t)
+            if isinstance(event, VadFrame) and event.sample >= IDLE_WARMUP_S * 16000:
+                marks.setdefault("start", now)
+            elif isinstance(event, SessionEnded):
+                marks["end"] = now
+
+        conversation.run(on_event)
+        if "start" not in marks or "end" not in marks:
+            return None
+        (cpu0, t0), (cpu1, t1) = marks["start"], marks["end"]
+        return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
+
+
+def run_bench(config: Config, engines: Engines, options: BenchOptions, console: Console) -> dict:
+    """Run every scenario in every mode, `repeat` times; return the report (JSON-ready)."""
+    scenarios, errors = load_scenarios(options.scenarios)
+    for error in errors:
+        console.print(f"[red]error:[/] {error}", soft_wrap=True, highlight=False)
+    if not scenarios:
+        raise VoicecliError("no scenario to run; check --scenario (a .toml file or a folder)")
+    bench = Bench(config, engines, options, console)
+    bench.errors += errors
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    runs = [
+        (repeat, scenario, pipeline)
+        for repeat in range(options.repeat)
+        for i, scenario in enumerate(scenarios)
+        for pipeline in (options.pipelines if i % 2 == 0 else options.pipelines[::-1])
+    ]
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("bench", total=len(runs) + 1)
+        progress.update(task, description="idle listening")
+        idle = bench.idle_cpu_percent()
+        progress.advance(task)
+        for repeat, scenario, pipeline in runs:
+            progress.update(
+                task, description=f"{scenario.name} · {pipeline.value} · run {repeat + 1}"
+            )
+            bench.run_one(scenario, pipeline, repeat)
+            progress.advance(task)
+    if bench.trace is not None:
+        bench.trace.close()
+    models = config.models
+    return {
+        "schema": SCHEMA,
+        "header": {
+            "started": started,
+            "command": options.command or " ".join(sys.argv),
+            "models": {"vad": models.vad, "stt": models.stt, "llm": models.llm, "tts": models.tts},
+            "config_hash": config_hash(config),
+            "machine": machine(),
+            "repeat": options.repeat,
+            "pipelines": [p.value for p in options.pipelines],
+            "scenarios": [s.name for s in scenarios],
+        },
+        "turns": [t.to_dict() for t in bench.turns],
+        "summary": summarize(bench.turns, bench.phantoms),
+        "resources": {
+            "rss_mb_max": round(bench.rss_max / 2**20, 1),
+            "idle_cpu_percent": idle,
+        },
+        "errors": bench.errors,
+    }

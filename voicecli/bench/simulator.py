@@ -1,0 +1,187 @@
+"""The simulated caller: a virtual microphone that speaks a scenario's turns on cue.
+
+Each turn's clip is placed on the microphone timeline at its anchor — a time from the start
+(`at`), the end of the agent's reply (`after_reply`) or its first sample (`during_reply`), plus
+`delay_s`. The simulator finds the agent's replies by listening to the virtual speaker itself
+(samples above a threshold), not from the agent's events. It mixes in the echo of what the
+speaker played (gain, delay, room tail) and a noise floor, and records where every turn went:
+that record is the bench's ground truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import soxr
+
+from voicecli.audio.echo_path import room_impulse
+from voicecli.bench.clips import RATE, PreparedClip, prepare
+from voicecli.bench.scenario import Scenario, Turn
+
+ACTIVE = 1e-3  # a speaker sample louder than this is agent speech
+REPLY_QUIET_S = 0.6  # this much silence after agent speech ends a reply
+TAIL_S = 1.0  # listening after the last turn before the simulator is finished
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a turn was spoken, on the microphone timeline (seconds from sample 0)."""
+
+    index: int
+    turn: Turn
+    start_s: float
+    onset_s: float
+    end_s: float
+    pauses: tuple[tuple[float, float], ...]
+    anchor: str
+    late_s: float = 0.0
+
+
+@dataclass
+class Reply:
+    """A stretch of agent speech on the speaker timeline (seconds)."""
+
+    start_s: float
+    end_s: float
+    ended: bool = False
+
+
+class CallerSimulator:
+    """A MicSignal that plays a scenario against the agent, in real time."""
+
+    def __init__(self, scenario: Scenario, out_rate: int, seed: int = 0) -> None:
+        self.scenario = scenario
+        self.out_rate = out_rate
+        self.clips: list[PreparedClip] = [prepare(t.audio, t.pauses) for t in scenario.turns]
+        self.placements: list[Placement] = []
+        self.replies: list[Reply] = []
+        self._caller = np.zeros(0, dtype=np.float32)
+        self._far = np.zeros(0, dtype=np.float32)
+        self._resampler = soxr.ResampleStream(out_rate, RATE, 1, dtype="float32")
+        self._played = 0
+        self._quiet = 0
+        self._rng = np.random.default_rng(seed)
+        caller = scenario.caller
+        self._echo = None
+        if caller.echo_gain_db is not None:
+            impulse = room_impulse(RATE, caller.echo_reverb_ms, seed)
+            self._echo = impulse * np.float32(10.0 ** (caller.echo_gain_db / 20.0))
+            self._echo_delay = round(caller.echo_delay_ms * RATE / 1000.0)
+        self._noise = (
+            None if caller.noise_dbfs is None else float(10.0 ** (caller.noise_dbfs / 20.0))
+        )
+
+    # -- MicSignal -------------------------------------------------------------------------------
+
+    def read(self, start: int, count: int, played: np.ndarray) -> np.ndarray:
+        self._hear(played)
+        now_s = (start + count) / RATE
+        self._schedule(now_s)
+        block = np.zeros(count, dtype=np.float32)
+        part = self._caller[start : start + count]
+        block[: part.size] += part
+        if self._echo is not None:
+            block += self._echo_block(start, count)
+        if self._noise is not None:
+            block += (self._rng.standard_normal(count) * self._noise).astype(np.float32)
+        return block
+
+    def finished(self, next_sample: int) -> bool:
+        if len(self.placements) < len(self.clips):
+            return False
+        last = self.placements[-1]
+        return next_sample / RATE >= last.start_s + self.clips[-1].duration_s + TAIL_S
+
+    # -- the agent's replies, heard at the speaker ------------------------------------------------
+
+    def _hear(self, played: np.ndarray) -> None:
+        at = self._played
+        self._played += played.size
+        far = self._resampler.resample_chunk(played.astype(np.float32))
+        self._far = np.concatenate([self._far, far])
+        loud = np.flatnonzero(np.abs(played) > ACTIVE)
+        if loud.size:
+            first_s = (at + loud[0]) / self.out_rate
+            last_s = (at + loud[-1] + 1) / self.out_rate
+            if not self.replies or self.replies[-1].ended:
+                self.replies.append(Reply(first_s, last_s))
+            else:
+                self.replies[-1].end_s = last_s
+        elif (
+            self.replies
+            and not self.replies[-1].ended
+            and self._played / self.out_rate - self.replies[-1].end_s >= REPLY_QUIET_S
+        ):
+            self.replies[-1].ended = True
+
+    def _reply_after(self, after_s: float) -> Reply | None:
+        return next((r for r in self.replies if r.start_s >= after_s), None)
+
+    # -- placing turns ---------------------------------------------------------------------------
+
+    def _anchor(self, turn: Turn, now_s: float) -> float | None:
+        """The time the next turn should start, or None while its anchor is not known yet.
+
+        Reply anchors refer to the reply to the latest turn that expects one (a backchannel
+        does not): `during_reply` counts from its first sample, `after_reply` from its end.
+        """
+        asking = [p for p in self.placements if p.turn.kind != "backchannel"]
+        previous = asking[-1] if asking else None
+        if turn.start == "at" or previous is None:
+            return turn.delay_s
+        timeout_at = self.placements[-1].end_s + self.scenario.reply_timeout_s
+        reply = self._reply_after(previous.onset_s)
+        if turn.start == "during_reply":
+            if reply is not None:
+                return reply.start_s + turn.delay_s
+        elif reply is not None and reply.ended:
+            return reply.end_s + turn.delay_s
+        return timeout_at if now_s >= timeout_at else None
+
+    def _schedule(self, now_s: float) -> None:
+        while len(self.placements) < len(self.clips):
+            index = len(self.placements)
+            turn = self.scenario.turns[index]
+            wanted = self._anchor(turn, now_s)
+            if wanted is None:
+                return
+            start = max(wanted, now_s)  # an anchor learnt late starts now (recorded as late)
+            if self.placements:
+                previous = self.placements[-1]
+                start = max(start, previous.start_s + self.clips[index - 1].duration_s)
+            clip = self.clips[index]
+            self._place(clip.audio, start)
+            self.placements.append(
+                Placement(
+                    index=index,
+                    turn=turn,
+                    start_s=start,
+                    onset_s=start + clip.onset_s,
+                    end_s=start + clip.end_s,
+                    pauses=tuple((start + at, d) for at, d in clip.pauses),
+                    anchor=turn.start,
+                    late_s=max(0.0, start - wanted),
+                )
+            )
+
+    def _place(self, audio: np.ndarray, start_s: float) -> None:
+        first = round(start_s * RATE)
+        end = first + audio.size
+        if self._caller.size < end:
+            self._caller = np.concatenate(
+                [self._caller, np.zeros(end - self._caller.size, dtype=np.float32)]
+            )
+        self._caller[first:end] += audio
+
+    def _echo_block(self, start: int, count: int) -> np.ndarray:
+        """What the mic hears of the speaker for mic samples [start, start + count)."""
+        assert self._echo is not None
+        taps = self._echo.size
+        lo = start - self._echo_delay - taps + 1
+        hi = start - self._echo_delay + count
+        window = np.zeros(hi - lo, dtype=np.float32)
+        src_lo, src_hi = max(lo, 0), min(hi, self._far.size)
+        if src_hi > src_lo:
+            window[src_lo - lo : src_hi - lo] = self._far[src_lo:src_hi]
+        return np.convolve(window, self._echo, mode="valid").astype(np.float32)

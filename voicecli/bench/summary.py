@@ -1,0 +1,101 @@
+"""Bench summary: p50/p95 of every timing, failure rates, per pipeline, per tag, and ratios."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from voicecli.bench.metrics import TurnMetrics
+from voicecli.wer import word_error_rate
+
+TIMINGS = (
+    "endpoint_ms",
+    "stt_final_ms",
+    "llm_first_token_ms",
+    "llm_first_clause_ms",
+    "tts_first_chunk_ms",
+    "ttfa_ms",
+    "first_content_audio_ms",
+    "barge_in_stop_ms",
+)
+ANSWERED = ("turn", "barge_in")  # caller turns that expect a reply
+
+
+def percentiles(values: Iterable[float | None]) -> dict[str, float | int | None]:
+    """p50 and p95 (linear interpolation) of the values that exist, and how many there were."""
+    data = np.array([v for v in values if v is not None], dtype=float)
+    if data.size == 0:
+        return {"p50": None, "p95": None, "n": 0}
+    return {
+        "p50": round(float(np.percentile(data, 50)), 1),
+        "p95": round(float(np.percentile(data, 95)), 1),
+        "n": int(data.size),
+    }
+
+
+def _rate(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def pipeline_summary(turns: list[TurnMetrics], phantom_turns: int) -> dict[str, Any]:
+    """Everything the bench reports for one pipeline mode."""
+    answered = [t for t in turns if t.kind in ANSWERED]
+    with_ref = [t for t in answered if t.reference]
+    expected = [t for t in turns if t.expect_pass is not None]
+    backchannels = [t for t in turns if t.kind == "backchannel"]
+    return {
+        "turns": len(turns),
+        "timings": {name: percentiles(getattr(t, name) for t in turns) for name in TIMINGS},
+        "rates": {
+            "false_cutoff": _rate([t.false_cutoff for t in answered]),
+            "reopened": _rate([t.reopened for t in answered]),
+            "missing_reply": _rate([t.ttfa_ms is None for t in answered]),
+            "expect_pass": _rate([bool(t.expect_pass) for t in expected]),
+            "false_barge_in": _rate([t.false_barge_in for t in backchannels]),
+        },
+        "wer": (
+            round(
+                word_error_rate(
+                    [t.reference for t in with_ref], [t.transcript or "" for t in with_ref]
+                ),
+                4,
+            )
+            if with_ref
+            else None
+        ),
+        "phantom_turns": phantom_turns,
+    }
+
+
+def summarize(turns: list[TurnMetrics], phantoms: dict[str, int]) -> dict[str, Any]:
+    """Summary per pipeline, per tag and pipeline (TTFA), and cascade/streaming ratios."""
+    pipelines = sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p))
+    out: dict[str, Any] = {
+        "pipelines": {
+            p: pipeline_summary([t for t in turns if t.pipeline == p], phantoms.get(p, 0))
+            for p in pipelines
+        }
+    }
+    tags = sorted({tag for t in turns for tag in t.tags})
+    out["by_tag"] = {
+        tag: {
+            p: percentiles(t.ttfa_ms for t in turns if t.pipeline == p and tag in t.tags)
+            for p in pipelines
+        }
+        for tag in tags
+    }
+    if {"streaming", "cascade"} <= set(pipelines):
+        fast = out["pipelines"]["streaming"]["timings"]
+        slow = out["pipelines"]["cascade"]["timings"]
+        out["ratio_cascade_over_streaming"] = {
+            name: {
+                q: round(slow[name][q] / fast[name][q], 2)
+                if slow[name][q] and fast[name][q]
+                else None
+                for q in ("p50", "p95")
+            }
+            for name in TIMINGS
+        }
+    return out
