@@ -98,6 +98,9 @@ class AecConfig:
     enabled: bool = True
     frame_ms: int = 20
     filter_ms: int = 200
+    residual_suppression: bool = True
+    suppress_db: int = -40
+    suppress_active_db: int = -15
 
 
 @dataclass

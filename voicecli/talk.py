@@ -165,6 +165,7 @@ class Conversation:
                 config.transcriber,
                 config.hallucination,
                 options.pipeline,
+                config.speech.release,
             ),
             self.session,
             Responder(

@@ -106,3 +106,29 @@ def test_a_full_ring_blocks_the_writer_until_played() -> None:
     assert done.is_set(), "the writer never got room"
     assert ring.state().spans[0].end == 120
     assert sum(float(block.sum()) for block in heard) + ring.pending == 120
+
+
+def test_pause_fades_out_keeps_the_place_and_resume_carries_on() -> None:
+    ring = PlayoutRing(1000, 100)
+    ring.write(np.arange(1, 301, dtype=np.float32), gen=1, piece=0, text="a")
+    first = play(ring, 1, size=50)
+    np.testing.assert_array_equal(first, np.arange(1, 51))
+    ring.pause(fade_samples=10)
+    faded = play(ring, 1, size=50)
+    assert faded[0] == 51 and faded[9] == 0.0 and not faded[10:].any()
+    assert not play(ring, 3, size=50).any(), "silent while paused"
+    assert ring.pending == 250 and ring.underruns == 0
+    ring.resume(fade_samples=10)
+    back = play(ring, 1, size=50)
+    assert back[0] == 0.0 and back[10:].tolist() == list(range(61, 101))
+    assert ring.state().spans[0].device_start == 0
+
+
+def test_flush_ends_a_pause() -> None:
+    ring = PlayoutRing(1000, 100)
+    ring.write(np.ones(200, np.float32), gen=1, piece=0, text="a")
+    ring.pause(fade_samples=5)
+    ring.flush(min_gen=2)
+    assert not ring.paused and ring.pending == 0
+    ring.write(np.ones(50, np.float32), gen=2, piece=0, text="b")
+    assert play(ring, 1, size=50).all()

@@ -3,7 +3,9 @@
 The speaker thread writes one span per synthesised piece; the device callback reads fixed
 blocks, playing silence when nothing is queued, and records on the device's own sample
 timeline when each span started and finished playing. That record — not the generator — says
-which text reached the speaker. `flush()` drops everything not yet played (barge-in).
+which text reached the speaker. `pause()` silences playout from the next block with a short
+fade and keeps its place; `resume()` carries on from there; `flush()` drops everything not yet
+played (a confirmed barge-in).
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ class PlayoutRing:
         self._reply_open = False
         self._closed = False
         self._min_gen = 0
+        self._paused = False
+        self._fade_out = 0
+        self._fade_in = 0
+        self._fade_samples = 0
         self.underruns = 0
         self._cond = threading.Condition()
 
@@ -93,16 +99,35 @@ class PlayoutRing:
         with self._cond:
             self._reply_open = False
 
+    def _copy(self, out: np.ndarray, n: int) -> None:
+        pos = self._read % self.capacity
+        head = min(n, self.capacity - pos)
+        out[:head] = self._data[pos : pos + head]
+        out[head:n] = self._data[: n - head]
+
     def read_into(self, out: np.ndarray) -> None:
         """Fill a device block (1-D float32) with queued audio, then silence."""
         frames = out.shape[0]
         with self._cond:
-            n = min(frames, self._written - self._read)
+            available = self._written - self._read
+            if self._paused:
+                n = min(self._fade_out, available, frames)
+                if n:  # fade the next few samples out, without consuming them
+                    self._copy(out, n)
+                    out[:n] *= np.linspace(1.0, 0.0, n, dtype=np.float32)
+                self._fade_out = 0
+                out[n:] = 0.0
+                self._device += frames
+                return
+            n = min(frames, available)
             if n:
-                pos = self._read % self.capacity
-                head = min(n, self.capacity - pos)
-                out[:head] = self._data[pos : pos + head]
-                out[head:n] = self._data[: n - head]
+                self._copy(out, n)
+                if self._fade_in:
+                    k = min(n, self._fade_in)
+                    out[:k] *= np.linspace(0.0, 1.0, self._fade_samples, dtype=np.float32)[
+                        self._fade_samples - self._fade_in : self._fade_samples - self._fade_in + k
+                    ]
+                    self._fade_in -= k
                 self._mark_spans(self._read, self._read + n)
                 self._read += n
             out[n:] = 0.0
@@ -110,6 +135,25 @@ class PlayoutRing:
                 self.underruns += 1
             self._device += frames
             self._cond.notify_all()
+
+    def pause(self, fade_samples: int) -> None:
+        """Silence playout from the next device block (after a short fade), keeping its place."""
+        with self._cond:
+            if not self._paused:
+                self._paused = True
+                self._fade_out = fade_samples
+
+    def resume(self, fade_samples: int) -> None:
+        """Carry on playing from where `pause()` stopped, fading back in."""
+        with self._cond:
+            if self._paused:
+                self._paused = False
+                self._fade_samples = max(1, fade_samples)
+                self._fade_in = self._fade_samples
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
 
     def _mark_spans(self, first: int, last: int) -> None:
         """Record device positions of span starts and ends inside stream range [first, last)."""
@@ -129,6 +173,8 @@ class PlayoutRing:
         """
         with self._cond:
             self._min_gen = max(self._min_gen, min_gen)
+            self._paused = False
+            self._fade_in = 0
             dropped = self._written - self._read
             self._written = self._read
             kept = []

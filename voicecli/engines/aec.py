@@ -1,14 +1,18 @@
-"""Speex acoustic echo cancellation (speexdsp): mic frame + far-end frame → cleaned frame."""
+"""Speex acoustic echo cancellation (libspeexdsp): mic frame + far-end frame → cleaned frame.
+
+The adaptive echo canceller removes the echo it can model; the Speex preprocessor, linked to the
+canceller's state, then suppresses the residual echo (optional, `aec.residual_suppression`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from speexdsp import EchoCanceller
 
 from voicecli.audio.echo_path import echo_of
 from voicecli.audio.levels import erle_db
 from voicecli.audio.wavfile import to_float32, to_int16
 from voicecli.config import AecConfig
+from voicecli.engines.speexlib import EchoState, Preprocessor
 
 SAMPLE_RATE = 16000
 
@@ -21,14 +25,23 @@ class SpeexAec:
     """
 
     def __init__(self, config: AecConfig, sample_rate: int = SAMPLE_RATE) -> None:
+        self.config = config
         self.sample_rate = sample_rate
         self.frame_size = sample_rate * config.frame_ms // 1000
         self.filter_length = sample_rate * config.filter_ms // 1000
         self.reset()
 
     def reset(self) -> None:
-        self._canceller = EchoCanceller.create(
-            self.frame_size, self.filter_length, self.sample_rate
+        self._echo = EchoState(self.frame_size, self.filter_length, self.sample_rate)
+        self._residual = (
+            Preprocessor(
+                self._echo,
+                self.sample_rate,
+                self.config.suppress_db,
+                self.config.suppress_active_db,
+            )
+            if self.config.residual_suppression
+            else None
         )
 
     def process(self, mic: np.ndarray, far: np.ndarray) -> np.ndarray:
@@ -37,10 +50,8 @@ class SpeexAec:
             raise ValueError(
                 f"AEC frames must be {self.frame_size} samples, got {mic.shape} and {far.shape}"
             )
-        out = self._canceller.process(
-            mic.astype(np.int16).tobytes(), far.astype(np.int16).tobytes()
-        )
-        return np.frombuffer(out, dtype=np.int16)
+        out = self._echo.cancel(mic, far)
+        return self._residual.run(out) if self._residual is not None else out
 
     def process_signal(self, mic: np.ndarray, far: np.ndarray) -> np.ndarray:
         """Run whole int16 signals through frame by frame (a trailing partial frame is dropped)."""

@@ -48,7 +48,7 @@ from voicecli.pipeline.mode import Pipeline, cascade_rules
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.heard import Span, heard_text
 from voicecli.policy.history import History
-from voicecli.policy.turn import Commit, TurnPolicy, reopens
+from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 
 RATE = 16000
 TRANSCRIPT_WAIT_S = 3.0
@@ -190,8 +190,13 @@ class Session(Stage):
             return
         self.latest = event
         self.policy.transcript(event.text, event.covers_until / RATE)
+        # reversible work while the caller speaks; once they pause, the end-of-speech decode
+        # must have the CPU to itself (the commit follows right after it)
         speculate = (
-            self.config.transcriber.speculative_prefill and not self.mirror and not self.cascade
+            self.config.transcriber.speculative_prefill
+            and not self.mirror
+            and not self.cascade
+            and self.policy.phase is Phase.SPEAKING
         )
         if speculate and event.stable and event.stable != self.prefilled:
             self.prefilled = event.stable

@@ -26,6 +26,7 @@ from voicecli.events import (
     TurnPaused,
     TurnReopened,
     TurnResumed,
+    VadFrame,
 )
 from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
@@ -59,6 +60,7 @@ class Transcriber(Stage):
         config: TranscriberConfig,
         guard: HallucinationRules,
         pipeline: Pipeline = Pipeline.STREAMING,
+        release: float = 0.35,
     ) -> None:
         types = (
             TurnOpened,
@@ -75,11 +77,16 @@ class Transcriber(Stage):
         self.config = config
         self.guard = guard
         self.cascade = pipeline is Pipeline.CASCADE
+        self.release = release
+        self.voiced = True
         self.open: OpenTurn | None = None
         self.closed: OpenTurn | None = None
         self.agreement = LocalAgreement()
 
     def handle(self, event: Event) -> None:
+        if isinstance(event, VadFrame):
+            self.voiced = event.probability >= self.release
+            return
         if isinstance(event, TurnOpened):
             self.open = OpenTurn(event.turn, event.audio_start)
             self.closed = None

@@ -119,6 +119,8 @@ QUESTION_STARTS = {
     "please",
 }
 NUMBER_WORDS = set(DIGITS) | {"oh", "double", "triple"}
+# what Whisper writes for a digit heard on its own: "4, too" is "four two"
+DIGIT_HOMOPHONES = {"to", "too", "for", "won", "ate", "free", "tree", "sex", "fife", "nein"}
 NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "pin", "is"}
 MIN_DIGITS_FOR_A_NUMBER = 4
 
@@ -138,12 +140,18 @@ def _tokens(text: str) -> list[str]:
 
 
 def _trailing_digits(words: list[str]) -> int:
+    """Digits at the end of the words; a homophone ("too") counts next to a real digit."""
     count = 0
+    pending = 0
     for word in reversed(words):
         if word.isdigit():
-            count += len(word)
+            count += len(word) + pending
+            pending = 0
         elif word in NUMBER_WORDS:
-            count += 1
+            count += 1 + pending
+            pending = 0
+        elif word in DIGIT_HOMOPHONES:
+            pending += 1
         else:
             break
     return count

@@ -1,0 +1,95 @@
+"""Barge-in policy on scripted VAD frames and transcripts (no models)."""
+
+from __future__ import annotations
+
+from voicecli.policy.interruption import (
+    InterruptionPolicy,
+    InterruptRules,
+    Verdict,
+    echo_share,
+    is_backchannel,
+)
+
+FRAME = 0.032
+
+
+def feed(policy: InterruptionPolicy, probabilities: list[float], start_s: float = 10.0):
+    """Frames from `start_s`; returns (time, verdict) for every verdict."""
+    out = []
+    for i, p in enumerate(probabilities):
+        now = start_s + (i + 1) * FRAME
+        verdict = policy.frame(now, p, FRAME)
+        if verdict is not None:
+            out.append((round(now, 3), verdict))
+    return out
+
+
+def test_first_speech_frame_pauses_playout_at_once() -> None:
+    policy = InterruptionPolicy()
+    verdicts = feed(policy, [0.1, 0.2, 0.9])
+    assert verdicts == [(10.096, Verdict.PAUSE)]
+    assert policy.onset_s == 10.064
+
+
+def test_a_cough_resumes_playout() -> None:
+    policy = InterruptionPolicy()
+    verdicts = feed(policy, [0.9, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
+    assert [v for _, v in verdicts] == [Verdict.PAUSE, Verdict.RESUME]
+    resumed_at = verdicts[1][0]
+    assert resumed_at - 10.0 < 0.064 + InterruptRules().resume_silence_s + 2 * FRAME
+
+
+def test_backchannel_transcript_resumes() -> None:
+    policy = InterruptionPolicy()
+    feed(policy, [0.9] * 12)
+    assert policy.transcript("Yeah.", played="Once upon a time there was a cat") == Verdict.RESUME
+    assert not policy.suspected
+
+
+def test_agent_words_coming_back_are_echo_not_interruption() -> None:
+    policy = InterruptionPolicy()
+    feed(policy, [0.9] * 12)
+    played = "Once upon a time there was a brave little cat named Tom."
+    assert policy.transcript("a brave little cat named", played) == Verdict.RESUME
+
+
+def test_real_words_interrupt() -> None:
+    policy = InterruptionPolicy()
+    feed(policy, [0.9] * 12)
+    played = "Once upon a time there was a brave little cat."
+    assert policy.transcript("Stop, what day is it?", played) == Verdict.INTERRUPT
+
+
+def test_a_transcript_before_confirm_time_decides_nothing() -> None:
+    policy = InterruptionPolicy()
+    feed(policy, [0.9, 0.9])
+    assert policy.transcript("stop", played="") is None
+    assert policy.suspected
+
+
+def test_no_transcript_in_time_interrupts_if_still_speaking() -> None:
+    rules = InterruptRules()
+    policy = InterruptionPolicy(rules)
+    verdicts = []
+    for i in range(100):
+        now = 10.0 + (i + 1) * FRAME
+        verdict = policy.frame(now, 0.9, FRAME)
+        if verdict is not None:
+            verdicts.append((now, verdict))
+        if verdict is Verdict.INTERRUPT:
+            break
+    assert [v for _, v in verdicts] == [Verdict.PAUSE, Verdict.INTERRUPT]
+    assert verdicts[1][0] - 10.0 >= rules.decide_s
+
+
+def test_nothing_happens_on_silence() -> None:
+    policy = InterruptionPolicy()
+    assert feed(policy, [0.1] * 50) == []
+
+
+def test_backchannels_and_echo_share() -> None:
+    assert is_backchannel("Uh-huh.") and is_backchannel("okay, okay") and is_backchannel("Yeah")
+    assert not is_backchannel("yeah but what about tomorrow")
+    assert not is_backchannel("")
+    assert echo_share("the brave cat", "there was a brave little cat") == 2 / 3
+    assert echo_share("", "anything") == 0.0

@@ -1,0 +1,142 @@
+"""Barge-in policy: when the caller speaks over the agent, pause at once, then decide.
+
+The first frame that sounds like speech while the agent is talking pauses playout (the caller is
+never talked over for more than a frame). Then:
+- the sound stops before it lasted `confirm_s` — a cough, a breath, a click: resume;
+- it goes on, and its transcript is a backchannel ("yeah", "uh-huh", "okay"): resume;
+- its transcript is the agent's own words coming back through the speakers: resume (echo);
+- otherwise it is an interruption: the reply is cancelled and the caller has the floor.
+If no transcript arrives within `decide_s`, speech still going on is taken as an interruption.
+Pure logic: times are seconds of capture audio.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+BACKCHANNELS = {
+    "yeah",
+    "yes",
+    "yep",
+    "uh huh",
+    "uh-huh",
+    "mm hmm",
+    "mm-hmm",
+    "mhm",
+    "mm",
+    "hmm",
+    "okay",
+    "ok",
+    "right",
+    "sure",
+    "i see",
+    "got it",
+    "alright",
+    "cool",
+    "oh",
+    "ah",
+    "uh",
+    "um",
+    "yeah yeah",
+    "okay okay",
+    "right right",
+    "oh okay",
+    "ah okay",
+    "mm-hm",
+    "aha",
+    "bye",
+}
+
+
+@dataclass(frozen=True)
+class InterruptRules:
+    """Thresholds of the barge-in decision."""
+
+    onset_probability: float = 0.6
+    release_probability: float = 0.35
+    confirm_s: float = 0.3
+    resume_silence_s: float = 0.25
+    decide_s: float = 1.2
+    echo_overlap: float = 0.6
+
+
+class Verdict(Enum):
+    """What to do with the reply."""
+
+    PAUSE = "pause"
+    RESUME = "resume"
+    INTERRUPT = "interrupt"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
+
+
+def is_backchannel(text: str) -> bool:
+    """A short acknowledgement that does not ask for the floor."""
+    said = " ".join(words(text))
+    return bool(said) and (said in BACKCHANNELS or all(w in BACKCHANNELS for w in said.split()))
+
+
+def echo_share(heard: str, played: str) -> float:
+    """How much of what the mic heard are the agent's own recent words (0..1)."""
+    mine = set(words(played))
+    theirs = words(heard)
+    if not theirs or not mine:
+        return 0.0
+    return sum(w in mine for w in theirs) / len(theirs)
+
+
+class InterruptionPolicy:
+    """Tracks one suspected interruption while the agent is speaking."""
+
+    def __init__(self, rules: InterruptRules | None = None) -> None:
+        self.rules = rules or InterruptRules()
+        self.reset()
+
+    def reset(self) -> None:
+        self.onset_s: float | None = None
+        self.last_voiced_s = 0.0
+        self.voiced_s = 0.0
+
+    @property
+    def suspected(self) -> bool:
+        return self.onset_s is not None
+
+    def frame(self, now_s: float, probability: float, frame_s: float) -> Verdict | None:
+        """One VAD frame ending at `now_s` while the agent speaks (or is paused for us)."""
+        rules = self.rules
+        if self.onset_s is None:
+            if probability >= rules.onset_probability:
+                self.onset_s = now_s - frame_s
+                self.last_voiced_s = now_s
+                self.voiced_s = frame_s
+                return Verdict.PAUSE
+            return None
+        if probability >= rules.release_probability:
+            self.last_voiced_s = now_s
+            self.voiced_s += frame_s
+        elif now_s - self.last_voiced_s >= rules.resume_silence_s and (
+            self.voiced_s < rules.confirm_s
+        ):
+            self.reset()
+            return Verdict.RESUME
+        if now_s - self.onset_s >= rules.decide_s:
+            still_speaking = now_s - self.last_voiced_s < rules.resume_silence_s
+            self.reset()
+            return Verdict.INTERRUPT if still_speaking else Verdict.RESUME
+        return None
+
+    def transcript(self, text: str, played: str) -> Verdict | None:
+        """A transcript of the suspected interruption; `played` is what the agent just said."""
+        if self.onset_s is None or self.voiced_s < self.rules.confirm_s:
+            return None
+        if not words(text):
+            return None
+        if is_backchannel(text) or echo_share(text, played) >= self.rules.echo_overlap:
+            self.reset()
+            return Verdict.RESUME
+        self.reset()
+        return Verdict.INTERRUPT
