@@ -202,6 +202,9 @@ def bench(
     idle_s: Annotated[
         float, typer.Option("--idle-s", help="Seconds of silence to measure idle CPU (0: skip).")
     ] = 8.0,
+    no_aec: Annotated[
+        bool, typer.Option("--no-aec", help="Run without echo cancellation (shows what it buys).")
+    ] = False,
 ) -> None:
     """Measure voicecli: simulated callers in real time, streaming vs the naive cascade."""
     from voicecli.bench.cli import run_bench_command

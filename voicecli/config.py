@@ -19,6 +19,7 @@ from typing import Any
 from voicecli.errors import ConfigError
 from voicecli.policy.clauses import FlushRules
 from voicecli.policy.hallucination import HallucinationRules
+from voicecli.policy.interruption import InterruptRules
 from voicecli.policy.segmenter import SegmenterRules
 from voicecli.policy.turn import TurnRules
 
@@ -101,6 +102,7 @@ class AecConfig:
     residual_suppression: bool = True
     suppress_db: int = -40
     suppress_active_db: int = -15
+    noise_suppress_db: int = -15
 
 
 @dataclass
@@ -110,6 +112,7 @@ class AudioConfig:
     block_ms: int = 20
     capture_seconds: float = 120.0
     playout_seconds: float = 60.0
+    fade_ms: int = 5
 
 
 @dataclass
@@ -140,6 +143,7 @@ class Config:
     vad: VadConfig = field(default_factory=VadConfig)
     speech: SegmenterRules = field(default_factory=SegmenterRules)
     turn: TurnRules = field(default_factory=TurnRules)
+    interrupt: InterruptRules = field(default_factory=InterruptRules)
     stt: SttConfig = field(default_factory=SttConfig)
     transcriber: TranscriberConfig = field(default_factory=TranscriberConfig)
     hallucination: HallucinationRules = field(default_factory=HallucinationRules)

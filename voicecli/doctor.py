@@ -65,7 +65,7 @@ class Doctor:
             ("STT", m.stt, self.check_stt),
             ("LLM", m.llm, self.check_llm),
             ("TTS", m.tts, self.check_tts),
-            ("AEC", "speexdsp", self.check_aec),
+            ("AEC", "libspeexdsp", self.check_aec),
         ]
         rows = []
         for engine, model, check in checks:

@@ -59,6 +59,14 @@ class VadFrame(Event):
 
 
 @dataclass(frozen=True)
+class SoundOnset(Event):
+    """A sudden loud sound on the echo-cancelled mic (20 ms resolution): maybe the caller."""
+
+    sample: int
+    level_db: float
+
+
+@dataclass(frozen=True)
 class SpeechStarted(Event):
     sample: int
     audio_start: int
@@ -88,10 +96,12 @@ class TurnResumed(Event):
 
 @dataclass(frozen=True)
 class TranscribeRequest(Event):
-    """Cascade mode: the turn has ended; transcribe it all now."""
+    """Transcribe the turn up to `until` now: the cascade's whole-turn transcription (final), or
+    a probe of a suspected interruption (not final)."""
 
     turn: int
     until: int
+    final: bool = True
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,25 @@ class TurnTimings(Event):
     ttfa_ms: float
     user_text: str
     reply_text: str
+
+
+@dataclass(frozen=True)
+class EchoStats(Event):
+    """Echo estimates over the last half second of agent speech: how much of the speaker
+    reaches the mic (ERL, dB) and how much of that the canceller removes (ERLE, dB)."""
+
+    erl_db: float | None
+    erle_db: float | None
+
+
+@dataclass(frozen=True)
+class BargeIn(Event):
+    """The caller spoke over the agent: `action` is pause, resume or interrupt."""
+
+    gen: int
+    action: str
+    onset_sample: int
+    reason: str = ""
 
 
 @dataclass(frozen=True)

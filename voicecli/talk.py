@@ -23,6 +23,7 @@ from voicecli.audio.virtual import FileSignal, MicSignal, VirtualIO
 from voicecli.audio.wavfile import read_wav, write_wav
 from voicecli.bus import EventBus
 from voicecli.config import Config
+from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.loader import EngineLoader
 from voicecli.engines.stt import WhisperEngine
@@ -81,6 +82,7 @@ class TalkOptions:
     trace: Path | None = None
     max_seconds: float | None = None
     pipeline: Pipeline = Pipeline.STREAMING
+    aec: bool = True
 
 
 @dataclass
@@ -117,6 +119,7 @@ class Conversation:
         audio = config.audio
         self.capture = SampleRing(int(audio.capture_seconds * IN_RATE))
         self.clean = SampleRing(int(audio.capture_seconds * IN_RATE))
+        self.far = SampleRing(int(audio.capture_seconds * IN_RATE))  # what the speaker played
         block_s = audio.block_ms / 1000.0
         if options.input is not None or mic is not None:
             if mic is None:
@@ -125,7 +128,7 @@ class Conversation:
             out_rate = engines.tts.sample_rate
             self.playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
             self.io: AudioIO = VirtualIO(
-                self.capture, self.playout, mic, self.clock, IN_RATE, block_s
+                self.capture, self.playout, mic, self.clock, IN_RATE, block_s, far=self.far
             )
             self.source_s = mic.signal.size / IN_RATE if isinstance(mic, FileSignal) else 0.0
         else:
@@ -144,6 +147,7 @@ class Conversation:
                 self.clock,
                 IN_RATE,
                 block_s,
+                far=self.far,
             )
             self.source_s = float("inf")
         self.session = Session(
@@ -155,9 +159,20 @@ class Conversation:
             self.io.out_time,
             mirror=options.mirror,
             pipeline=options.pipeline,
+            aec=config.aec.enabled and options.aec,
         )
         self.stages = [
-            Listener(self.bus, self.capture, self.clean, engines.vad, config.speech),
+            Listener(
+                self.bus,
+                self.capture,
+                self.far,
+                self.clean,
+                engines.vad,
+                config.speech,
+                SpeexAec(config.aec) if config.aec.enabled and options.aec else None,
+                config.interrupt.sound_onset_db,
+                config.interrupt.no_echo_erl_db,
+            ),
             Transcriber(
                 self.bus,
                 self.clean,
@@ -272,6 +287,7 @@ class Conversation:
         self.io.stop()
         self.capture.close()
         self.clean.close()
+        self.far.close()
         self.playout.close()
         self.generation.bump()
         for stage in self.stages:

@@ -105,3 +105,10 @@ def test_long_runs_grow_piece_by_piece() -> None:
 def test_empty_stream_gives_nothing() -> None:
     assert stream([]) == []
     assert stream(["  "]) == []
+
+
+def test_list_numbers_are_not_sentences() -> None:
+    tokens = ["Steps", ":", " 1", ".", " Preheat", " the", " oven", ".", " 2", ".", " Mix", "."]
+    pieces = [p for _, p in stream(tokens)]
+    assert "1." not in pieces and "2." not in pieces
+    assert " ".join(pieces) == "Steps: 1. Preheat the oven. 2. Mix."

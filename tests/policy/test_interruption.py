@@ -39,18 +39,31 @@ def test_a_cough_resumes_playout() -> None:
     assert resumed_at - 10.0 < 0.064 + InterruptRules().resume_silence_s + 2 * FRAME
 
 
-def test_backchannel_transcript_resumes() -> None:
+def test_backchannel_resumes_once_the_caller_stops() -> None:
     policy = InterruptionPolicy()
     feed(policy, [0.9] * 12)
-    assert policy.transcript("Yeah.", played="Once upon a time there was a cat") == Verdict.RESUME
+    assert policy.transcript("Yeah.", played="Once upon a time there was a cat") is None
+    verdicts = feed(policy, [0.1] * 12, start_s=10.0 + 12 * FRAME)
+    assert [v for _, v in verdicts] == [Verdict.RESUME]
     assert not policy.suspected
+
+
+def test_okay_that_goes_on_is_an_interruption() -> None:
+    policy = InterruptionPolicy()
+    feed(policy, [0.9] * 12)
+    assert policy.transcript("Okay,", played="Once upon a time there was a cat") is None
+    feed(policy, [0.9] * 10, start_s=10.0 + 12 * FRAME)
+    played = "Once upon a time there was a cat"
+    assert policy.transcript("Okay, that is enough.", played) == Verdict.INTERRUPT
 
 
 def test_agent_words_coming_back_are_echo_not_interruption() -> None:
     policy = InterruptionPolicy()
     feed(policy, [0.9] * 12)
     played = "Once upon a time there was a brave little cat named Tom."
-    assert policy.transcript("a brave little cat named", played) == Verdict.RESUME
+    assert policy.transcript("a brave little cat named", played) is None
+    verdicts = feed(policy, [0.1] * 12, start_s=10.0 + 12 * FRAME)
+    assert [v for _, v in verdicts] == [Verdict.RESUME]
 
 
 def test_real_words_interrupt() -> None:
@@ -91,5 +104,22 @@ def test_backchannels_and_echo_share() -> None:
     assert is_backchannel("Uh-huh.") and is_backchannel("okay, okay") and is_backchannel("Yeah")
     assert not is_backchannel("yeah but what about tomorrow")
     assert not is_backchannel("")
-    assert echo_share("the brave cat", "there was a brave little cat") == 2 / 3
+    assert echo_share("a brave dog", "there was a brave little cat") == 1 / 2
+    assert echo_share("We have little cats.", "A brave little cat named Whiskers") == 1.0
+    assert echo_share("what day is it", "A brave little cat named Whiskers") == 0.0
+    story = "What is it that the cat saw? She saw the sea, and it was blue."
+    assert echo_share("What is the one?", story) == 0.0, "function words say nothing"
     assert echo_share("", "anything") == 0.0
+
+
+def test_nothing_starts_while_the_echo_canceller_warms_up() -> None:
+    policy = InterruptionPolicy()
+    assert policy.frame(1.0, 0.95, FRAME, level_db=-20.0, eager=False) is None
+    assert not policy.suspected
+    assert policy.frame(1.1, 0.95, FRAME, level_db=-20.0, eager=True) is Verdict.PAUSE
+
+
+def test_quiet_sound_is_residual_echo_not_a_caller() -> None:
+    policy = InterruptionPolicy()
+    assert policy.frame(1.0, 0.95, FRAME, level_db=-55.0) is None
+    assert policy.frame(1.1, 0.95, FRAME, level_db=-30.0) is Verdict.PAUSE

@@ -132,6 +132,8 @@ def test_completeness_rules() -> None:
         "My order number is 42.": Completeness.INCOMPLETE,
         "My lower number is 4, too.": Completeness.INCOMPLETE,
         "I want to": Completeness.INCOMPLETE,
+        "Stop actually just tell me what day it is": Completeness.COMPLETE,
+        "The problem is": Completeness.INCOMPLETE,
         "I need one for": Completeness.INCOMPLETE,
         "The number is 4219, too.": Completeness.LIKELY,
         "My order number is 4219.": Completeness.LIKELY,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import soxr
 
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
@@ -129,8 +130,13 @@ class DeviceIO:
         clock: Callable[[], float] = time.monotonic,
         in_rate: int = 16000,
         block_s: float = 0.02,
+        far: SampleRing | None = None,
     ) -> None:
         self.capture = capture
+        self.far = far
+        self._far_resampler = soxr.ResampleStream(
+            playout.rate, in_rate, 1, dtype="float32", quality="QQ"
+        )  # the reference must not lag: QQ holds back 1 sample, HQ 500
         self.playout = playout
         self.clock = clock
         self.in_rate = in_rate
@@ -181,8 +187,19 @@ class DeviceIO:
                 max(0.0, info.outputBufferDacTime - info.currentTime) if info.currentTime else 0.0
             )
             self.t0_out = self.clock() + lead
+            self._align_far()
         self.playout.read_into(outdata[:, 0])
+        if self.far is not None:
+            self.far.write(self._far_resampler.resample_chunk(outdata[:, 0]))
         self._out_samples += frames
+
+    def _align_far(self) -> None:
+        """Start the far-end ring where the first played sample reaches the mic's timeline."""
+        if self.far is None or not self.t0_in:
+            return
+        lead = int((self.t0_out - self.t0_in) * self.in_rate) - self.far.written
+        if lead > 0:
+            self.far.write(np.zeros(lead, dtype=np.float32))
 
     def start(self) -> None:
         self._input.start()

@@ -1,7 +1,8 @@
 """Virtual microphone and speaker, paced in real time by the one clock.
 
 The microphone plays a prepared 16 kHz signal (a WAV file, or the bench's simulated caller);
-the speaker drains the playout ring at its real rate and records what it played. Both advance
+the speaker drains the playout ring at its real rate, records what it played, and hands the
+same samples (at 16 kHz) to the echo canceller's far-end ring. Both advance
 one block per block period, so sample k of either stream happens at `t0 + k / rate` exactly:
 the same timeline a sound card would give, without one.
 """
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
+import soxr
 
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
@@ -60,6 +62,7 @@ class VirtualIO:
         in_rate: int = 16000,
         block_s: float = 0.02,
         record: bool = True,
+        far: SampleRing | None = None,
     ) -> None:
         self.capture = capture
         self.playout = playout
@@ -71,6 +74,10 @@ class VirtualIO:
         self.out_block = round(self.out_rate * block_s)
         self.block_s = block_s
         self.record = record
+        self.far = far
+        self._far_resampler = soxr.ResampleStream(
+            self.out_rate, in_rate, 1, dtype="float32", quality="QQ"
+        )  # the reference must not lag: QQ holds back 1 sample, HQ 500
         self.t0 = 0.0
         self.input_done = threading.Event()
         self._stop = threading.Event()
@@ -106,6 +113,8 @@ class VirtualIO:
             elif wait < -self.block_s:
                 self.late_blocks += 1
             self.playout.read_into(out)
+            if self.far is not None:  # the echo canceller's reference: exactly what was played
+                self.far.write(self._far_resampler.resample_chunk(out))
             start = block * self.in_block
             mic = self.source.read(start, self.in_block, out)
             self.capture.write(mic)

@@ -36,6 +36,7 @@ def run_bench_command(
     model: str | None,
     stt_model: str | None,
     idle_s: float,
+    aec: bool = True,
 ) -> dict:
     if pipeline not in MODES:
         raise VoicecliError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
@@ -56,6 +57,7 @@ def run_bench_command(
         plot_path=plot,
         trace_path=trace,
         idle_s=idle_s,
+        aec=aec,
     )
     with console.status("loading models…"):
         engines = Engines.load(config)

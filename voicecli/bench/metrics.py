@@ -31,7 +31,7 @@ from voicecli.wer import word_error_rate
 
 MIC_RATE = 16000
 COMMIT_GRACE_S = 1.0  # an agent speech end this long after a turn's last word still belongs to it
-STOP_SILENCE_S = 0.1  # playout silent this long counts as stopped
+STOPPED_S = 0.8  # playout silent this long has stopped (not a gap between sentences)
 EARLY_S = 0.05
 
 
@@ -75,6 +75,9 @@ class TurnMetrics:
     ttfa_ms: float | None = None
     first_content_audio_ms: float | None = None
     barge_in_stop_ms: float | None = None
+    interrupted_reply_played: str | None = None
+    interrupted_reply_heard: str | None = None
+    heard_text_error_words: int | None = None
     false_barge_in: bool = False
     heard_reply: str | None = None
     expect: list[str] = field(default_factory=list)
@@ -120,10 +123,13 @@ class Timeline:
         lo = max(0, int((at_s - window_s) * self.rate))
         return bool(self.active[lo : int(at_s * self.rate) + 1].any())
 
-    def silent_from(self, from_s: float) -> float | None:
-        """Start of the first stretch of speaker silence (≥ STOP_SILENCE_S) at/after `from_s`."""
+    def silent_from(self, from_s: float, silence_s: float = 0.1) -> float | None:
+        """Start of the first stretch of speaker silence (≥ `silence_s`) at/after `from_s`,
+        counting silence that began just before `from_s`."""
         start = max(0, int(from_s * self.rate))
-        need = int(STOP_SILENCE_S * self.rate)
+        need = int(silence_s * self.rate)
+        while start > 0 and not self.active[start - 1]:
+            start -= 1
         active = self.active[start:]
         run = 0
         for i, loud in enumerate(active):
@@ -172,6 +178,9 @@ def turn_metrics(record: RunRecord) -> tuple[list[TurnMetrics], int]:
         claimed.update(id(c) for c in mine)
         if turn.kind == "barge_in":
             m.barge_in_stop_ms = _barge_in_stop(line, placement)
+            interrupted = _interrupted_reply(line, placement)
+            if interrupted is not None:
+                m.interrupted_reply_heard = interrupted.text
         if turn.kind == "backchannel":
             m.false_barge_in = _stopped_by(line, placement)
         if mine:
@@ -227,12 +236,38 @@ def _fill_reply(
         m.heard_reply = heard.text
 
 
-def _barge_in_stop(line: Timeline, placement: Placement) -> float | None:
-    """Interrupting speech onset → the speaker falls silent (None if it was not speaking)."""
-    if not line.sounding(placement.onset_s):
+def _interrupted_reply(line: Timeline, placement: Placement) -> AssistantTurn | None:
+    """The reply this barge-in cut short (its history entry), if it did."""
+    cut = [e for e in line.of(AssistantTurn) if e.interrupted and line.at(e) >= placement.onset_s]
+    return cut[0] if cut else None
+
+
+def played_span(record: RunRecord, placement: Placement) -> tuple[float, float] | None:
+    """Where the reply interrupted by this barge-in played: (first sample, last sample) in s."""
+    line = Timeline(record)
+    heard = _interrupted_reply(line, placement)
+    if heard is None:
         return None
-    stop = line.silent_from(placement.onset_s)
-    return None if stop is None else (stop - placement.onset_s) * 1000.0
+    started = line.first(PlayoutStarted, gen=heard.gen)
+    stop = line.silent_from(placement.onset_s, STOPPED_S)
+    if started is None or stop is None:
+        return None
+    return started.device_sample / line.rate, max(stop, started.device_sample / line.rate)
+
+
+def heard_error_words(heard: str, played: str) -> int:
+    """How many words history's account of an interrupted reply is off from what played."""
+    return abs(len(heard.split()) - len(played.split()))
+
+
+def _barge_in_stop(line: Timeline, placement: Placement) -> float | None:
+    """Interrupting speech onset → the speaker falls silent for good (None if the agent was not
+    speaking in the second before the onset). "For good": silent for at least as long as ends
+    a reply, so a gap between two words of the agent does not count as stopping."""
+    if not line.sounding(placement.onset_s, window_s=1.0):
+        return None
+    stop = line.silent_from(placement.onset_s, STOPPED_S)
+    return None if stop is None else max(0.0, stop - placement.onset_s) * 1000.0
 
 
 def _stopped_by(line: Timeline, placement: Placement) -> bool:

@@ -25,13 +25,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from voicecli.audio.virtual import FileSignal
-from voicecli.bench.metrics import RunRecord, TurnMetrics, turn_metrics
+from voicecli.audio.wavfile import resample
+from voicecli.bench.metrics import (
+    RunRecord,
+    TurnMetrics,
+    heard_error_words,
+    played_span,
+    turn_metrics,
+)
 from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
-from voicecli.bench.simulator import CallerSimulator
+from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import summarize
 from voicecli.config import Config, defaults_as_dict
 from voicecli.errors import VoicecliError
-from voicecli.events import Event, SessionEnded, VadFrame
+from voicecli.events import EchoStats, Event, SessionEnded, VadFrame
 from voicecli.pipeline.mode import Pipeline
 from voicecli.talk import Conversation, Engines, TalkOptions
 from voicecli.trace import TraceWriter
@@ -55,6 +62,7 @@ class BenchOptions:
     trace_path: Path | None = None
     idle_s: float = 8.0
     command: str = ""
+    aec: bool = True
 
 
 def config_hash(config: Config) -> str:
@@ -85,8 +93,8 @@ def machine() -> dict[str, Any]:
 
 
 def run_budget(scenario: Scenario) -> float:
-    """Longest a run may take: every clip, every reply timeout, a margin."""
-    return sum(scenario.reply_timeout_s + 10.0 for _ in scenario.turns) + RUN_MARGIN_S
+    """Longest a run may take: every clip, every reply at its longest, a margin."""
+    return len(scenario.turns) * (MAX_REPLY_S + 10.0) + RUN_MARGIN_S
 
 
 class Bench:
@@ -103,11 +111,14 @@ class Bench:
         self.phantoms: dict[str, int] = {}
         self.errors: list[str] = []
         self.rss_max = 0
-        self.trace = TraceWriter(options.trace_path) if options.trace_path else None
+        self.erle_by: dict[str, list[float]] = {}
+        self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
 
     def run_one(self, scenario: Scenario, pipeline: Pipeline, repeat: int) -> None:
         simulator = CallerSimulator(scenario, self.engines.tts.sample_rate, seed=repeat)
-        talk = TalkOptions(pipeline=pipeline, max_seconds=run_budget(scenario))
+        talk = TalkOptions(
+            pipeline=pipeline, max_seconds=run_budget(scenario), aec=self.options.aec
+        )
         conversation = Conversation(self.config, self.engines, talk, mic=simulator)
         tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
         trace = self.trace
@@ -136,8 +147,31 @@ class Bench:
             result.out_rate,
         )
         turns, phantoms = turn_metrics(record)
+        self.check_heard_text(record, turns)
+        self.erle_by[pipeline.value] = self.erle_by.get(pipeline.value, []) + [
+            e.erle_db for e in result.events if isinstance(e, EchoStats) and e.erle_db is not None
+        ]
         self.turns += turns
         self.phantoms[pipeline.value] = self.phantoms.get(pipeline.value, 0) + phantoms
+
+    def check_heard_text(self, record: RunRecord, turns: list[TurnMetrics]) -> None:
+        """For each reply cut short by a barge-in: what did the speaker really play? Transcribe
+        it and compare with what history says was heard."""
+        for placement, metrics in zip(record.placements, turns, strict=True):
+            if metrics.interrupted_reply_heard is None:
+                continue
+            span = played_span(record, placement)
+            if span is None:
+                continue
+            start, stop = (round(x * record.out_rate) for x in span)
+            audio = resample(record.played[start:stop], record.out_rate, 16000)
+            if audio.size < 1600:
+                continue
+            played = self.engines.stt.transcribe(audio, words=False).text
+            metrics.interrupted_reply_played = played
+            metrics.heard_text_error_words = heard_error_words(
+                metrics.interrupted_reply_heard, played
+            )
 
     def idle_cpu_percent(self) -> float | None:
         """CPU used while listening to silence, in % of one core (after a warm-up)."""
@@ -208,10 +242,11 @@ def run_bench(config: Config, engines: Engines, options: BenchOptions, console: 
             "machine": machine(),
             "repeat": options.repeat,
             "pipelines": [p.value for p in options.pipelines],
+            "aec": options.aec,
             "scenarios": [s.name for s in scenarios],
         },
         "turns": [t.to_dict() for t in bench.turns],
-        "summary": summarize(bench.turns, bench.phantoms),
+        "summary": summarize(bench.turns, bench.phantoms, bench.erle_by),
         "resources": {
             "rss_mb_max": round(bench.rss_max / 2**20, 1),
             "idle_cpu_percent": idle,

@@ -20,8 +20,9 @@ from voicecli.bench.clips import RATE, PreparedClip, prepare
 from voicecli.bench.scenario import Scenario, Turn
 
 ACTIVE = 1e-3  # a speaker sample louder than this is agent speech
-REPLY_QUIET_S = 0.6  # this much silence after agent speech ends a reply
+REPLY_QUIET_S = 1.2  # this much silence after agent speech ends a reply (sentence gaps are shorter)
 TAIL_S = 1.0  # listening after the last turn before the simulator is finished
+MAX_REPLY_S = 120.0  # the longest a caller listens to one reply
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class CallerSimulator:
         self.replies: list[Reply] = []
         self._caller = np.zeros(0, dtype=np.float32)
         self._far = np.zeros(0, dtype=np.float32)
-        self._resampler = soxr.ResampleStream(out_rate, RATE, 1, dtype="float32")
+        self._resampler = soxr.ResampleStream(out_rate, RATE, 1, dtype="float32", quality="QQ")
         self._played = 0
         self._quiet = 0
         self._rng = np.random.default_rng(seed)
@@ -130,8 +131,11 @@ class CallerSimulator:
         previous = asking[-1] if asking else None
         if turn.start == "at" or previous is None:
             return turn.delay_s
-        timeout_at = self.placements[-1].end_s + self.scenario.reply_timeout_s
         reply = self._reply_after(previous.onset_s)
+        # the caller gives up on a reply that never starts; one that started is heard out
+        # (up to MAX_REPLY_S: a stuck agent must not stall the run)
+        patience = self.scenario.reply_timeout_s if reply is None else MAX_REPLY_S
+        timeout_at = self.placements[-1].end_s + patience
         if turn.start == "during_reply":
             if reply is not None:
                 return reply.start_s + turn.delay_s

@@ -39,9 +39,12 @@ def _rate(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
-def pipeline_summary(turns: list[TurnMetrics], phantom_turns: int) -> dict[str, Any]:
+def pipeline_summary(
+    turns: list[TurnMetrics], phantom_turns: int, erle: list[float] | None = None
+) -> dict[str, Any]:
     """Everything the bench reports for one pipeline mode."""
     answered = [t for t in turns if t.kind in ANSWERED]
+    checked = [t.heard_text_error_words for t in turns if t.heard_text_error_words is not None]
     with_ref = [t for t in answered if t.reference]
     expected = [t for t in turns if t.expect_pass is not None]
     backchannels = [t for t in turns if t.kind == "backchannel"]
@@ -66,15 +69,27 @@ def pipeline_summary(turns: list[TurnMetrics], phantom_turns: int) -> dict[str, 
             else None
         ),
         "phantom_turns": phantom_turns,
+        "erle_db": percentiles(erle or []),
+        "heard_text": {
+            "checked": len(checked),
+            "within_one_word": _rate([e <= 1 for e in checked]),
+            "max_error_words": max(checked) if checked else None,
+        },
     }
 
 
-def summarize(turns: list[TurnMetrics], phantoms: dict[str, int]) -> dict[str, Any]:
+def summarize(
+    turns: list[TurnMetrics],
+    phantoms: dict[str, int],
+    erle: dict[str, list[float]] | None = None,
+) -> dict[str, Any]:
     """Summary per pipeline, per tag and pipeline (TTFA), and cascade/streaming ratios."""
     pipelines = sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p))
     out: dict[str, Any] = {
         "pipelines": {
-            p: pipeline_summary([t for t in turns if t.pipeline == p], phantoms.get(p, 0))
+            p: pipeline_summary(
+                [t for t in turns if t.pipeline == p], phantoms.get(p, 0), (erle or {}).get(p)
+            )
             for p in pipelines
         }
     }

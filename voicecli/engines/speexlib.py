@@ -18,7 +18,6 @@ from voicecli.errors import VoicecliError
 ECHO_SET_SAMPLING_RATE = 24
 PREPROCESS_SET_DENOISE = 0
 PREPROCESS_SET_AGC = 2
-PREPROCESS_SET_VAD = 4
 PREPROCESS_SET_DEREVERB = 8
 PREPROCESS_SET_NOISE_SUPPRESS = 18
 PREPROCESS_SET_ECHO_SUPPRESS = 20
@@ -94,20 +93,19 @@ class Preprocessor:
         sample_rate: int,
         suppress_db: int,
         suppress_active_db: int,
-        denoise: bool = False,
+        noise_suppress_db: int,
     ) -> None:
         self.lib = library()
         self.handle = self.lib.speex_preprocess_state_init(echo.frame_size, sample_rate)
         self._set(PREPROCESS_SET_ECHO_STATE, ctypes.c_void_p(echo.handle))
         self._set(PREPROCESS_SET_ECHO_SUPPRESS, ctypes.c_int(suppress_db))
         self._set(PREPROCESS_SET_ECHO_SUPPRESS_ACTIVE, ctypes.c_int(suppress_active_db))
-        for request, on in (
-            (PREPROCESS_SET_DENOISE, denoise),
-            (PREPROCESS_SET_AGC, False),
-            (PREPROCESS_SET_VAD, False),
-            (PREPROCESS_SET_DEREVERB, False),
-        ):
-            self._set(request, ctypes.c_int(int(on)))
+        # Speex applies its spectral gain — residual echo suppression included — only with
+        # denoising on (measured: without it the echo suppression does nothing).
+        self._set(PREPROCESS_SET_DENOISE, ctypes.c_int(1))
+        self._set(PREPROCESS_SET_NOISE_SUPPRESS, ctypes.c_int(noise_suppress_db))
+        self._set(PREPROCESS_SET_AGC, ctypes.c_int(0))
+        self._set(PREPROCESS_SET_DEREVERB, ctypes.c_int(0))
 
     def _set(self, request: int, value: ctypes._SimpleCData) -> None:  # type: ignore[type-arg]
         if isinstance(value, ctypes.c_void_p):

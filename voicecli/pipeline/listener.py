@@ -1,56 +1,112 @@
-"""Listener stage: capture ring → (echo cancellation) → clean ring → VAD → speech events.
+"""Listener stage: capture ring → echo cancellation → clean ring → VAD → speech events.
 
-It walks the capture timeline frame by frame. Each 512-sample frame is copied to the clean ring
-(the audio the transcriber reads), scored by Silero VAD and fed to the segmenter; speech starts
-and ends are published with their sample positions, pre-roll included.
+It walks the capture timeline in echo-canceller frames (20 ms). Each mic frame is cleaned of
+the speaker's echo with the far-end reference — the samples the speaker played, on the same
+timeline — and written to the clean ring (the audio the transcriber reads). Every 512 clean
+samples Silero VAD scores a frame and the segmenter turns the scores into speech start and end
+events, pre-roll included. An ERLE estimate is published once a second while the agent talks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from voicecli.audio.echometer import EchoMeter
 from voicecli.audio.levels import dbfs
 from voicecli.audio.ring import SampleRing
+from voicecli.audio.wavfile import to_float32, to_int16
 from voicecli.bus import EventBus
-from voicecli.engines.vad import FRAME_SAMPLES, SileroVad
-from voicecli.events import SpeechEnded, SpeechStarted, VadFrame
+from voicecli.engines.aec import SpeexAec
+from voicecli.engines.vad import FRAME_SAMPLES, SAMPLE_RATE, SileroVad
+from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, VadFrame
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
 
+STEP = 320  # 20 ms: the echo canceller's frame
+
 
 class Listener(Stage):
-    """Runs VAD over every frame the microphone delivers."""
+    """Cleans and scores every frame the microphone delivers."""
 
     def __init__(
         self,
         bus: EventBus,
         capture: SampleRing,
+        far: SampleRing,
         clean: SampleRing,
         vad: SileroVad,
         rules: SegmenterRules,
+        aec: SpeexAec | None,
+        onset_db: float = -35.0,
+        no_echo_erl_db: float = 30.0,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
+        self.far = far
         self.clean = clean
         self.vad = vad
+        self.aec = aec
+        self.step = aec.frame_size if aec is not None else STEP
         self.segmenter = Segmenter(rules)
+        self.meter = EchoMeter(SAMPLE_RATE // 2, no_echo_erl_db)
         self.cursor = 0
+        self.pending = np.zeros(0, dtype=np.float32)
+        self.probability = 0.0
+        self.onset_db = onset_db
+        self.quiet_frames = 0
 
     def loop(self) -> None:
         self.vad.reset()
         while not self.stopping:
-            end = self.cursor + FRAME_SAMPLES
+            end = self.cursor + self.step
             if not self.capture.wait_for(end, timeout=0.1):
                 if self.capture.closed:
                     return
                 continue
-            frame = self.capture.read(self.cursor, end)
-            self.process(frame, end)
+            mic = self.capture.read(self.cursor, end)
+            self.clean_frame(mic, end)
             self.cursor = end
 
-    def process(self, frame: np.ndarray, end: int) -> None:
-        self.clean.write(frame)
+    def far_frame(self, start: int, end: int) -> np.ndarray:
+        far = np.zeros(end - start, dtype=np.float32)
+        part = self.far.read(start, end)
+        far[: part.size] = part
+        return far
+
+    def clean_frame(self, mic: np.ndarray, end: int) -> None:
+        if self.aec is None:
+            clean = cancelled = mic
+        else:
+            far = self.far_frame(end - self.step, end)
+            raw, suppressed = self.aec.process_both(to_int16(mic), to_int16(far))
+            cancelled, clean = to_float32(raw), to_float32(suppressed)
+            self.meter.add(mic, far, clean, self.probability)
+            reading = self.meter.report()
+            if reading is not None and reading.erl_db is not None:
+                self.bus.publish(EchoStats(self.bus.now(), reading.erl_db, reading.erle_db))
+        self.detect_onset(cancelled, end)
+        self.clean.write(clean)
+        self.pending = np.concatenate([self.pending, clean])
+        done = end - self.pending.size
+        while self.pending.size >= FRAME_SAMPLES:
+            frame, self.pending = self.pending[:FRAME_SAMPLES], self.pending[FRAME_SAMPLES:]
+            done += FRAME_SAMPLES
+            self.score(frame, done)
+
+    def detect_onset(self, frame: np.ndarray, end: int) -> None:
+        """A loud frame after 100 ms of quiet: published at once, before VAD has a full frame
+        (and before residual echo suppression's frame of delay), for a fast barge-in."""
+        level = dbfs(frame)
+        if level < self.onset_db:
+            self.quiet_frames += 1
+            return
+        if self.quiet_frames * self.step >= SAMPLE_RATE // 10:
+            self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
+        self.quiet_frames = 0
+
+    def score(self, frame: np.ndarray, end: int) -> None:
         probability = self.vad(frame)
+        self.probability = probability
         now = self.bus.now()
         self.bus.publish(VadFrame(now, end, probability, dbfs(frame)))
         index = end // FRAME_SAMPLES - 1

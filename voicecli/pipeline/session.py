@@ -1,33 +1,34 @@
-"""The session: the conversation's state machine and its commit boundary.
+"""The session: the conversation's state machine, its commit boundary, and barge-in.
 
 listening → user speaking → thinking → speaking → listening. The session reads speech and
 transcript events, asks the turn policy when the caller is done, and only then commits: the
-user turn enters history, a new reply generation starts. Before that, the only work it asks for
-is reversible (prefilling the LLM's cache). A caller who resumes right after a commit, before
-any reply audio played, reopens the turn: the reply is cancelled and the turn goes on. The
-session also watches the playout ring and records in history only the reply text that played.
+user turn enters history, a new reply generation starts. Before that the only work it asks for
+is reversible (prefilling the LLM's cache). Speech while the agent thinks reopens the turn (the
+reply is cancelled, nothing was heard). Speech while the agent speaks pauses playout at once;
+the interruption policy then resumes it (a cough, a backchannel, the agent's own echo) or hands
+the caller the floor: the reply is cancelled and history keeps only what was heard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 
-from voicecli.audio.playout import PlayedSpan, PlayoutRing
+from voicecli.audio.playout import PlayoutRing
 from voicecli.bus import EventBus
 from voicecli.config import Config
 from voicecli.events import (
     AssistantTurn,
+    BargeIn,
+    EchoStats,
     Event,
     LlmFirstToken,
     PlayoutFinished,
-    PlayoutStarted,
     PrefillRequest,
     ReplyDone,
     ReplyPiece,
     ReplyStarted,
-    SpanHeard,
+    SoundOnset,
     SpeechEnded,
     SpeechStarted,
     StateChanged,
@@ -40,17 +41,18 @@ from voicecli.events import (
     TurnPaused,
     TurnReopened,
     TurnResumed,
-    TurnTimings,
     VadFrame,
 )
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.mode import Pipeline, cascade_rules
+from voicecli.pipeline.reply import ReplyTracker, TurnRecord
 from voicecli.pipeline.stage import Stage
-from voicecli.policy.heard import Span, heard_text
 from voicecli.policy.history import History
+from voicecli.policy.interruption import InterruptionPolicy, Verdict
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 
 RATE = 16000
+FRAME_S = 512 / RATE
 TRANSCRIPT_WAIT_S = 3.0
 
 
@@ -61,30 +63,6 @@ class State(Enum):
     USER_SPEAKING = "user speaking"
     THINKING = "thinking"
     SPEAKING = "speaking"
-
-
-@dataclass
-class TurnRecord:
-    """One caller turn and the reply to it, with the times each stage reached a milestone."""
-
-    turn: int
-    audio_start: int
-    speech_end: int = 0
-    text: str = ""
-    gen: int = 0
-    commit_sample: int = 0
-    committed_t: float = 0.0
-    final_t: float = 0.0
-    first_token_t: float = 0.0
-    first_token_ms: float = 0.0
-    first_piece_t: float = 0.0
-    first_chunk_t: float = 0.0
-    playout_device: int | None = None
-    reply_done: bool = False
-    reply_text: str = ""
-    pieces: int = 0
-    synthesized: int = 0
-    heard_pieces: int = 0
 
 
 class Session(Stage):
@@ -100,9 +78,12 @@ class Session(Stage):
         out_time: Callable[[int], float],
         mirror: bool = False,
         pipeline: Pipeline = Pipeline.STREAMING,
+        aec: bool = True,
     ) -> None:
         types = (
             VadFrame,
+            SoundOnset,
+            EchoStats,
             SpeechStarted,
             SpeechEnded,
             Transcript,
@@ -121,16 +102,26 @@ class Session(Stage):
         self.cascade = pipeline is Pipeline.CASCADE
         rules = cascade_rules(config.turn) if self.cascade else config.turn
         self.policy = TurnPolicy(rules)
+        self.interruption = InterruptionPolicy(config.interrupt)
+        self.fade = config.audio.fade_ms * playout.rate // 1000
+        self.preroll = config.speech.preroll_frames * 512
         self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
         self.state = State.LISTENING
         self.turns = 0
-        self.record: TurnRecord | None = None
-        self.reply: TurnRecord | None = None
+        self.record: TurnRecord | None = None  # the caller's open turn
+        self.reply: ReplyTracker | None = None  # the reply in flight
+        self.suspect: TurnRecord | None = None  # a suspected interruption being judged
+        self.probed_voiced = 0.0
         self.latest: Transcript | None = None
         self.pending: Commit | None = None
         self.pending_since = 0.0
         self.prefilled = ""
         self.now_sample = 0
+        self.in_speech = False  # the segmenter's view, whatever the state
+        self.speech_end = 0
+        self.aec = aec
+        self.echo_heard_s = 0.0  # agent audio the echo canceller has learnt from
+        self.erl_db: float | None = None  # the latest echo return loss measured
 
     # -- state ------------------------------------------------------------------------------
 
@@ -139,53 +130,66 @@ class Session(Stage):
             self.state = state
             self.bus.publish(StateChanged(self.bus.now(), state.value))
 
-    @property
-    def busy(self) -> bool:
-        """A turn or a reply is in progress."""
-        return self.state is not State.LISTENING or self.record is not None
+    def open_turn(self, audio_start: int) -> TurnRecord:
+        self.turns += 1
+        record = TurnRecord(self.turns, audio_start)
+        self.latest = None
+        self.prefilled = ""
+        self.pending = None
+        self.bus.publish(TurnOpened(self.bus.now(), record.turn, audio_start))
+        return record
 
     # -- events -----------------------------------------------------------------------------
 
     def handle(self, event: Event) -> None:
         if isinstance(event, VadFrame):
             self.on_frame(event)
+        elif isinstance(event, SoundOnset):
+            self.on_sound_onset(event)
+        elif isinstance(event, EchoStats):
+            self.erl_db = event.erl_db
         elif isinstance(event, SpeechStarted):
             self.on_speech_started(event)
         elif isinstance(event, SpeechEnded):
             self.on_speech_ended(event)
         elif isinstance(event, Transcript):
             self.on_transcript(event)
-        else:
-            self.on_reply_event(event)
+        elif self.reply is not None:
+            self.reply.on_event(event)
 
     def on_speech_started(self, event: SpeechStarted) -> None:
+        self.in_speech = True
+        at_s = event.sample / RATE
         if self.state is State.LISTENING:
-            self.turns += 1
-            self.pending = None
-            self.record = TurnRecord(self.turns, event.audio_start)
+            self.record = self.open_turn(event.audio_start)
             self.policy.reset()
-            self.policy.speech_started(event.sample / RATE)
-            self.latest = None
-            self.prefilled = ""
-            self.bus.publish(TurnOpened(self.bus.now(), self.turns, event.audio_start))
+            self.policy.speech_started(at_s)
             self.set_state(State.USER_SPEAKING)
         elif self.state is State.USER_SPEAKING and self.record is not None:
-            self.policy.speech_started(event.sample / RATE)
+            self.policy.speech_started(at_s)
             self.pending = None
             self.bus.publish(TurnResumed(self.bus.now(), self.record.turn))
         elif self.state is State.THINKING and self.reply is not None:
-            committed_s = self.reply.commit_sample / RATE
-            if reopens(self.config.turn, committed_s, event.sample / RATE, reply_heard=False):
-                self.reopen(event)
-        # while speaking, the caller's speech is not acted on yet (barge-in comes with AEC)
+            record = self.reply.record
+            if reopens(self.config.turn, record.commit_sample / RATE, at_s, reply_heard=False):
+                self.reopen(at_s)
+            else:
+                self.supersede(event)
+        # while speaking, on_frame's interruption policy decides
 
     def on_speech_ended(self, event: SpeechEnded) -> None:
+        self.in_speech = False
+        self.speech_end = event.sample
         if self.state is State.USER_SPEAKING and self.record is not None:
             self.record.speech_end = event.sample
             self.policy.speech_ended(event.sample / RATE)
             self.bus.publish(TurnPaused(self.bus.now(), self.record.turn, event.sample))
 
     def on_transcript(self, event: Transcript) -> None:
+        if self.suspect is not None and event.turn == self.suspect.turn:
+            played = self.reply.played_text() if self.reply is not None else ""
+            self.judge(self.interruption.transcript(event.text, played), "transcript")
+            return
         if self.record is None or event.turn != self.record.turn:
             return
         self.latest = event
@@ -207,6 +211,9 @@ class Session(Stage):
 
     def on_frame(self, event: VadFrame) -> None:
         self.now_sample = event.sample
+        if self.state is State.SPEAKING:
+            self.on_frame_while_speaking(event)
+            return
         if self.state is not State.USER_SPEAKING:
             return
         voiced = event.probability >= self.config.speech.threshold
@@ -220,6 +227,96 @@ class Session(Stage):
                 )
         if self.pending is not None:
             self.try_commit()
+
+    # -- barge-in -----------------------------------------------------------------------------
+
+    @property
+    def eager(self) -> bool:
+        """A caller's onset may pause playout: the echo canceller has converged, or is off, or
+        there is no echo to cancel (headphones: the speaker does not reach the mic)."""
+        rules = self.config.interrupt
+        no_echo = self.erl_db is not None and self.erl_db >= rules.no_echo_erl_db
+        return not self.aec or no_echo or self.echo_heard_s >= rules.aec_warmup_s
+
+    def on_sound_onset(self, event: SoundOnset) -> None:
+        if self.state is State.SPEAKING and self.suspect is None:
+            onset_s = event.sample / RATE
+            if self.interruption.sound(onset_s, self.eager) is Verdict.PAUSE:
+                self.pause_for_caller()
+
+    def pause_for_caller(self) -> None:
+        """Playout stops at the next device block; a tentative caller turn opens."""
+        self.playout.pause(self.fade)
+        onset = round(self.interruption.onset_s * RATE) if self.interruption.onset_s else 0
+        self.suspect = self.open_turn(max(0, onset - self.preroll))
+        self.suspect.onset = onset
+        self.probed_voiced = 0.0
+        self.bus.publish(BargeIn(self.bus.now(), self._gen(), "pause", onset))
+
+    def on_frame_while_speaking(self, event: VadFrame) -> None:
+        if not self.playout.paused:  # the agent is audible: the canceller is learning
+            self.echo_heard_s += FRAME_S
+        verdict = self.interruption.frame(
+            event.sample / RATE, event.probability, FRAME_S, event.level_db, self.eager
+        )
+        if verdict is Verdict.PAUSE:
+            self.pause_for_caller()
+            return
+        if verdict is not None:
+            self.judge(verdict, "sound")
+            return
+        suspect = self.suspect
+        confirm = self.config.interrupt.confirm_s
+        if suspect is not None and self.interruption.voiced_s >= self.probed_voiced + confirm:
+            self.probed_voiced = self.interruption.voiced_s  # more speech to read: transcribe it
+            self.bus.publish(TranscribeRequest(self.bus.now(), suspect.turn, event.sample, False))
+
+    def _gen(self) -> int:
+        return self.reply.gen if self.reply is not None else 0
+
+    def judge(self, verdict: Verdict | None, why: str) -> None:
+        suspect = self.suspect
+        if verdict is None or suspect is None:
+            return
+        if verdict is Verdict.RESUME:
+            self.playout.resume(self.fade)
+            self.suspect = None
+            self.bus.publish(
+                TurnDiscarded(self.bus.now(), suspect.turn, f"not an interruption ({why})")
+            )
+            self.bus.publish(BargeIn(self.bus.now(), self._gen(), "resume", suspect.onset, why))
+        elif verdict is Verdict.INTERRUPT:
+            self.barge_in(suspect, why)
+
+    def barge_in(self, suspect: TurnRecord, why: str) -> None:
+        """The caller has the floor: stop the reply where it is, keep what was heard."""
+        self.suspect = None
+        reply = self.reply
+        # what was heard is read before the flush, which cuts the playing span where it stopped
+        heard = reply.heard(self.playout.state().read) if reply is not None else None
+        gen = self.generation.bump()
+        self.playout.flush(min_gen=gen)
+        if reply is not None and heard is not None:
+            self.history.add_assistant(heard.text, interrupted=True)
+            self.bus.publish(AssistantTurn(self.bus.now(), reply.gen, heard.text, True))
+            timings = reply.timings(self.bus.now())
+            if timings is not None:
+                self.bus.publish(timings)
+            self.bus.publish(BargeIn(self.bus.now(), reply.gen, "interrupt", suspect.onset, why))
+        self.reply = None
+        self.take_floor(suspect)
+
+    def take_floor(self, record: TurnRecord) -> None:
+        """A turn that began while the agent spoke becomes the caller's turn."""
+        self.interruption.reset()
+        self.record = record
+        self.policy.reset()
+        self.policy.speech_started(record.onset / RATE)
+        self.set_state(State.USER_SPEAKING)
+        if not self.in_speech and self.speech_end > record.onset:  # they already stopped
+            record.speech_end = self.speech_end
+            self.policy.speech_ended(self.speech_end / RATE)
+            self.bus.publish(TurnPaused(self.bus.now(), record.turn, self.speech_end))
 
     # -- the commit boundary ------------------------------------------------------------------
 
@@ -245,7 +342,7 @@ class Session(Stage):
         self.history.add_user(record.text)
         record.gen = self.generation.bump()
         self.playout.flush(min_gen=record.gen)
-        self.reply = record
+        self.reply = ReplyTracker(record, self.playout, self.in_time, self.out_time)
         self.record = None
         self.bus.publish(
             TurnCommitted(
@@ -272,10 +369,10 @@ class Session(Stage):
         self.pending = None
         self.set_state(State.LISTENING)
 
-    def reopen(self, event: SpeechStarted) -> None:
+    def reopen(self, at_s: float) -> None:
         """The caller was not done: cancel the reply, take the turn back out of history."""
-        record = self.reply
-        assert record is not None
+        assert self.reply is not None
+        record = self.reply.record
         cancelled = record.gen
         gen = self.generation.bump()
         self.playout.flush(min_gen=gen)
@@ -284,85 +381,47 @@ class Session(Stage):
         self.record = record
         record.gen = 0
         self.policy.reset()
-        self.policy.speech_started(event.sample / RATE)
+        self.policy.speech_started(at_s)
         self.bus.publish(TurnReopened(self.bus.now(), record.turn, gen, cancelled))
+        self.set_state(State.USER_SPEAKING)
+
+    def supersede(self, event: SpeechStarted) -> None:
+        """The caller speaks again before the reply was heard: drop it, start a new turn."""
+        gen = self.generation.bump()
+        self.playout.flush(min_gen=gen)
+        self.reply = None
+        self.record = self.open_turn(event.audio_start)
+        self.policy.reset()
+        self.policy.speech_started(event.sample / RATE)
         self.set_state(State.USER_SPEAKING)
 
     # -- the reply ------------------------------------------------------------------------------
 
-    def on_reply_event(self, event: Event) -> None:
-        record = self.reply
-        if record is None or getattr(event, "gen", None) != record.gen:
-            return
-        now = event.t
-        if isinstance(event, LlmFirstToken) and not record.first_token_t:
-            record.first_token_t = now
-            record.first_token_ms = event.ms
-        elif isinstance(event, ReplyPiece) and not record.first_piece_t:
-            record.first_piece_t = now
-        elif isinstance(event, TtsChunk):
-            record.synthesized += 1
-            if not record.first_chunk_t and event.samples:
-                record.first_chunk_t = now
-        elif isinstance(event, ReplyDone):
-            record.reply_done = True
-            record.reply_text = event.text
-            record.pieces = event.pieces
-
     def idle(self) -> None:
-        record = self.reply
-        if record is None:
+        reply = self.reply
+        if reply is None:
             return
-        state = self.playout.state()
-        spans = [s for s in state.spans if s.gen == record.gen]
-        started = [s for s in spans if s.device_start is not None]
-        if started and record.playout_device is None:
-            record.playout_device = min(
-                s.device_start for s in started if s.device_start is not None
-            )
-            self.bus.publish(PlayoutStarted(self.bus.now(), record.gen, record.playout_device))
+        for event in reply.poll(self.bus.now()):
+            self.bus.publish(event)
+        if reply.started and self.state is State.THINKING:
             self.set_state(State.SPEAKING)
-        ended = [s for s in spans if s.device_end is not None]
-        for span in ended[record.heard_pieces :]:
-            self.bus.publish(SpanHeard(self.bus.now(), record.gen, span.piece, span.text))
-        record.heard_pieces = max(record.heard_pieces, len(ended))
-        all_synthesized = record.reply_done and record.synthesized >= record.pieces
-        if all_synthesized and len(ended) == len(spans) and state.read == state.written:
-            self.finish_reply(record, spans, state.device_sample)
+        if reply.finished:
+            self.finish_reply(reply)
 
-    def finish_reply(self, record: TurnRecord, spans: list[PlayedSpan], device_sample: int) -> None:
-        heard = heard_text(
-            [Span(s.piece, s.text, s.start, s.end) for s in spans],
-            max((s.end for s in spans), default=0),
-        )
+    def finish_reply(self, reply: ReplyTracker) -> None:
+        heard = reply.heard()
         self.history.add_assistant(heard.text)
-        self.bus.publish(PlayoutFinished(self.bus.now(), record.gen, device_sample))
-        self.bus.publish(AssistantTurn(self.bus.now(), record.gen, heard.text, interrupted=False))
-        if record.playout_device is not None:
-            self.bus.publish(self.timings(record))
+        now = self.bus.now()
+        self.bus.publish(PlayoutFinished(now, reply.gen, self.playout.state().device_sample))
+        self.bus.publish(AssistantTurn(now, reply.gen, heard.text, interrupted=False))
+        timings = reply.timings(now)
+        if timings is not None:
+            self.bus.publish(timings)
+        spans = reply.spans()
         self.playout.forget_before(max((s.end for s in spans), default=0))
         self.reply = None
-        if self.record is None:
+        if self.suspect is not None:  # the reply ended while we judged: the caller has the floor
+            suspect, self.suspect = self.suspect, None
+            self.take_floor(suspect)
+        elif self.record is None:
             self.set_state(State.LISTENING)
-
-    def timings(self, record: TurnRecord) -> TurnTimings:
-        speech_end_t = self.in_time(record.speech_end)
-        assert record.playout_device is not None
-        first_audio_t = self.out_time(record.playout_device)
-
-        def ms(later: float, earlier: float) -> float:
-            return (later - earlier) * 1000.0 if later and earlier else float("nan")
-
-        return TurnTimings(
-            self.bus.now(),
-            record.turn,
-            record.gen,
-            endpoint_ms=ms(record.committed_t, speech_end_t),
-            stt_final_ms=ms(record.final_t, speech_end_t),
-            llm_first_token_ms=ms(record.first_token_t, record.committed_t),
-            llm_first_clause_ms=ms(record.first_piece_t, record.committed_t),
-            tts_first_chunk_ms=ms(record.first_chunk_t, record.first_piece_t),
-            ttfa_ms=ms(first_audio_t, speech_end_t),
-            user_text=record.text,
-            reply_text=record.reply_text,
-        )

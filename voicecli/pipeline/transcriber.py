@@ -107,7 +107,10 @@ class Transcriber(Stage):
         elif isinstance(event, TurnCommitted | TurnDiscarded):
             self.closed, self.open = turn, None
         elif isinstance(event, TranscribeRequest):
-            self._decode(turn, event.until, final=True, covers=event.until, cut=False)
+            if event.final:  # the cascade: the whole turn, on the padded window
+                self._decode(turn, event.until, final=True, covers=event.until, cut=False)
+            else:
+                self._decode(turn, min(event.until, self.clean.written), final=False)
 
     def idle(self) -> None:
         turn = self.open

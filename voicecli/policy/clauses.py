@@ -100,8 +100,12 @@ class ClauseFlusher:
 
     @staticmethod
     def _is_abbreviation(head: str) -> bool:
+        """"Mr." or a list number ("1.") is not the end of a sentence."""
         words = head.split()
-        return bool(words) and words[-1].rstrip(".").lower() in ABBREVIATIONS
+        if not words:
+            return False
+        last = words[-1].rstrip(".").lower()
+        return last in ABBREVIATIONS or (last.isdigit() and len(last) <= 2)
 
     def _cut_long_run(self, max_words: int) -> str | None:
         """No boundary yet but too many words: cut at a word boundary, not after a weak word."""

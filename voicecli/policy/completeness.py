@@ -118,6 +118,23 @@ QUESTION_STARTS = {
     "explain",
     "please",
 }
+CLOSING_VERBS = {"is", "are", "was", "were", "be", "am"}
+PRONOUNS = {
+    "it",
+    "that",
+    "this",
+    "there",
+    "they",
+    "he",
+    "she",
+    "we",
+    "you",
+    "i",
+    "who",
+    "what",
+    "these",
+    "those",
+}
 NUMBER_WORDS = set(DIGITS) | {"oh", "double", "triple"}
 # what Whisper writes for a digit heard on its own: "4, too" is "four two"
 DIGIT_HOMOPHONES = {"to", "too", "for", "won", "ate", "free", "tree", "sex", "fife", "nein"}
@@ -157,6 +174,11 @@ def _trailing_digits(words: list[str]) -> int:
     return count
 
 
+def _ends_a_clause(words: list[str]) -> bool:
+    """ "what day it is", "where they were": a verb after its pronoun closes the clause."""
+    return len(words) >= 2 and words[-1] in CLOSING_VERBS and words[-2] in PRONOUNS
+
+
 def classify(text: str) -> Completeness:
     """Classify a transcript of what the caller has said so far."""
     stripped = text.strip()
@@ -165,7 +187,7 @@ def classify(text: str) -> Completeness:
         return Completeness.UNKNOWN
     if stripped.endswith((",", "...", "…", "-", "—")):
         return Completeness.INCOMPLETE
-    if words[-1] in HOLD_WORDS:
+    if words[-1] in HOLD_WORDS and not _ends_a_clause(words):
         return Completeness.INCOMPLETE
     digits = _trailing_digits(words)
     if digits:

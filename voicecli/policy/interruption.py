@@ -1,7 +1,12 @@
 """Barge-in policy: when the caller speaks over the agent, pause at once, then decide.
 
-The first frame that sounds like speech while the agent is talking pauses playout (the caller is
-never talked over for more than a frame). Then:
+The first frame that sounds like speech while the agent is talking — loud enough to be a person
+in the room, not what is left of the agent's own echo — pauses playout (the caller is never
+talked over for more than a frame). Until the echo canceller has heard enough of the agent to
+converge (the first second or two of a session), nothing is taken for an interruption: the
+residual echo then is loud and speech-like, Whisper turns it into other words, and pausing would
+starve the canceller of the far end it learns from. A caller who is really interrupting is still
+talking when the warm-up ends. Then:
 - the sound stops before it lasted `confirm_s` — a cough, a breath, a click: resume;
 - it goes on, and its transcript is a backchannel ("yeah", "uh-huh", "okay"): resume;
 - its transcript is the agent's own words coming back through the speakers: resume (echo);
@@ -56,10 +61,14 @@ class InterruptRules:
 
     onset_probability: float = 0.6
     release_probability: float = 0.35
+    min_level_db: float = -40.0
+    sound_onset_db: float = -35.0
+    aec_warmup_s: float = 1.5
+    no_echo_erl_db: float = 30.0
     confirm_s: float = 0.3
     resume_silence_s: float = 0.25
     decide_s: float = 1.2
-    echo_overlap: float = 0.6
+    echo_overlap: float = 0.5
 
 
 class Verdict(Enum):
@@ -80,13 +89,76 @@ def is_backchannel(text: str) -> bool:
     return bool(said) and (said in BACKCHANNELS or all(w in BACKCHANNELS for w in said.split()))
 
 
+def _alike(a: str, b: str) -> bool:
+    """Same word, or near enough for an echo Whisper half heard ("cats" ~ "cat", "name" ~
+    "named")."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b[:4]) or b.startswith(a[:4])))
+
+
+FUNCTION_WORDS = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "so",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "it",
+    "that",
+    "this",
+    "what",
+    "how",
+    "who",
+    "i",
+    "you",
+    "he",
+    "she",
+    "we",
+    "they",
+    "me",
+    "my",
+    "your",
+    "his",
+    "her",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "can",
+    "will",
+    "would",
+    "not",
+    "no",
+    "yes",
+    "there",
+    "then",
+    "as",
+    "by",
+}
+
+
 def echo_share(heard: str, played: str) -> float:
-    """How much of what the mic heard are the agent's own recent words (0..1)."""
-    mine = set(words(played))
-    theirs = words(heard)
+    """How much of what the mic heard are the agent's own recent words (0..1), judged on
+    content words (every sentence has "what", "is", "the")."""
+    mine = {w for w in words(played) if w not in FUNCTION_WORDS}
+    theirs = [w for w in words(heard) if w not in FUNCTION_WORDS]
     if not theirs or not mine:
         return 0.0
-    return sum(w in mine for w in theirs) / len(theirs)
+    return sum(any(_alike(w, m) for m in mine) for w in theirs) / len(theirs)
 
 
 class InterruptionPolicy:
@@ -100,16 +172,29 @@ class InterruptionPolicy:
         self.onset_s: float | None = None
         self.last_voiced_s = 0.0
         self.voiced_s = 0.0
+        self.acknowledged = False  # the words so far are a backchannel or echo
 
     @property
     def suspected(self) -> bool:
         return self.onset_s is not None
 
-    def frame(self, now_s: float, probability: float, frame_s: float) -> Verdict | None:
-        """One VAD frame ending at `now_s` while the agent speaks (or is paused for us)."""
+    def frame(
+        self,
+        now_s: float,
+        probability: float,
+        frame_s: float,
+        level_db: float = 0.0,
+        eager: bool = True,
+    ) -> Verdict | None:
+        """One VAD frame ending at `now_s` while the agent speaks (or is paused for us).
+
+        `eager` is False while the echo canceller is still converging: nothing starts then.
+        """
         rules = self.rules
         if self.onset_s is None:
-            if probability >= rules.onset_probability:
+            if not eager:
+                return None
+            if probability >= rules.onset_probability and level_db >= rules.min_level_db:
                 self.onset_s = now_s - frame_s
                 self.last_voiced_s = now_s
                 self.voiced_s = frame_s
@@ -119,8 +204,8 @@ class InterruptionPolicy:
             self.last_voiced_s = now_s
             self.voiced_s += frame_s
         elif now_s - self.last_voiced_s >= rules.resume_silence_s and (
-            self.voiced_s < rules.confirm_s
-        ):
+            self.voiced_s < rules.confirm_s or self.acknowledged
+        ):  # a short sound, or "uh-huh" and then quiet: carry on
             self.reset()
             return Verdict.RESUME
         if now_s - self.onset_s >= rules.decide_s:
@@ -129,6 +214,15 @@ class InterruptionPolicy:
             return Verdict.INTERRUPT if still_speaking else Verdict.RESUME
         return None
 
+    def sound(self, onset_s: float, eager: bool = True) -> Verdict | None:
+        """A sudden loud sound (faster than a VAD frame): pause now, let the frames judge."""
+        if self.onset_s is not None or not eager:
+            return None
+        self.onset_s = onset_s
+        self.last_voiced_s = onset_s
+        self.voiced_s = 0.0
+        return Verdict.PAUSE
+
     def transcript(self, text: str, played: str) -> Verdict | None:
         """A transcript of the suspected interruption; `played` is what the agent just said."""
         if self.onset_s is None or self.voiced_s < self.rules.confirm_s:
@@ -136,7 +230,8 @@ class InterruptionPolicy:
         if not words(text):
             return None
         if is_backchannel(text) or echo_share(text, played) >= self.rules.echo_overlap:
-            self.reset()
-            return Verdict.RESUME
+            # "okay" may start "okay, that's enough": resume once they have stopped
+            self.acknowledged = True
+            return None
         self.reset()
         return Verdict.INTERRUPT

@@ -1,0 +1,37 @@
+"""Echo estimates: ERL tells headphones from speakers; ERLE is measured only with echo."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voicecli.audio.echometer import EchoMeter
+
+RATE = 16000
+
+
+def run(meter: EchoMeter, far_gain: float, mic_gain: float, clean_gain: float, caller_p=0.0):
+    rng = np.random.default_rng(0)
+    for _ in range(25):  # 0.5 s of 20 ms frames
+        far = (rng.standard_normal(320) * far_gain).astype(np.float32)
+        meter.add(far * mic_gain, far, far * clean_gain, caller_p)
+    return meter.report()
+
+
+def test_speakers_have_a_small_erl_and_a_measured_erle() -> None:
+    reading = run(EchoMeter(RATE // 2), far_gain=0.1, mic_gain=0.5, clean_gain=0.01)
+    assert reading is not None
+    assert abs(reading.erl_db - 6.0) < 0.1
+    assert abs(reading.erle_db - 34.0) < 0.1
+
+
+def test_headphones_have_no_echo_and_no_erle() -> None:
+    reading = run(EchoMeter(RATE // 2), far_gain=0.1, mic_gain=0.001, clean_gain=0.001)
+    assert reading is not None and reading.erl_db > 30.0 and reading.erle_db is None
+
+
+def test_caller_speech_is_left_out_and_silence_gives_nothing() -> None:
+    reading = run(EchoMeter(RATE // 2), 0.1, 0.5, 0.01, caller_p=0.9)
+    assert reading is not None and reading.erle_db is None and reading.erl_db is None
+    silent = run(EchoMeter(RATE // 2), far_gain=0.0, mic_gain=0.5, clean_gain=0.5)
+    assert silent is not None and silent.erl_db is None
+    assert EchoMeter(RATE).report() is None, "no reading before a whole period"

@@ -1,0 +1,68 @@
+"""Running echo estimates: how much of the speaker reaches the mic, and how much of that the
+canceller removes.
+
+- ERL (echo return loss): far-end (what the speaker played) power over mic power, while the far
+  end is active. Headphones: no echo path, a large ERL. Laptop speakers: a few dB.
+- ERLE (echo return loss enhancement): mic power over cleaned power over the same frames.
+Frames where the caller may be speaking (VAD on the cleaned signal) are left out of both; their
+voice would count as echo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from voicecli.audio.levels import power
+
+FAR_ACTIVE = 10 ** (-50 / 10)  # far-end power above -50 dBFS
+QUIET_CALLER = 0.3  # VAD probability below which the caller is taken to be silent
+
+
+@dataclass(frozen=True)
+class EchoReading:
+    """One period's estimates in dB (None when the far end was silent throughout)."""
+
+    erl_db: float | None
+    erle_db: float | None
+
+
+def _ratio_db(num: float, den: float) -> float:
+    return float(10.0 * np.log10(max(num, 1e-12) / max(den, 1e-12)))
+
+
+class EchoMeter:
+    """Accumulates powers over far-active frames; reports every `period` samples."""
+
+    def __init__(self, period: int, no_echo_erl_db: float = 30.0) -> None:
+        self.period = period
+        self.no_echo_erl_db = no_echo_erl_db  # above this ERL there is no echo to measure
+        self._clear()
+
+    def _clear(self) -> None:
+        self._far = self._mic = self._clean = 0.0
+        self._active = 0
+        self._since = 0
+
+    def add(self, mic: np.ndarray, far: np.ndarray, clean: np.ndarray, caller_p: float) -> None:
+        self._since += mic.size
+        far_power = power(far)
+        if far_power <= FAR_ACTIVE or caller_p >= QUIET_CALLER:
+            return
+        self._far += far_power
+        self._mic += power(mic)
+        self._clean += power(clean)
+        self._active += 1
+
+    def report(self) -> EchoReading | None:
+        """The last period's reading, once a period has passed; None before that."""
+        if self._since < self.period:
+            return None
+        erl = _ratio_db(self._far, self._mic) if self._active else None
+        echo = erl is not None and erl < self.no_echo_erl_db
+        reading = EchoReading(
+            erl_db=erl, erle_db=_ratio_db(self._mic, self._clean) if echo else None
+        )
+        self._clear()
+        return reading
