@@ -17,6 +17,7 @@ from voicecli.bench.scenario import Scenario
 from voicecli.bench.simulator import ACTIVE, Placement
 from voicecli.events import (
     AssistantTurn,
+    BargeIn,
     Event,
     LlmFirstToken,
     PlayoutStarted,
@@ -31,6 +32,7 @@ from voicecli.wer import word_error_rate
 
 MIC_RATE = 16000
 COMMIT_GRACE_S = 1.0  # an agent speech end this long after a turn's last word still belongs to it
+CALLER_SLACK_S = 0.3  # a pause this close to a caller's speech was for the caller
 STOPPED_S = 0.8  # playout silent this long has stopped (not a gap between sentences)
 EARLY_S = 0.05
 
@@ -234,6 +236,20 @@ def _fill_reply(
     heard = line.first(AssistantTurn, gen=gen)
     if heard is not None:
         m.heard_reply = heard.text
+
+
+def false_pauses(record: RunRecord) -> int:
+    """Times playout paused for nobody: no caller was speaking (the agent heard itself)."""
+    line = Timeline(record)
+    pauses = [e for e in line.of(BargeIn) if e.action == "pause"]
+    return sum(
+        1
+        for e in pauses
+        if not any(
+            p.onset_s - CALLER_SLACK_S <= e.onset_sample / MIC_RATE <= p.end_s + CALLER_SLACK_S
+            for p in record.placements
+        )
+    )
 
 
 def _interrupted_reply(line: Timeline, placement: Placement) -> AssistantTurn | None:

@@ -110,8 +110,39 @@ def tag_table(report: dict[str, Any]) -> Table:
     return table
 
 
+def echo_table(report: dict[str, Any]) -> Table | None:
+    """ERLE and heard-text accuracy, where the run measured them."""
+    pipelines = report["summary"]["pipelines"]
+    if not any(p["erle_db"]["n"] or p["heard_text"]["checked"] for p in pipelines.values()):
+        return None
+    table = Table(title="echo cancellation and heard text")
+    for column in (
+        "pipeline",
+        "ERLE p50",
+        "ERLE p95",
+        "n",
+        "interrupted replies checked",
+        "history within one word",
+    ):
+        table.add_column(column)
+    for name, p in pipelines.items():
+        erle, heard = p["erle_db"], p["heard_text"]
+        table.add_row(
+            name,
+            "—" if erle["p50"] is None else f"{erle['p50']:.1f} dB",
+            "—" if erle["p95"] is None else f"{erle['p95']:.1f} dB",
+            str(erle["n"]),
+            str(heard["checked"]),
+            _pct(heard["within_one_word"]),
+        )
+    return table
+
+
 def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(summary_table(report))
+    echo = echo_table(report)
+    if echo is not None:
+        console.print(echo)
     console.print(tag_table(report))
     res = report["resources"]
     idle = res["idle_cpu_percent"]

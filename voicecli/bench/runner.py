@@ -29,6 +29,7 @@ from voicecli.audio.wavfile import resample
 from voicecli.bench.metrics import (
     RunRecord,
     TurnMetrics,
+    false_pauses,
     heard_error_words,
     played_span,
     turn_metrics,
@@ -112,6 +113,7 @@ class Bench:
         self.errors: list[str] = []
         self.rss_max = 0
         self.erle_by: dict[str, list[float]] = {}
+        self.false_pauses: dict[str, int] = {}
         self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
 
     def run_one(self, scenario: Scenario, pipeline: Pipeline, repeat: int) -> None:
@@ -147,6 +149,9 @@ class Bench:
             result.out_rate,
         )
         turns, phantoms = turn_metrics(record)
+        self.false_pauses[pipeline.value] = self.false_pauses.get(pipeline.value, 0) + (
+            false_pauses(record)
+        )
         self.check_heard_text(record, turns)
         self.erle_by[pipeline.value] = self.erle_by.get(pipeline.value, []) + [
             e.erle_db for e in result.events if isinstance(e, EchoStats) and e.erle_db is not None
@@ -246,7 +251,7 @@ def run_bench(config: Config, engines: Engines, options: BenchOptions, console: 
             "scenarios": [s.name for s in scenarios],
         },
         "turns": [t.to_dict() for t in bench.turns],
-        "summary": summarize(bench.turns, bench.phantoms, bench.erle_by),
+        "summary": summarize(bench.turns, bench.phantoms, bench.erle_by, bench.false_pauses),
         "resources": {
             "rss_mb_max": round(bench.rss_max / 2**20, 1),
             "idle_cpu_percent": idle,

@@ -40,7 +40,10 @@ def _rate(flags: list[bool]) -> float | None:
 
 
 def pipeline_summary(
-    turns: list[TurnMetrics], phantom_turns: int, erle: list[float] | None = None
+    turns: list[TurnMetrics],
+    phantom_turns: int,
+    erle: list[float] | None = None,
+    false_pauses: int = 0,
 ) -> dict[str, Any]:
     """Everything the bench reports for one pipeline mode."""
     answered = [t for t in turns if t.kind in ANSWERED]
@@ -69,6 +72,7 @@ def pipeline_summary(
             else None
         ),
         "phantom_turns": phantom_turns,
+        "false_pauses": false_pauses,
         "erle_db": percentiles(erle or []),
         "heard_text": {
             "checked": len(checked),
@@ -82,13 +86,17 @@ def summarize(
     turns: list[TurnMetrics],
     phantoms: dict[str, int],
     erle: dict[str, list[float]] | None = None,
+    false_pauses: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Summary per pipeline, per tag and pipeline (TTFA), and cascade/streaming ratios."""
     pipelines = sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p))
     out: dict[str, Any] = {
         "pipelines": {
             p: pipeline_summary(
-                [t for t in turns if t.pipeline == p], phantoms.get(p, 0), (erle or {}).get(p)
+                [t for t in turns if t.pipeline == p],
+                phantoms.get(p, 0),
+                (erle or {}).get(p),
+                (false_pauses or {}).get(p, 0),
             )
             for p in pipelines
         }

@@ -52,17 +52,12 @@ class SpeexAec:
 
     def process(self, mic: np.ndarray, far: np.ndarray) -> np.ndarray:
         """Cancel the echo of `far` in `mic`; both int16 arrays of `frame_size` samples."""
-        return self.process_both(mic, far)[1]
-
-    def process_both(self, mic: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(cancelled, cleaned): the canceller's output, available at once, and that output
-        after residual echo suppression (`latency` samples later)."""
         if mic.shape != (self.frame_size,) or far.shape != (self.frame_size,):
             raise ValueError(
                 f"AEC frames must be {self.frame_size} samples, got {mic.shape} and {far.shape}"
             )
         out = self._echo.cancel(mic, far)
-        return out, self._residual.run(out) if self._residual is not None else out
+        return self._residual.run(out) if self._residual is not None else out
 
     def process_signal(self, mic: np.ndarray, far: np.ndarray) -> np.ndarray:
         """Run whole int16 signals through frame by frame (a trailing partial frame is dropped)."""

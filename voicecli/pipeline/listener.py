@@ -37,7 +37,7 @@ class Listener(Stage):
         vad: SileroVad,
         rules: SegmenterRules,
         aec: SpeexAec | None,
-        onset_db: float = -35.0,
+        onset_db: float = -33.0,
         no_echo_erl_db: float = 30.0,
     ) -> None:
         super().__init__(bus, "listener", None)
@@ -75,16 +75,15 @@ class Listener(Stage):
 
     def clean_frame(self, mic: np.ndarray, end: int) -> None:
         if self.aec is None:
-            clean = cancelled = mic
+            clean = mic
         else:
             far = self.far_frame(end - self.step, end)
-            raw, suppressed = self.aec.process_both(to_int16(mic), to_int16(far))
-            cancelled, clean = to_float32(raw), to_float32(suppressed)
+            clean = to_float32(self.aec.process(to_int16(mic), to_int16(far)))
             self.meter.add(mic, far, clean, self.probability)
             reading = self.meter.report()
             if reading is not None and reading.erl_db is not None:
                 self.bus.publish(EchoStats(self.bus.now(), reading.erl_db, reading.erle_db))
-        self.detect_onset(cancelled, end)
+        self.detect_onset(clean, end)
         self.clean.write(clean)
         self.pending = np.concatenate([self.pending, clean])
         done = end - self.pending.size
@@ -94,8 +93,9 @@ class Listener(Stage):
             self.score(frame, done)
 
     def detect_onset(self, frame: np.ndarray, end: int) -> None:
-        """A loud frame after 100 ms of quiet: published at once, before VAD has a full frame
-        (and before residual echo suppression's frame of delay), for a fast barge-in."""
+        """A loud frame after 100 ms of quiet: published at once, before VAD has a full frame,
+        for a fast barge-in. Measured after residual echo suppression (one frame later than the
+        canceller's own output, whose left-over echo is loud enough to look like a caller)."""
         level = dbfs(frame)
         if level < self.onset_db:
             self.quiet_frames += 1

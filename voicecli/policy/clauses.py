@@ -100,7 +100,7 @@ class ClauseFlusher:
 
     @staticmethod
     def _is_abbreviation(head: str) -> bool:
-        """"Mr." or a list number ("1.") is not the end of a sentence."""
+        """ "Mr." or a list number ("1.") is not the end of a sentence."""
         words = head.split()
         if not words:
             return False

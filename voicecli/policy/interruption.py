@@ -62,7 +62,7 @@ class InterruptRules:
     onset_probability: float = 0.6
     release_probability: float = 0.35
     min_level_db: float = -40.0
-    sound_onset_db: float = -35.0
+    sound_onset_db: float = -33.0
     aec_warmup_s: float = 1.5
     no_echo_erl_db: float = 30.0
     confirm_s: float = 0.3

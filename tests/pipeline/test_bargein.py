@@ -1,0 +1,94 @@
+"""Barge-in, echo and false interruptions, end to end on the simulated caller (real models)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from voicecli.audio.wavfile import resample
+from voicecli.bench.metrics import (
+    RunRecord,
+    false_pauses,
+    heard_error_words,
+    played_span,
+    turn_metrics,
+)
+from voicecli.bench.scenario import Caller, parse_scenario, shipped_scenarios
+from voicecli.bench.simulator import CallerSimulator
+from voicecli.config import Config
+from voicecli.events import AssistantTurn, BargeIn, TurnCommitted
+from voicecli.talk import Conversation, TalkOptions
+from voicecli.wer import normalize_words
+
+pytestmark = pytest.mark.slow
+
+
+def simulate(config: Config, engines, scenario, aec: bool = True):
+    """Run a scenario; returns the result, the record, turn metrics, and how often the agent
+    heard itself (phantom turns plus pauses for nobody)."""
+    simulator = CallerSimulator(scenario, engines.tts.sample_rate)
+    options = TalkOptions(max_seconds=150, aec=aec)
+    result = Conversation(config, engines, options, mic=simulator).run()
+    record = RunRecord(
+        scenario,
+        "streaming",
+        0,
+        list(simulator.placements),
+        result.events,
+        result.t0,
+        result.played,
+        result.out_rate,
+    )
+    turns, phantoms = turn_metrics(record)
+    return result, record, turns, phantoms + false_pauses(record)
+
+
+def test_barge_in_stops_the_reply_keeps_the_first_word_and_what_was_heard(
+    config, engines, stt
+) -> None:
+    scenario = parse_scenario(shipped_scenarios() / "barge-in-late.toml")
+    result, record, turns, _ = simulate(config, engines, scenario)
+    barge = turns[1]
+    assert barge.kind == "barge_in"
+    interrupted = [e for e in result.events if isinstance(e, AssistantTurn) and e.interrupted]
+    assert len(interrupted) == 1, "the story was cut short"
+    assert any(e.action == "interrupt" for e in result.events if isinstance(e, BargeIn))
+    assert normalize_words(barge.transcript or "")[:1] == ["okay"], barge.transcript
+    assert barge.barge_in_stop_ms is not None
+    # history holds what the speaker played: transcribe the played audio and compare
+    start, stop = played_span(record, record.placements[1])
+    audio = resample(
+        record.played[round(start * record.out_rate) : round(stop * record.out_rate)],
+        record.out_rate,
+        16000,
+    )
+    played = stt.transcribe(audio, words=False).text
+    assert heard_error_words(interrupted[0].text, played) <= 1, (interrupted[0].text, played)
+
+
+def test_backchannels_and_coughs_do_not_end_the_reply(config, engines) -> None:
+    for name in ("backchannel", "cough"):
+        scenario = parse_scenario(shipped_scenarios() / f"{name}.toml")
+        result, _, turns, phantoms = simulate(config, engines, scenario)
+        replies = [e for e in result.events if isinstance(e, AssistantTurn)]
+        assert replies and not any(e.interrupted for e in replies), name
+        assert not any(t.false_barge_in for t in turns), name
+        assert phantoms == 0, name
+        commits = [e for e in result.events if isinstance(e, TurnCommitted)]
+        assert len(commits) == 1, [c.text for c in commits]
+
+
+def test_echo_is_not_the_caller_and_without_aec_it_is(config, engines) -> None:
+    scenario = parse_scenario(shipped_scenarios() / "echo-loud.toml")
+    short = dataclasses.replace(scenario, turns=scenario.turns[:2])
+    assert short.caller == Caller(echo_gain_db=-3.0, echo_delay_ms=20.0, echo_reverb_ms=200.0)
+    result, _, _turns, phantoms = simulate(config, engines, short, aec=True)
+    replies = [e for e in result.events if isinstance(e, AssistantTurn)]
+    assert len(replies) == 2 and not any(e.interrupted for e in replies)
+    assert phantoms == 0
+    result, _, _turns, phantoms = simulate(config, engines, short, aec=False)
+    heard_itself = phantoms + sum(
+        1 for e in result.events if isinstance(e, AssistantTurn) and e.interrupted
+    )  # turns it made up, pauses for nobody, replies it cut short itself
+    assert heard_itself > 0, "without echo cancellation the agent must hear itself"
