@@ -144,9 +144,14 @@ def talk(
     mirror: Annotated[
         bool, typer.Option("--mirror", help="Voice Mirror: repeat what you say (no LLM).")
     ] = False,
-    trace: Annotated[
-        Path | None, typer.Option("--trace", help="Write every event as JSON lines here.")
+    log: Annotated[
+        Path | None,
+        typer.Option("--log", help="Session log file (default: a new file in session.log_dir)."),
     ] = None,
+    no_log: Annotated[bool, typer.Option("--no-log", help="Write no session log.")] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="One line per event instead of the live panel.")
+    ] = False,
     pipeline: Annotated[
         str,
         typer.Option(
@@ -155,6 +160,9 @@ def talk(
             "baseline: 700 ms silence, then transcribe, generate, synthesise).",
         ),
     ] = "streaming",
+    no_aec: Annotated[
+        bool, typer.Option("--no-aec", help="No echo cancellation (headsets).")
+    ] = False,
 ) -> None:
     """Talk to voicecli: speak, and it answers."""
     from voicecli.pipeline.mode import Pipeline
@@ -170,8 +178,22 @@ def talk(
         raise VoicecliError("--output records a file-mode session; give --input FILE.wav too")
     if input is not None and not input.is_file():
         raise VoicecliError(f"{input}: no such file; --input takes a WAV file")
-    options = TalkOptions(input, output, input_device, output_device, mirror, trace, pipeline=mode)
-    run_talk(State.config(), options, console)
+    from voicecli.talk import session_log_path
+
+    config = State.config()
+    trace = None if no_log or not config.session.log else (log or session_log_path(config))
+    options = TalkOptions(
+        input,
+        output,
+        input_device,
+        output_device,
+        mirror,
+        trace,
+        pipeline=mode,
+        aec=not no_aec,
+        plain=plain,
+    )
+    run_talk(config, options, console)
 
 
 @app.command()
@@ -221,7 +243,27 @@ def bench(
         model,
         stt_model,
         idle_s,
+        aec=not no_aec,
     )
+
+
+@app.command()
+def report(
+    log: Annotated[Path, typer.Argument(help="A session log (talk) or a bench trace (bench).")],
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the TTFA histogram and waterfall here.")
+    ] = None,
+) -> None:
+    """Per-turn table and TTFA summary of a session log or bench trace."""
+    from voicecli.report import plot_summary, print_summary, read_log
+
+    if not log.is_file():
+        raise VoicecliError(f"{log}: no such log; give a .jsonl session log or bench trace")
+    summary = read_log(log)
+    print_summary(summary, console)
+    if plot is not None:
+        plot_summary(summary, plot)
+        console.print(f"wrote {plot}")
 
 
 def main() -> None:

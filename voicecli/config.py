@@ -135,6 +135,24 @@ class ConversationConfig:
 
 
 @dataclass
+class ToolsConfig:
+    """The order store and how long tools may take."""
+
+    orders_db: str = "~/.local/share/voicecli/orders.sqlite"
+    ack_after_s: float = 0.25
+    timeout_s: float = 4.0
+    ack_text: str = "Let me check that."
+
+
+@dataclass
+class SessionConfig:
+    """Where session logs go."""
+
+    log: bool = True
+    log_dir: str = "~/.local/state/voicecli/sessions"
+
+
+@dataclass
 class Config:
     """The whole configuration; `source` is the file it came from (None = defaults)."""
 
@@ -152,6 +170,8 @@ class Config:
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     tts: TtsConfig = field(default_factory=TtsConfig)
     aec: AecConfig = field(default_factory=AecConfig)
+    tools: ToolsConfig = field(default_factory=ToolsConfig)
+    session: SessionConfig = field(default_factory=SessionConfig)
     source: Path | None = field(default=None, metadata={"toml": False})
 
     def store_path(self) -> Path:

@@ -161,6 +161,11 @@ class ReplyStarted(Event):
     turn: int
     messages: list[dict[str, str]] = field(default_factory=list)
     mirror: bool = False
+    step: str = "llm"  # how to answer: llm, lookup, execute, or a fixed sentence (say)
+    tool: str = ""
+    order_id: str = ""
+    phase: str = ""
+    say: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,43 @@ class ReplyPiece(Event):
     piece: int
     text: str
     spoken: str
+    ack: bool = False  # an acknowledgement ("Let me check that."), not the answer
+
+
+@dataclass(frozen=True)
+class ToolRequest(Event):
+    """Run a tool: a read-only prefetch before commit (gen 0), or a committed call."""
+
+    gen: int
+    call_id: int
+    tool: str
+    order_id: str
+    phase: str
+
+
+@dataclass(frozen=True)
+class ToolResult(Event):
+    """A tool call and its outcome, with its commit state (the session log keeps every one)."""
+
+    gen: int
+    call_id: int
+    tool: str
+    order_id: str
+    phase: str
+    ok: bool
+    facts: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    ms: float = 0.0
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class SpanStarted(Event):
+    """The speaker began playing a piece of the reply."""
+
+    gen: int
+    piece: int
+    device_sample: int
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Live mode uses the sound card (sounddevice). File mode (`--input in.wav`) runs the very same
 pipeline on virtual devices paced in real time and can record the exchange as a stereo WAV:
-left what the microphone heard, right what the agent played.
+left what the microphone heard, right what the agent played. A terminal gets the live panel,
+anything else one line per event; every event goes to the session log as it happens.
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.responder import Responder
 from voicecli.pipeline.session import Session
 from voicecli.pipeline.speaker import Speaker
+from voicecli.pipeline.toolrunner import ToolRunner
 from voicecli.pipeline.transcriber import Transcriber
+from voicecli.tools.orders import OrderStore
 from voicecli.trace import TraceWriter
-from voicecli.ui.plain import PlainPrinter
+from voicecli.ui.live import LivePanel
+from voicecli.ui.plain import PlainPrinter, timing_line
 
 IN_RATE = 16000
 IDLE_TAIL_S = 1.0
@@ -83,6 +87,8 @@ class TalkOptions:
     max_seconds: float | None = None
     pipeline: Pipeline = Pipeline.STREAMING
     aec: bool = True
+    plain: bool = False
+    orders: OrderStore | None = None  # default: the store in config.toml [tools]
 
 
 @dataclass
@@ -190,8 +196,10 @@ class Conversation:
                 config.flush,
                 warm_messages=self.session.history.messages(),
                 pipeline=options.pipeline,
+                tools=config.tools,
             ),
             Speaker(self.bus, engines.tts, self.playout, self.generation),
+            ToolRunner(self.bus, options.orders or open_orders(config)),
         ]
 
     def run(self, on_event: Callable[[Event, float], None] | None = None) -> TalkResult:
@@ -306,10 +314,31 @@ def run_talk(config: Config, options: TalkOptions, console: Console) -> TalkResu
     with console.status("loading models…"):
         engines = Engines.load(config, mirror=options.mirror)
     conversation = Conversation(config, engines, options)
-    printer = PlainPrinter(console.file)
-    if options.input is None:
-        console.print("listening — speak now (Ctrl-C to stop)")
-    result = conversation.run(printer)
+    if options.trace is not None:
+        console.print(f"session log: {options.trace}", highlight=False)
+    if options.plain or not console.is_terminal:
+        if options.input is None:
+            console.print("listening — speak now (Ctrl-C to stop)")
+        result = conversation.run(PlainPrinter(console.file))
+    else:
+        with LivePanel(console) as panel:
+            result = conversation.run(panel)
+        for timings in result.timings:
+            console.print(timing_line(timings), highlight=False)
     if options.output is not None:
         console.print(f"wrote {options.output} (left: microphone, right: agent)")
     return result
+
+
+def open_orders(config: Config) -> OrderStore:
+    """The configured order store, created with the sample orders on first use."""
+    path = Path(config.tools.orders_db).expanduser()
+    if not path.is_absolute() and config.source is not None:
+        path = config.source.parent / path
+    return OrderStore.with_sample(path)
+
+
+def session_log_path(config: Config) -> Path:
+    """Where this session's log goes: <log_dir>/<local timestamp>.jsonl."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path(config.session.log_dir).expanduser() / f"{stamp}.jsonl"

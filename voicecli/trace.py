@@ -36,5 +36,13 @@ class TraceWriter:
         self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._file.flush()
 
+    def write_record(
+        self, kind: str, data: dict[str, Any], tags: dict[str, Any] | None = None
+    ) -> None:
+        """A line that is not an event (e.g. the bench's per-turn measurements, under `data`)."""
+        record = {**(tags or {}), "kind": kind, "data": _clean(data)}
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+
     def close(self) -> None:
         self._file.close()

@@ -18,6 +18,7 @@ from voicecli.bench.report import print_report
 from voicecli.bench.runner import BenchOptions, run_bench
 from voicecli.bench.scenario import shipped_scenarios
 from voicecli.config import Config
+from voicecli.report import read_log, ttfa_by_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +45,11 @@ def test_both_modes_report_validates_and_prints(config: Config, engines, tmp_pat
     lines = (tmp_path / "trace.jsonl").read_text().splitlines()
     tagged = [json.loads(line) for line in lines]
     assert {t["pipeline"] for t in tagged} == {"streaming", "cascade"}
+    # `voicecli report` on the trace reproduces the bench's own TTFA p50/p95
+    from_trace = ttfa_by_pipeline(read_log(tmp_path / "trace.jsonl"))
+    for pipeline in ("streaming", "cascade"):
+        bench_ttfa = report["summary"]["pipelines"][pipeline]["timings"]["ttfa_ms"]
+        assert from_trace[pipeline] == bench_ttfa
     console = Console(record=True, width=160)
     print_report(report, console)
     text = console.export_text()

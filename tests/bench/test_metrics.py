@@ -16,6 +16,8 @@ from voicecli.events import (
     LlmFirstToken,
     PlayoutStarted,
     ReplyPiece,
+    SpanStarted,
+    ToolResult,
     Transcript,
     TtsChunk,
     TurnCommitted,
@@ -72,6 +74,7 @@ def answered_turn_events(gen: int = 1, end: float = 2.0, heard: str = "Paris.") 
         ReplyPiece(T0 + end + 0.60, gen, 0, "Paris.", "Paris."),
         TtsChunk(T0 + end + 0.75, gen, 0, 4000, 120.0),
         PlayoutStarted(T0 + end + 0.80, gen, int((end + 0.80) * OUT)),
+        SpanStarted(T0 + end + 0.80, gen, 0, int((end + 0.80) * OUT)),
         AssistantTurn(T0 + end + 1.5, gen, heard, False),
     ]
 
@@ -87,6 +90,7 @@ def test_every_timing_of_an_answered_turn() -> None:
     assert m.llm_first_clause_ms == pytest.approx(250, abs=1)
     assert m.tts_first_chunk_ms == pytest.approx(150, abs=1)
     assert m.ttfa_ms == pytest.approx(810, abs=1), "first reply sample out − truth speech end"
+    assert m.first_content_audio_ms == pytest.approx(810, abs=1)
     assert m.wer == 0.0 and m.heard_reply == "Paris." and m.expect_pass is True
     assert not m.false_cutoff and not m.reopened
 
@@ -166,3 +170,22 @@ def test_summary_rates_wer_and_the_ratio_between_modes() -> None:
         2020 / 810, abs=0.01
     )
     assert summary["by_tag"]["plain"]["cascade"]["p50"] == pytest.approx(2020, abs=1)
+
+
+def test_an_acknowledgement_is_first_audio_but_not_first_content_audio() -> None:
+    p = place(0, turn(), onset=0.5, end=2.0)
+    events = answered_turn_events()
+    events[3] = ReplyPiece(T0 + 2.6, 1, 0, "Let me check that.", "Let me check that.", ack=True)
+    events.insert(6, SpanStarted(T0 + 3.5, 1, 1, int(3.5 * OUT)))
+    [m], _ = turn_metrics(record([p], events, played((2.81, 3.3), (3.5, 4.5))))
+    assert m.ttfa_ms == pytest.approx(810, abs=1)
+    assert m.first_content_audio_ms == pytest.approx(1500, abs=1)
+
+
+def test_side_effects_before_confirmation_are_counted() -> None:
+    p = place(0, turn(), onset=0.5, end=2.0)
+    events = answered_turn_events()
+    events.append(ToolResult(T0 + 2.3, 1, 1, "cancel_order", "4219", "committed", True))
+    events.append(ToolResult(T0 + 2.3, 1, 2, "get_order_status", "4219", "committed", True))
+    [m], _ = turn_metrics(record([p], events, played((2.81, 3.5))))
+    assert m.side_effects_before_commit == 1

@@ -22,12 +22,15 @@ from voicecli.events import (
     LlmFirstToken,
     PlayoutStarted,
     ReplyPiece,
+    SpanStarted,
+    ToolResult,
     Transcript,
     TtsChunk,
     TurnCommitted,
     TurnReopened,
 )
 from voicecli.policy.speakable import speakable
+from voicecli.tools.calls import READ_ONLY_TOOLS
 from voicecli.wer import word_error_rate
 
 MIC_RATE = 16000
@@ -232,7 +235,20 @@ def _fill_reply(
         sound = line.first_sound_from(started.device_sample / line.rate)
         if sound is not None:
             m.ttfa_ms = (sound - placement.end_s) * 1000.0
-            m.first_content_audio_ms = m.ttfa_ms
+    acks = {p.piece for p in line.of(ReplyPiece, gen=gen) if p.ack}
+    content = [s for s in line.of(SpanStarted, gen=gen) if s.piece not in acks]
+    if content:
+        sound = line.first_sound_from(content[0].device_sample / line.rate)
+        if sound is not None:
+            m.first_content_audio_ms = (sound - placement.end_s) * 1000.0
+    m.side_effects_before_commit = sum(
+        1
+        for r in line.of(ToolResult)
+        if r.ok
+        and r.tool not in READ_ONLY_TOOLS
+        and r.phase != "confirmed"
+        and placement.onset_s <= line.at(r) <= commit_s + COMMIT_GRACE_S
+    )
     heard = line.first(AssistantTurn, gen=gen)
     if heard is not None:
         m.heard_reply = heard.text

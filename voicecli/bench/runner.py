@@ -42,6 +42,7 @@ from voicecli.errors import VoicecliError
 from voicecli.events import EchoStats, Event, SessionEnded, VadFrame
 from voicecli.pipeline.mode import Pipeline
 from voicecli.talk import Conversation, Engines, TalkOptions
+from voicecli.tools.orders import OrderStore
 from voicecli.trace import TraceWriter
 
 SCHEMA = "voicecli-bench/1"
@@ -118,8 +119,13 @@ class Bench:
 
     def run_one(self, scenario: Scenario, pipeline: Pipeline, repeat: int) -> None:
         simulator = CallerSimulator(scenario, self.engines.tts.sample_rate, seed=repeat)
+        orders = OrderStore.with_sample()  # in memory: a run never touches the user's orders
+        orders.seed(scenario.orders)
         talk = TalkOptions(
-            pipeline=pipeline, max_seconds=run_budget(scenario), aec=self.options.aec
+            pipeline=pipeline,
+            max_seconds=run_budget(scenario),
+            aec=self.options.aec,
+            orders=orders,
         )
         conversation = Conversation(self.config, self.engines, talk, mic=simulator)
         tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
@@ -149,10 +155,13 @@ class Bench:
             result.out_rate,
         )
         turns, phantoms = turn_metrics(record)
+        self.check_heard_text(record, turns)
+        if self.trace is not None:
+            for metrics in turns:
+                self.trace.write_record("bench_turn", metrics.to_dict(), tags)
         self.false_pauses[pipeline.value] = self.false_pauses.get(pipeline.value, 0) + (
             false_pauses(record)
         )
-        self.check_heard_text(record, turns)
         self.erle_by[pipeline.value] = self.erle_by.get(pipeline.value, []) + [
             e.erle_db for e in result.events if isinstance(e, EchoStats) and e.erle_db is not None
         ]

@@ -19,6 +19,7 @@ from voicecli.events import (
     ReplyDone,
     ReplyPiece,
     SpanHeard,
+    SpanStarted,
     TtsChunk,
     TurnTimings,
 )
@@ -65,6 +66,7 @@ class ReplyTracker:
         self.out_time = out_time
         self.finished = False
         self.pieces: list[str] = []
+        self.started_pieces: set[int] = set()
 
     @property
     def gen(self) -> int:
@@ -107,6 +109,10 @@ class ReplyTracker:
         if starts and record.playout_device is None:
             record.playout_device = min(starts)
             events.append(PlayoutStarted(now, record.gen, record.playout_device))
+        for span in spans:
+            if span.device_start is not None and span.piece not in self.started_pieces:
+                self.started_pieces.add(span.piece)
+                events.append(SpanStarted(now, record.gen, span.piece, span.device_start))
         ended = [s for s in spans if s.device_end is not None]
         for span in ended[record.heard_pieces :]:
             events.append(SpanHeard(now, record.gen, span.piece, span.text))

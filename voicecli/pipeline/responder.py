@@ -1,10 +1,11 @@
-"""Responder stage: the LLM's streamed reply, cut into speakable pieces for the speaker.
+"""Responder stage: the reply to a committed turn, cut into speakable pieces for the speaker.
 
 Before a turn is committed it only does reversible work: prefilling the KV cache with the
-conversation and the caller's words so far. On commit it streams the reply, hands each piece
-the clause flusher releases to the speaker (as text, and as text made speakable), and stops
-within one token when the reply's generation is cancelled. In Voice Mirror mode the caller's
-own words are the reply.
+conversation and the caller's words so far. On commit it either streams the LLM's reply —
+handing each piece the clause flusher releases to the speaker, stopping within one token when
+the reply's generation is cancelled — or, for a tool, asks the tool runner and speaks the result
+(an acknowledgement first if the tool is slow, an apology if it fails). In Voice Mirror mode the
+caller's own words are the reply.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import time
 from collections.abc import Iterable
 
 from voicecli.bus import EventBus
+from voicecli.config import ToolsConfig
 from voicecli.engines.llm import LlamaEngine
+from voicecli.engines.tts import split_sentences
 from voicecli.events import (
     Event,
     LlmFirstToken,
@@ -22,12 +25,15 @@ from voicecli.events import (
     ReplyDone,
     ReplyPiece,
     ReplyStarted,
+    ToolRequest,
+    ToolResult,
 )
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.clauses import ClauseFlusher, FlushRules
 from voicecli.policy.speakable import speakable
+from voicecli.tools.calls import apology, spoken_answer
 
 
 class Responder(Stage):
@@ -41,6 +47,7 @@ class Responder(Stage):
         rules: FlushRules,
         warm_messages: list[dict[str, str]] | None = None,
         pipeline: Pipeline = Pipeline.STREAMING,
+        tools: ToolsConfig | None = None,
     ) -> None:
         super().__init__(bus, "responder", (ReplyStarted, PrefillRequest))
         self.llm = llm
@@ -48,6 +55,9 @@ class Responder(Stage):
         self.rules = rules
         self.warm_messages = warm_messages
         self.cascade = pipeline is Pipeline.CASCADE
+        self.tools = tools or ToolsConfig()
+        self.results = bus.subscribe((ToolResult,), "responder-tools")
+        self.calls = 0
 
     def setup(self) -> None:
         if self.llm is not None and self.warm_messages:
@@ -81,6 +91,50 @@ class Responder(Stage):
         return self.llm.stream(event.messages, cancel=self.generation.cancelled(event.gen))
 
     def reply(self, event: ReplyStarted) -> None:
+        if event.step == "llm" or event.mirror:
+            self.generated_reply(event)
+        else:
+            self.tool_reply(event)
+
+    def tool_reply(self, event: ReplyStarted) -> None:
+        """A reply from a tool's result (or a fixed sentence), with an honest acknowledgement
+        first when the tool is slow."""
+        gen = event.gen
+        pieces = 0
+        text = event.say
+        if event.step in ("lookup", "execute"):
+            self.calls += 1
+            call = self.calls
+            self.bus.publish(
+                ToolRequest(self.bus.now(), gen, call, event.tool, event.order_id, event.phase)
+            )
+            result = self.await_result(call, self.tools.ack_after_s)
+            if result is None and self.generation.is_current(gen):
+                self._piece(gen, pieces, self.tools.ack_text, ack=True)
+                pieces += 1
+                result = self.await_result(call, self.tools.timeout_s - self.tools.ack_after_s)
+            if result is not None and result.ok:
+                text = spoken_answer(event.tool, result.facts)
+            else:
+                text = apology(event.tool, event.order_id)
+        for sentence in split_sentences(text):
+            if not self.generation.is_current(gen):
+                break
+            self._piece(gen, pieces, sentence)
+            pieces += 1
+        cancelled = not self.generation.is_current(gen)
+        self.bus.publish(ReplyDone(self.bus.now(), gen, text, pieces, 0, cancelled))
+
+    def await_result(self, call: int, timeout_s: float) -> ToolResult | None:
+        """The result of tool call `call`, or None when `timeout_s` passes first."""
+        deadline = time.monotonic() + timeout_s
+        while (left := deadline - time.monotonic()) > 0:
+            event = self.results.get(timeout=left)
+            if isinstance(event, ToolResult) and event.call_id == call and event.gen:
+                return event
+        return None
+
+    def generated_reply(self, event: ReplyStarted) -> None:
         gen = event.gen
         flusher = ClauseFlusher(self.rules)
         pieces = 0
@@ -117,7 +171,7 @@ class Responder(Stage):
         tokens = self.llm.stats.generated_tokens if self.llm and not event.mirror else 0
         self.bus.publish(ReplyDone(self.bus.now(), gen, text.strip(), pieces, tokens, cancelled))
 
-    def _piece(self, gen: int, index: int, piece: str) -> None:
+    def _piece(self, gen: int, index: int, piece: str, ack: bool = False) -> None:
         spoken = speakable(piece)
         if spoken:
-            self.bus.publish(ReplyPiece(self.bus.now(), gen, index, piece, spoken))
+            self.bus.publish(ReplyPiece(self.bus.now(), gen, index, piece, spoken, ack))

@@ -32,6 +32,8 @@ from voicecli.events import (
     SpeechEnded,
     SpeechStarted,
     StateChanged,
+    ToolRequest,
+    ToolResult,
     TranscribeRequest,
     Transcript,
     TtsChunk,
@@ -47,6 +49,8 @@ from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.mode import Pipeline, cascade_rules
 from voicecli.pipeline.reply import ReplyTracker, TurnRecord
 from voicecli.pipeline.stage import Stage
+from voicecli.policy.commitrules import CommitRules, Plan, Step, ToolCall
+from voicecli.policy.commitrules import Phase as ToolPhase
 from voicecli.policy.history import History
 from voicecli.policy.interruption import InterruptionPolicy, Verdict
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
@@ -84,6 +88,7 @@ class Session(Stage):
             VadFrame,
             SoundOnset,
             EchoStats,
+            ToolResult,
             SpeechStarted,
             SpeechEnded,
             Transcript,
@@ -105,6 +110,8 @@ class Session(Stage):
         self.interruption = InterruptionPolicy(config.interrupt)
         self.fade = config.audio.fade_ms * playout.rate // 1000
         self.preroll = config.speech.preroll_frames * 512
+        self.tools = CommitRules()
+        self.prefetched: set[str] = set()
         self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
         self.state = State.LISTENING
         self.turns = 0
@@ -148,6 +155,9 @@ class Session(Stage):
             self.on_sound_onset(event)
         elif isinstance(event, EchoStats):
             self.erl_db = event.erl_db
+        elif isinstance(event, ToolResult):
+            if event.gen and not event.ok:  # the agent apologised and offered to try again
+                self.tools.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
         elif isinstance(event, SpeechStarted):
             self.on_speech_started(event)
         elif isinstance(event, SpeechEnded):
@@ -206,6 +216,14 @@ class Session(Stage):
             self.prefilled = event.stable
             messages = self.history.messages(pending_user=event.stable)
             self.bus.publish(PrefillRequest(self.bus.now(), event.turn, messages))
+            lookup = self.tools.prefetch(event.stable)  # read-only, discarded if unused
+            if lookup is not None and lookup.order_id not in self.prefetched:
+                self.prefetched.add(lookup.order_id)
+                self.bus.publish(
+                    ToolRequest(
+                        self.bus.now(), 0, 0, lookup.tool, lookup.order_id, lookup.phase.value
+                    )
+                )
         if self.pending is not None:
             self.try_commit()
 
@@ -355,9 +373,20 @@ class Session(Stage):
                 commit.silence_s * 1000.0,
             )
         )
+        plan = Plan(Step.LLM) if self.mirror else self.tools.decide(record.text)
+        call = plan.call
         self.bus.publish(
             ReplyStarted(
-                self.bus.now(), record.gen, record.turn, self.history.messages(), self.mirror
+                self.bus.now(),
+                record.gen,
+                record.turn,
+                self.history.messages(),
+                self.mirror,
+                plan.step.value,
+                call.tool if call else "",
+                call.order_id if call else "",
+                call.phase.value if call else "",
+                plan.say,
             )
         )
         self.set_state(State.THINKING)
@@ -377,6 +406,7 @@ class Session(Stage):
         gen = self.generation.bump()
         self.playout.flush(min_gen=gen)
         self.history.withdraw_user()
+        self.tools.withdraw()
         self.reply = None
         self.record = record
         record.gen = 0

@@ -1,0 +1,113 @@
+"""Intent routing and the commit rules: prefetch only reads, side effects need a yes."""
+
+from __future__ import annotations
+
+import pytest
+
+from voicecli.policy.commitrules import CommitRules, Phase, Step, ToolCall
+from voicecli.policy.intent import Intent, route
+
+ROUTES = {
+    "Where is my order number 4219?": (Intent.ORDER_STATUS, "4219"),
+    "Can you check order seven seven three one for me?": (Intent.ORDER_STATUS, "7731"),
+    "My order number is 42. 1, 9.": (Intent.ORDER_STATUS, "4219"),
+    "Please cancel order four two one nine.": (Intent.CANCEL, "4219"),
+    "Cancel, no, track order 4219.": (Intent.ORDER_STATUS, "4219"),
+    "Cancel — actually, where is order 4219?": (Intent.ORDER_STATUS, "4219"),
+    "Can you send me the tracking link for order 4219?": (Intent.TRACKING_LINK, "4219"),
+    "I want to return order two two five eight": (Intent.RETURN, "2258"),
+    "What is the capital of France?": (Intent.OTHER, None),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUTES.items())
+def test_route(text: str, expected) -> None:
+    routed = route(text)
+    assert (routed.intent, routed.order_id) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "intent"),
+    [
+        ("Yes, go ahead.", Intent.YES),
+        ("Sure", Intent.YES),
+        ("Yes, no problem", Intent.YES),
+        ("No, don't.", Intent.NO),
+        ("Actually no", Intent.NO),
+        ("Cancel that", Intent.NO),
+        ("What about the weather?", Intent.OTHER),
+    ],
+)
+def test_confirmation_answers(answer: str, intent: Intent) -> None:
+    assert route(answer, awaiting_confirmation=True).intent is intent
+
+
+def test_prefetch_is_read_only_even_for_a_cancellation() -> None:
+    rules = CommitRules()
+    assert rules.prefetch("where is my order four two one nine") == ToolCall(
+        "get_order_status", "4219", Phase.PREFETCH
+    )
+    assert rules.prefetch("cancel order four two one nine") == ToolCall(
+        "get_order_status", "4219", Phase.PREFETCH
+    )
+    assert rules.prefetch("tell me a story") is None
+    assert rules.pending is None, "speculation changes nothing"
+
+
+def test_lookup_is_answered_on_commit() -> None:
+    plan = CommitRules().decide("Where is my order 4219?")
+    assert plan.step is Step.LOOKUP
+    assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
+
+
+def test_side_effect_waits_for_an_explicit_yes_in_the_next_turn() -> None:
+    rules = CommitRules()
+    ask = rules.decide("Please cancel order 4219.")
+    assert ask.step is Step.CONFIRM and ask.call is None
+    assert "Cancel order 4219" in ask.say and "shall I go ahead" in ask.say
+    go = rules.decide("Yes, go ahead.")
+    assert go.step is Step.EXECUTE
+    assert go.call == ToolCall("cancel_order", "4219", Phase.CONFIRMED)
+    assert rules.decide("Yes.").step is Step.LLM, "one yes runs it once"
+
+
+def test_no_drops_the_side_effect() -> None:
+    rules = CommitRules()
+    rules.decide("Cancel order 4219")
+    assert rules.decide("No, don't.").step is Step.DROPPED
+    assert rules.decide("yes").step is Step.LLM
+
+
+def test_another_request_instead_of_an_answer_drops_the_pending_one() -> None:
+    rules = CommitRules()
+    rules.decide("Cancel order 4219")
+    plan = rules.decide("Where is order 7731?")
+    assert plan.step is Step.LOOKUP and plan.call is not None and plan.call.order_id == "7731"
+    assert rules.decide("Yes").step is Step.LLM
+
+
+def test_correction_mid_utterance_never_asks_to_cancel() -> None:
+    plan = CommitRules().decide("Cancel — no, track order 4219.")
+    assert plan.step is Step.LOOKUP
+
+
+def test_missing_number_is_asked_for_and_the_last_order_is_remembered() -> None:
+    rules = CommitRules()
+    assert rules.decide("Where is my order?").step is Step.ASK_NUMBER
+    rules.decide("Where is order 4219?")
+    plan = rules.decide("Can you send me the tracking link?")
+    assert plan.step is Step.CONFIRM and "4219" in plan.say
+
+
+def test_withdrawn_turn_leaves_no_pending_side_effect() -> None:
+    rules = CommitRules()
+    rules.decide("Cancel order 4219")
+    rules.withdraw()  # the caller went on speaking: the commit was taken back
+    assert rules.pending is None
+
+
+def test_a_failed_lookup_can_be_retried_with_a_yes() -> None:
+    rules = CommitRules()
+    rules.decide("Where is order 4219?")
+    rules.offer_retry(ToolCall("get_order_status", "4219", Phase.COMMITTED))
+    assert rules.decide("Yes please").step is Step.EXECUTE

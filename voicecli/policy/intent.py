@@ -1,0 +1,87 @@
+"""The intent router: which tool (if any) a caller's words ask for, and for which order.
+
+Keyword rules over the transcript, with corrections honoured: in "cancel — no, track order
+4219" the caller changed their mind, and the last request wins. The order number is read with
+the spoken-number parser. (Measured against grammar-constrained selection with the 0.5B model:
+see README, "Tools".)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from voicecli.policy.numbers import order_number
+
+
+class Intent(Enum):
+    """What the caller wants."""
+
+    ORDER_STATUS = "get_order_status"
+    TRACKING_LINK = "send_tracking_link"
+    CANCEL = "cancel_order"
+    RETURN = "start_return"
+    YES = "yes"
+    NO = "no"
+    OTHER = "other"
+
+
+# checked in this order: the more specific asks first
+RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    (
+        Intent.TRACKING_LINK,
+        re.compile(r"\b(tracking link|tracking number|send (me )?(the |a )?link|text me)\b"),
+    ),
+    (Intent.CANCEL, re.compile(r"\bcancel\w*\b")),
+    (Intent.RETURN, re.compile(r"\b(return|send (it|this) back|refund)\w*\b")),
+    (
+        Intent.ORDER_STATUS,
+        re.compile(
+            r"\b(where('s| is)|status|track\w*|check\w*|arriv\w*|deliver\w*|ship\w*|when will|"
+            r"eta|how long|late|delayed)\b"
+        ),
+    ),
+)
+YES = re.compile(
+    r"^\W*(yes|yeah|yep|sure|ok(ay)?|please( do)?|go ahead|do it|confirm\w*|"
+    r"correct|that'?s right|right|absolutely|of course)\b"
+)
+NO = re.compile(r"\b(no|nope|don'?t|do not|never ?mind|not now|stop|wait|cancel that)\b")
+CORRECTION = re.compile(r"\b(no|actually|i mean|sorry|wait|rather|instead|scratch that)\b[,.!]*")
+ORDER_WORD = re.compile(r"\border\b")
+
+
+@dataclass(frozen=True)
+class Routed:
+    """The intent and the order number it names (None when it names none)."""
+
+    intent: Intent
+    order_id: str | None = None
+
+
+def _request(text: str) -> Intent | None:
+    for intent, pattern in RULES:
+        if pattern.search(text):
+            return intent
+    return None
+
+
+def route(text: str, awaiting_confirmation: bool = False) -> Routed:
+    """Route one committed (or partial) transcript."""
+    said = text.lower().strip()
+    number = order_number(said)
+    if awaiting_confirmation:
+        if YES.search(said):  # "yes, no problem" starts with yes
+            return Routed(Intent.YES, number)
+        if NO.search(said):  # "actually no", "no, don't"
+            return Routed(Intent.NO, number)
+    # a correction: the request after the last "no" / "actually" is the one that counts
+    segments = [s for s in CORRECTION.split(said) if s and not CORRECTION.fullmatch(s)]
+    for segment in reversed(segments):
+        intent = _request(segment)
+        if intent is not None:
+            return Routed(intent, number)
+    if number and ORDER_WORD.search(said):
+        return Routed(Intent.ORDER_STATUS, number)
+    return Routed(Intent.OTHER, number)

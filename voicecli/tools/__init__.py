@@ -1,0 +1,1 @@
+"""Tools the agent can use: an order store and the calls on it."""
