@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 
 from voicecli.policy.commitrules import CommitRules, Phase, Step, ToolCall
@@ -24,6 +27,17 @@ ROUTES = {
 def test_route(text: str, expected) -> None:
     routed = route(text)
     assert (routed.intent, routed.order_id) == expected
+
+
+CASES = json.loads((resources.files("voicecli.tools") / "cases.json").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
+def test_router_on_the_labelled_utterances(case: dict[str, str]) -> None:
+    """The utterances scripts/compare-tool-selection scores both selectors on."""
+    routed = route(case["text"])
+    tool = "none" if routed.intent is Intent.OTHER else routed.intent.value
+    assert (tool, routed.order_id or "") == (case["tool"], case["order"])
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(r"\b(tracking link|tracking number|send (me )?(the |a )?link|text me)\b"),
     ),
     (Intent.CANCEL, re.compile(r"\bcancel\w*\b")),
-    (Intent.RETURN, re.compile(r"\b(return|send (it|this) back|refund)\w*\b")),
+    (Intent.RETURN, re.compile(r"\b(return\w*|refund\w*|money back|send\b.*\bback)\b")),
     (
         Intent.ORDER_STATUS,
         re.compile(
