@@ -56,6 +56,7 @@ class SttConfig:
     beam_size: int = 1
     language: str = "en"
     window_pad_s: float = 0.5
+    min_window_s: float = 3.0
     tokens_per_second: float = 6.0
     min_max_tokens: int = 12
     repeat_count: int = 3
@@ -140,6 +141,7 @@ class ToolsConfig:
 
     orders_db: str = "~/.local/share/voicecli/orders.sqlite"
     ack_after_s: float = 0.25
+    ack_grace_s: float = 0.05
     timeout_s: float = 4.0
     ack_text: str = "Let me check that."
 

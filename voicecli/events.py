@@ -166,6 +166,7 @@ class ReplyStarted(Event):
     order_id: str = ""
     phase: str = ""
     say: str = ""
+    speech_end_t: float = 0.0  # bus time the caller stopped speaking (0: unknown)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from voicecli.pipeline.session import Session
 from voicecli.pipeline.speaker import Speaker
 from voicecli.pipeline.toolrunner import ToolRunner
 from voicecli.pipeline.transcriber import Transcriber
+from voicecli.policy.speakable import speakable
 from voicecli.tools.orders import OrderStore
 from voicecli.trace import TraceWriter
 from voicecli.ui.live import LivePanel
@@ -198,7 +199,13 @@ class Conversation:
                 pipeline=options.pipeline,
                 tools=config.tools,
             ),
-            Speaker(self.bus, engines.tts, self.playout, self.generation),
+            Speaker(
+                self.bus,
+                engines.tts,
+                self.playout,
+                self.generation,
+                prepared=(speakable(config.tools.ack_text),),
+            ),
             ToolRunner(self.bus, options.orders or open_orders(config)),
         ]
 

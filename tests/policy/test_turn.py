@@ -141,6 +141,14 @@ def test_completeness_rules() -> None:
         "so,": Completeness.INCOMPLETE,
         "The weather is nice today.": Completeness.LIKELY,
         "Hello.": Completeness.UNKNOWN,
+        "Yes, please.": Completeness.COMPLETE,
+        "Two coffees, please.": Completeness.COMPLETE,
+        "Please": Completeness.INCOMPLETE,
+        "Yes, go ahead.": Completeness.COMPLETE,
+        "No, never mind.": Completeness.COMPLETE,
+        "No.": Completeness.COMPLETE,
+        "Yes, and": Completeness.INCOMPLETE,
+        "No, I meant the other order from last week.": Completeness.LIKELY,
         "": Completeness.UNKNOWN,
     }
     assert {text: classify(text) for text in cases} == cases

@@ -242,6 +242,7 @@ class WhisperEngine:
             window[: clip.size] = clip
             return self.features(window, padding=0)[:, :PADDED_FRAMES]
         pad = int(self.config.window_pad_s * SAMPLE_RATE)
+        pad = max(pad, int(self.config.min_window_s * SAMPLE_RATE) - audio.size)
         padded_audio = np.concatenate([audio.astype(np.float32), np.zeros(pad, np.float32)])
         mel = self.features(padded_audio, padding=0)
         frames = min(PADDED_FRAMES, mel.shape[1] - mel.shape[1] % 2)

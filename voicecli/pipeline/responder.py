@@ -108,11 +108,14 @@ class Responder(Stage):
             self.bus.publish(
                 ToolRequest(self.bus.now(), gen, call, event.tool, event.order_id, event.phase)
             )
-            result = self.await_result(call, self.tools.ack_after_s)
+            # the caller has been waiting since they stopped speaking, not since the commit
+            waited = self.bus.now() - event.speech_end_t if event.speech_end_t else 0.0
+            budget = max(self.tools.ack_grace_s, self.tools.ack_after_s - waited)
+            result = self.await_result(call, budget)
             if result is None and self.generation.is_current(gen):
                 self._piece(gen, pieces, self.tools.ack_text, ack=True)
                 pieces += 1
-                result = self.await_result(call, self.tools.timeout_s - self.tools.ack_after_s)
+                result = self.await_result(call, self.tools.timeout_s - budget)
             if result is not None and result.ok:
                 text = spoken_answer(event.tool, result.facts)
             else:

@@ -387,6 +387,7 @@ class Session(Stage):
                 call.order_id if call else "",
                 call.phase.value if call else "",
                 plan.say,
+                self.in_time(record.speech_end),
             )
         )
         self.set_state(State.THINKING)

@@ -118,6 +118,9 @@ QUESTION_STARTS = {
     "explain",
     "please",
 }
+# a short answer to the agent's question ("Yes, go ahead.", "No, never mind.") is a whole turn
+ANSWER_STARTS = {"yes", "yeah", "yep", "yup", "no", "nope", "sure"}
+MAX_ANSWER_WORDS = 4
 CLOSING_VERBS = {"is", "are", "was", "were", "be", "am"}
 PRONOUNS = {
     "it",
@@ -187,6 +190,9 @@ def classify(text: str) -> Completeness:
         return Completeness.UNKNOWN
     if stripped.endswith((",", "...", "…", "-", "—")):
         return Completeness.INCOMPLETE
+    ended = stripped.endswith((".", "?", "!"))
+    if ended and len(words) >= 2 and words[-1] == "please":  # "Yes, please." closes a request
+        return Completeness.COMPLETE
     if words[-1] in HOLD_WORDS and not _ends_a_clause(words):
         return Completeness.INCOMPLETE
     digits = _trailing_digits(words)
@@ -195,6 +201,8 @@ def classify(text: str) -> Completeness:
         if digits < MIN_DIGITS_FOR_A_NUMBER and any(w in NUMBER_CONTEXT for w in context):
             return Completeness.INCOMPLETE
     if stripped.endswith(("?", "!")):
+        return Completeness.COMPLETE
+    if ended and words[0] in ANSWER_STARTS and len(words) <= MAX_ANSWER_WORDS:
         return Completeness.COMPLETE
     if words[0] in QUESTION_STARTS and len(words) >= 3:
         return Completeness.COMPLETE
