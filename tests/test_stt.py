@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 
 from tests.corpus import librivox
 from voicecli.config import SttConfig
 from voicecli.engines.stt import WhisperEngine, compression_ratio, find_loop, keep_segments
 from voicecli.wer import normalize_words, word_error_rate
+
+DATA = Path(__file__).parent / "data"
 
 
 def test_librivox_wer_with_cut_window(stt: WhisperEngine) -> None:
@@ -105,3 +109,22 @@ def test_compression_ratio_flags_looping_text() -> None:
 def test_config_defaults_bound_the_decode() -> None:
     config = SttConfig()
     assert config.tokens_per_second * 3.0 + 4 >= config.min_max_tokens
+
+
+def test_a_short_answer_heard_as_nothing_is_decoded_again_on_a_wider_window(
+    stt: WhisperEngine,
+) -> None:
+    # 1.1 s from a bench run's cleaned mic: "Yes, please." On its own 1.6 s cut window Whisper
+    # base hears nothing here; widened to min_window_s it hears the words.
+    audio, rate = sf.read(DATA / "yes-please-short-window.wav", dtype="float32")
+    assert rate == 16000
+    original = stt.config
+    stt.config = dataclasses.replace(original, min_window_s=0.0)  # no wider retry possible
+    try:
+        narrow = stt.transcribe(audio, words=False, fallback=False)
+    finally:
+        stt.config = original
+    assert narrow.text == "" or narrow.no_speech_prob > original.no_speech_retry
+    widened = stt.transcribe(audio, words=False, fallback=False)
+    assert normalize_words(widened.text) == ["yes", "please"]
+    assert widened.window == "cut"

@@ -57,6 +57,7 @@ class SttConfig:
     language: str = "en"
     window_pad_s: float = 0.5
     min_window_s: float = 3.0
+    no_speech_retry: float = 0.6
     tokens_per_second: float = 6.0
     min_max_tokens: int = 12
     repeat_count: int = 3

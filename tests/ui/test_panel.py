@@ -13,6 +13,7 @@ from voicecli.events import (
     SessionStarted,
     SpanHeard,
     StateChanged,
+    ToolResult,
     Transcript,
     TurnCommitted,
     TurnTimings,
@@ -113,3 +114,14 @@ def test_interrupted_reply_shows_only_what_was_heard() -> None:
     assert "The capital of France  [interrupted]" in text
     assert "is Paris." not in text.split("agent")[1].splitlines()[0]
     assert "state INTERRUPTED" in text
+
+
+def test_tool_calls_show_with_their_commit_phase() -> None:
+    model = scripted()
+    model.apply(ToolResult(T0 + 4.0, 2, 1, "get_order_status", "4219", "committed", True, ms=2.0))
+    model.apply(
+        ToolResult(T0 + 5.0, 3, 2, "cancel_order", "5120", "confirmed", False, error="timed out")
+    )
+    text = rendered(model)
+    assert "get_order_status 4219 (committed): 2 ms" in text
+    assert "cancel_order 5120 (confirmed): failed: timed out" in text

@@ -195,6 +195,8 @@ class WhisperEngine:
         reason = ""
         if cut:
             attempt = self._generate(audio, prompt, padded=False)
+            if self._heard_nothing(attempt) and audio_s < self.config.min_window_s:
+                attempt = self._generate(audio, prompt, padded=False, widen=True)
             tokens, reason = self._repair(attempt)
             if not reason or not fallback:
                 result = self._finish(attempt, tokens, want_words, audio_s)
@@ -207,6 +209,11 @@ class WhisperEngine:
         result.audio_s = audio_s
         result.decode_ms = (time.perf_counter() - started) * 1000.0
         return result
+
+    def _heard_nothing(self, attempt: Attempt) -> bool:
+        """A short cut window decoded as silence: Whisper base often hears a 1-2 s answer
+        ("Yes, please.") as nothing on a window that short; it is redone on a wider one."""
+        return not attempt.tokens or attempt.no_speech_prob > self.config.no_speech_retry
 
     def _repair(self, attempt: Attempt) -> tuple[list[int], str]:
         """Tokens of a cut-window decode made safe, or the reason to redo it padded.
@@ -235,21 +242,24 @@ class WhisperEngine:
         text = max(c.min_max_tokens, int(c.tokens_per_second * audio_s) + 4)
         return min(MAX_DECODE // 2, text + 2 * (int(audio_s / 2.0) + 1))
 
-    def _mel(self, audio: np.ndarray, padded: bool) -> np.ndarray:
+    def _mel(self, audio: np.ndarray, padded: bool, widen: bool = False) -> np.ndarray:
         if padded:
             window = np.zeros(PADDED_FRAMES * HOP, dtype=np.float32)
             clip = audio[: window.size]
             window[: clip.size] = clip
             return self.features(window, padding=0)[:, :PADDED_FRAMES]
         pad = int(self.config.window_pad_s * SAMPLE_RATE)
-        pad = max(pad, int(self.config.min_window_s * SAMPLE_RATE) - audio.size)
+        if widen:
+            pad = max(pad, int(self.config.min_window_s * SAMPLE_RATE) - audio.size)
         padded_audio = np.concatenate([audio.astype(np.float32), np.zeros(pad, np.float32)])
         mel = self.features(padded_audio, padding=0)
         frames = min(PADDED_FRAMES, mel.shape[1] - mel.shape[1] % 2)
         return mel[:, :frames]
 
-    def _generate(self, audio: np.ndarray, prompt: str, padded: bool) -> Attempt:
-        mel = self._mel(audio, padded)
+    def _generate(
+        self, audio: np.ndarray, prompt: str, padded: bool, widen: bool = False
+    ) -> Attempt:
+        mel = self._mel(audio, padded, widen)
         encoded = self._fw.encode(mel)
         tok = self.tokenizer
         prompt_tokens: list[int] = []

@@ -4,22 +4,19 @@ listening → user speaking → thinking → speaking → listening. The session
 transcript events, asks the turn policy when the caller is done, and only then commits: the
 user turn enters history, a new reply generation starts. Before that the only work it asks for
 is reversible (prefilling the LLM's cache). Speech while the agent thinks reopens the turn (the
-reply is cancelled, nothing was heard). Speech while the agent speaks pauses playout at once;
-the interruption policy then resumes it (a cough, a backchannel, the agent's own echo) or hands
-the caller the floor: the reply is cancelled and history keeps only what was heard.
+reply is cancelled, nothing was heard). Speech while the agent speaks is barge-in
+(pipeline/bargein.py): playout pauses at once, then resumes or hands the caller the floor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
 
 from voicecli.audio.playout import PlayoutRing
 from voicecli.bus import EventBus
 from voicecli.config import Config
 from voicecli.events import (
     AssistantTurn,
-    BargeIn,
     EchoStats,
     Event,
     LlmFirstToken,
@@ -45,14 +42,16 @@ from voicecli.events import (
     TurnResumed,
     VadFrame,
 )
+from voicecli.pipeline.bargein import BargeInHandling
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.mode import Pipeline, cascade_rules
 from voicecli.pipeline.reply import ReplyTracker, TurnRecord
 from voicecli.pipeline.stage import Stage
+from voicecli.pipeline.state import State
 from voicecli.policy.commitrules import CommitRules, Plan, Step, ToolCall
 from voicecli.policy.commitrules import Phase as ToolPhase
 from voicecli.policy.history import History
-from voicecli.policy.interruption import InterruptionPolicy, Verdict
+from voicecli.policy.interruption import InterruptionPolicy
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 
 RATE = 16000
@@ -60,16 +59,7 @@ FRAME_S = 512 / RATE
 TRANSCRIPT_WAIT_S = 3.0
 
 
-class State(Enum):
-    """Who holds the floor."""
-
-    LISTENING = "listening"
-    USER_SPEAKING = "user speaking"
-    THINKING = "thinking"
-    SPEAKING = "speaking"
-
-
-class Session(Stage):
+class Session(BargeInHandling, Stage):
     """Owns the state machine, the turn policy, the history and the generation counter."""
 
     def __init__(
@@ -245,96 +235,6 @@ class Session(Stage):
                 )
         if self.pending is not None:
             self.try_commit()
-
-    # -- barge-in -----------------------------------------------------------------------------
-
-    @property
-    def eager(self) -> bool:
-        """A caller's onset may pause playout: the echo canceller has converged, or is off, or
-        there is no echo to cancel (headphones: the speaker does not reach the mic)."""
-        rules = self.config.interrupt
-        no_echo = self.erl_db is not None and self.erl_db >= rules.no_echo_erl_db
-        return not self.aec or no_echo or self.echo_heard_s >= rules.aec_warmup_s
-
-    def on_sound_onset(self, event: SoundOnset) -> None:
-        if self.state is State.SPEAKING and self.suspect is None:
-            onset_s = event.sample / RATE
-            if self.interruption.sound(onset_s, self.eager) is Verdict.PAUSE:
-                self.pause_for_caller()
-
-    def pause_for_caller(self) -> None:
-        """Playout stops at the next device block; a tentative caller turn opens."""
-        self.playout.pause(self.fade)
-        onset = round(self.interruption.onset_s * RATE) if self.interruption.onset_s else 0
-        self.suspect = self.open_turn(max(0, onset - self.preroll))
-        self.suspect.onset = onset
-        self.probed_voiced = 0.0
-        self.bus.publish(BargeIn(self.bus.now(), self._gen(), "pause", onset))
-
-    def on_frame_while_speaking(self, event: VadFrame) -> None:
-        if not self.playout.paused:  # the agent is audible: the canceller is learning
-            self.echo_heard_s += FRAME_S
-        verdict = self.interruption.frame(
-            event.sample / RATE, event.probability, FRAME_S, event.level_db, self.eager
-        )
-        if verdict is Verdict.PAUSE:
-            self.pause_for_caller()
-            return
-        if verdict is not None:
-            self.judge(verdict, "sound")
-            return
-        suspect = self.suspect
-        confirm = self.config.interrupt.confirm_s
-        if suspect is not None and self.interruption.voiced_s >= self.probed_voiced + confirm:
-            self.probed_voiced = self.interruption.voiced_s  # more speech to read: transcribe it
-            self.bus.publish(TranscribeRequest(self.bus.now(), suspect.turn, event.sample, False))
-
-    def _gen(self) -> int:
-        return self.reply.gen if self.reply is not None else 0
-
-    def judge(self, verdict: Verdict | None, why: str) -> None:
-        suspect = self.suspect
-        if verdict is None or suspect is None:
-            return
-        if verdict is Verdict.RESUME:
-            self.playout.resume(self.fade)
-            self.suspect = None
-            self.bus.publish(
-                TurnDiscarded(self.bus.now(), suspect.turn, f"not an interruption ({why})")
-            )
-            self.bus.publish(BargeIn(self.bus.now(), self._gen(), "resume", suspect.onset, why))
-        elif verdict is Verdict.INTERRUPT:
-            self.barge_in(suspect, why)
-
-    def barge_in(self, suspect: TurnRecord, why: str) -> None:
-        """The caller has the floor: stop the reply where it is, keep what was heard."""
-        self.suspect = None
-        reply = self.reply
-        # what was heard is read before the flush, which cuts the playing span where it stopped
-        heard = reply.heard(self.playout.state().read) if reply is not None else None
-        gen = self.generation.bump()
-        self.playout.flush(min_gen=gen)
-        if reply is not None and heard is not None:
-            self.history.add_assistant(heard.text, interrupted=True)
-            self.bus.publish(AssistantTurn(self.bus.now(), reply.gen, heard.text, True))
-            timings = reply.timings(self.bus.now())
-            if timings is not None:
-                self.bus.publish(timings)
-            self.bus.publish(BargeIn(self.bus.now(), reply.gen, "interrupt", suspect.onset, why))
-        self.reply = None
-        self.take_floor(suspect)
-
-    def take_floor(self, record: TurnRecord) -> None:
-        """A turn that began while the agent spoke becomes the caller's turn."""
-        self.interruption.reset()
-        self.record = record
-        self.policy.reset()
-        self.policy.speech_started(record.onset / RATE)
-        self.set_state(State.USER_SPEAKING)
-        if not self.in_speech and self.speech_end > record.onset:  # they already stopped
-            record.speech_end = self.speech_end
-            self.policy.speech_ended(self.speech_end / RATE)
-            self.bus.publish(TurnPaused(self.bus.now(), record.turn, self.speech_end))
 
     # -- the commit boundary ------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from voicecli.events import (
     SessionStarted,
     SpanHeard,
     StateChanged,
+    ToolResult,
     Transcript,
     TurnCommitted,
     TurnReopened,
@@ -111,6 +112,10 @@ class PanelModel:
             self.log.append(f"{self.stamp(e)}  not an interruption ({e.reason}): resumed")
         else:
             self.log.append(f"{self.stamp(e)}  barge-in: reply stopped, the floor is yours")
+
+    def _on_tool_result(self, e: ToolResult) -> None:
+        outcome = f"{e.ms:.0f} ms" if e.ok else f"failed: {e.error}"
+        self.log.append(f"{self.stamp(e)}  {e.tool} {e.order_id} ({e.phase}): {outcome}")
 
     def _on_echo_stats(self, e: EchoStats) -> None:
         self.erl_db = e.erl_db
