@@ -9,12 +9,15 @@ agent holds the floor; the session mixes it in.
 
 from __future__ import annotations
 
+from collections import deque
+
 from voicecli.audio.playout import PlayoutRing
 from voicecli.bus import EventBus
 from voicecli.config import Config
 from voicecli.events import (
     AssistantTurn,
     BargeIn,
+    EchoStats,
     SoundOnset,
     TranscribeRequest,
     TurnDiscarded,
@@ -52,7 +55,7 @@ class BargeInHandling:
     speech_end: int
     aec: bool
     echo_heard_s: float
-    erl_db: float | None
+    erl_seen: deque[tuple[float, float]]
     state: State
 
     def open_turn(self, audio_start: int) -> TurnRecord:
@@ -66,8 +69,17 @@ class BargeInHandling:
         """A caller's onset may pause playout: the echo canceller has converged, or is off, or
         there is no echo to cancel (headphones: the speaker does not reach the mic)."""
         rules = self.config.interrupt
-        no_echo = self.erl_db is not None and self.erl_db >= rules.no_echo_erl_db
+        no_echo = max((erl for _, erl in self.erl_seen), default=0.0) >= rules.no_echo_erl_db
         return not self.aec or no_echo or self.echo_heard_s >= rules.aec_warmup_s
+
+    def on_echo_stats(self, event: EchoStats) -> None:
+        """Remember the echo return loss of the last few seconds. The caller's own voice lowers
+        the reading (the mic hears more than echo), so the best recent reading says whether the
+        speaker reaches the mic at all; the latest one alone flips exactly when they speak."""
+        if event.erl_db is not None:
+            self.erl_seen.append((event.t, event.erl_db))
+        while self.erl_seen and event.t - self.erl_seen[0][0] > self.config.interrupt.erl_memory_s:
+            self.erl_seen.popleft()
 
     def on_sound_onset(self, event: SoundOnset) -> None:
         if self.state is State.SPEAKING and self.suspect is None:

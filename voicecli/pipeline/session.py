@@ -10,6 +10,7 @@ reply is cancelled, nothing was heard). Speech while the agent speaks is barge-i
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 
 from voicecli.audio.playout import PlayoutRing
@@ -118,7 +119,7 @@ class Session(BargeInHandling, Stage):
         self.speech_end = 0
         self.aec = aec
         self.echo_heard_s = 0.0  # agent audio the echo canceller has learnt from
-        self.erl_db: float | None = None  # the latest echo return loss measured
+        self.erl_seen: deque[tuple[float, float]] = deque()  # (time, echo return loss dB)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -144,7 +145,7 @@ class Session(BargeInHandling, Stage):
         elif isinstance(event, SoundOnset):
             self.on_sound_onset(event)
         elif isinstance(event, EchoStats):
-            self.erl_db = event.erl_db
+            self.on_echo_stats(event)
         elif isinstance(event, ToolResult):
             if event.gen and not event.ok:  # the agent apologised and offered to try again
                 self.tools.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))

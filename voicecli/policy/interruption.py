@@ -65,6 +65,7 @@ class InterruptRules:
     sound_onset_db: float = -33.0
     aec_warmup_s: float = 1.5
     no_echo_erl_db: float = 30.0
+    erl_memory_s: float = 3.0
     confirm_s: float = 0.3
     resume_silence_s: float = 0.25
     decide_s: float = 1.2
