@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voicecli.policy.heard import Span, heard_text
+from voicecli.policy.heard import Span, heard_text, words_played
 
 SPANS = [
     Span(0, "Your order is delayed,", 0, 1000),
@@ -22,10 +22,20 @@ def test_finished_spans_are_heard_whole() -> None:
     assert heard.complete_pieces == 1 and heard.partial_words == 0
 
 
-def test_playing_span_is_heard_in_proportion() -> None:
-    heard = heard_text(SPANS, 2000)  # half of "but it should arrive tomorrow."
-    assert heard.text == "Your order is delayed, but it"
-    assert heard.partial_words == 2
+def test_playing_span_is_heard_in_proportion_to_word_length() -> None:
+    # half of "but it should arrive tomorrow." (31 weighted characters): "should" ends at 14
+    heard = heard_text(SPANS, 2000)
+    assert heard.text == "Your order is delayed, but it should"
+    assert heard.partial_words == 3
+
+
+def test_a_word_counts_once_its_middle_has_played() -> None:
+    words = ["a", "Whiskers", "cat"]  # weights 2, 9, 4 of 15
+    assert words_played(words, 0.0) == 0
+    assert words_played(words, 1.0 / 15) == 1  # the middle of "a"
+    assert words_played(words, 6.0 / 15) == 1  # "Whiskers" is not half said yet
+    assert words_played(words, 7.0 / 15) == 2
+    assert words_played(words, 1.0) == 3
 
 
 def test_everything_heard_at_the_end() -> None:

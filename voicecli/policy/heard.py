@@ -2,7 +2,9 @@
 
 Each piece of the reply is played as one span of samples. History may only hold what crossed
 the speaker, so heard text is every span that finished playing plus, for the span playing now,
-the share of its words proportional to how much of its audio has played.
+the words whose middle has played — each word taking a share of the span's audio in proportion
+to its length in characters (plus one for the gap after it), a fair proxy for how long it takes
+to say: "the" is quick, "Whiskers" is not.
 """
 
 from __future__ import annotations
@@ -43,9 +45,23 @@ def heard_text(spans: list[Span], position: int) -> Heard:
         if position > span.start:
             words = span.text.split()
             share = (position - span.start) / max(1, span.end - span.start)
-            partial = int(len(words) * share)
+            partial = words_played(words, share)
             if partial:
                 parts.append(" ".join(words[:partial]))
         break
     finished = bool(spans) and complete == len(spans)
     return Heard(" ".join(parts), complete, partial, finished)
+
+
+def words_played(words: list[str], share: float) -> int:
+    """How many of `words` have been heard once `share` (0-1) of their audio has played."""
+    weights = [len(word) + 1 for word in words]
+    played = share * sum(weights)
+    heard = 0
+    start = 0.0
+    for weight in weights:
+        if start + weight / 2 > played:
+            break
+        heard += 1
+        start += weight
+    return heard
