@@ -6,9 +6,9 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 from tests.corpus import librivox
+from voicecli.audio.wavfile import read_wav
 from voicecli.config import SttConfig
 from voicecli.engines.stt import WhisperEngine, compression_ratio, find_loop, keep_segments
 from voicecli.wer import normalize_words, word_error_rate
@@ -116,8 +116,7 @@ def test_a_short_answer_heard_as_nothing_is_decoded_again_on_a_wider_window(
 ) -> None:
     # 1.1 s from a bench run's cleaned mic: "Yes, please." On its own 1.6 s cut window Whisper
     # base hears nothing here; widened to min_window_s it hears the words.
-    audio, rate = sf.read(DATA / "yes-please-short-window.wav", dtype="float32")
-    assert rate == 16000
+    audio = read_wav(DATA / "yes-please-short-window.wav", 16000)
     original = stt.config
     stt.config = dataclasses.replace(original, min_window_s=0.0)  # no wider retry possible
     try:

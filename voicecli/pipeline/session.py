@@ -56,7 +56,6 @@ from voicecli.policy.interruption import InterruptionPolicy
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 
 RATE = 16000
-FRAME_S = 512 / RATE
 TRANSCRIPT_WAIT_S = 3.0
 
 
