@@ -99,7 +99,7 @@ class AecConfig:
     """Speex acoustic echo canceller settings."""
 
     enabled: bool = True
-    frame_ms: int = 20
+    frame_ms: int = 10
     filter_ms: int = 200
     residual_suppression: bool = True
     suppress_db: int = -40
@@ -111,7 +111,7 @@ class AecConfig:
 class AudioConfig:
     """Device block size and ring buffer capacities."""
 
-    block_ms: int = 20
+    block_ms: int = 10
     capture_seconds: float = 120.0
     playout_seconds: float = 60.0
     fade_ms: int = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
-from voicecli.audio.virtual import VirtualIO
+from voicecli.audio.virtual import FileSignal, VirtualIO
 from voicecli.audio.wavfile import write_wav
 from voicecli.bench.clips import RATE, insert_pauses, prepare, speech_bounds
 from voicecli.bench.metrics import RunRecord, Timeline
@@ -113,3 +114,28 @@ def test_echo_and_noise_are_mixed_into_the_mic(clip: Path) -> None:
     quiet = mic[int(0.35 * RATE) :]
     level = 20 * np.log10(np.sqrt(np.mean(quiet**2)))
     assert level == pytest.approx(-60.0, abs=1.5), "the noise floor is at noise_dbfs"
+
+
+def test_speaker_and_mic_stay_on_one_timeline_when_a_block_is_not_whole_samples() -> None:
+    """10 ms at 22050 Hz is 220.5 samples: the virtual speaker alternates 220 and 221, so what
+    it played (and the echo canceller's reference) never drifts from the mic's timeline."""
+    ticks = itertools.count(0.0, 1.0)  # a clock always past every deadline: no pacing waits
+    capture, far = SampleRing(RATE * 10), SampleRing(RATE * 10)
+    playout = PlayoutRing(OUT * 10, OUT)
+    io = VirtualIO(
+        capture,
+        playout,
+        FileSignal(np.zeros(RATE * 3, np.float32)),
+        clock=lambda: next(ticks),
+        block_s=0.01,
+        far=far,
+    )
+    io.start()
+    try:
+        assert capture.wait_for(RATE * 2, timeout=10)
+    finally:
+        io.stop()
+    blocks = io.mic().size // 160
+    assert io.mic().size == blocks * 160
+    assert io.played().size == round(blocks * 220.5)
+    assert abs(far.written - capture.written) <= 1, "the far end is on the mic's timeline"

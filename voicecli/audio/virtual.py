@@ -70,8 +70,6 @@ class VirtualIO:
         self.clock = clock
         self.in_rate = in_rate
         self.out_rate = playout.rate
-        self.in_block = round(in_rate * block_s)
-        self.out_block = round(self.out_rate * block_s)
         self.block_s = block_s
         self.record = record
         self.far = far
@@ -102,9 +100,14 @@ class VirtualIO:
     def out_time(self, device_sample: int) -> float:
         return self.t0 + device_sample / self.out_rate
 
+    def _block_bounds(self, block: int, rate: int) -> tuple[int, int]:
+        """Samples [first, end) of device block `block` at `rate`. Blocks are not all the same
+        size when a block is not a whole number of samples (22050 Hz × 10 ms = 220.5): the
+        count alternates so the stream never drifts from the clock (or from the other stream)."""
+        return round(block * rate * self.block_s), round((block + 1) * rate * self.block_s)
+
     def _run(self) -> None:
         block = 0
-        out = np.zeros(self.out_block, dtype=np.float32)
         while not self._stop.is_set():
             deadline = self.t0 + block * self.block_s
             wait = deadline - self.clock()
@@ -112,16 +115,18 @@ class VirtualIO:
                 time.sleep(wait)  # pacing to real time, not synchronisation
             elif wait < -self.block_s:
                 self.late_blocks += 1
+            out_first, out_end = self._block_bounds(block, self.out_rate)
+            out = np.zeros(out_end - out_first, dtype=np.float32)
             self.playout.read_into(out)
             if self.far is not None:  # the echo canceller's reference: exactly what was played
                 self.far.write(self._far_resampler.resample_chunk(out))
-            start = block * self.in_block
-            mic = self.source.read(start, self.in_block, out)
+            start, in_end = self._block_bounds(block, self.in_rate)
+            mic = self.source.read(start, in_end - start, out)
             self.capture.write(mic)
             if self.record:
-                self._speaker.append(out.copy())
+                self._speaker.append(out)
                 self._mic.append(mic)
-            if self.source.finished(start + self.in_block):
+            if self.source.finished(in_end):
                 self.input_done.set()
             block += 1
 

@@ -1,10 +1,10 @@
 """Listener stage: capture ring → echo cancellation → clean ring → VAD → speech events.
 
-It walks the capture timeline in echo-canceller frames (20 ms). Each mic frame is cleaned of
-the speaker's echo with the far-end reference — the samples the speaker played, on the same
-timeline — and written to the clean ring (the audio the transcriber reads). Every 512 clean
-samples Silero VAD scores a frame and the segmenter turns the scores into speech start and end
-events, pre-roll included. An ERLE estimate is published once a second while the agent talks.
+It walks the capture timeline in echo-canceller frames (`aec.frame_ms`, 10 ms). Each mic frame
+is cleaned of the speaker's echo with the far-end reference — the samples the speaker played, on
+the same timeline — and written to the clean ring (the audio the transcriber reads). Every 512
+clean samples Silero VAD scores a frame and the segmenter turns the scores into speech start and
+end events, pre-roll included. Echo estimates (ERL, ERLE) are published every half second.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, V
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
 
-STEP = 320  # 20 ms: the echo canceller's frame
+STEP = 160  # 10 ms: the echo canceller's frame by default (`aec.frame_ms`)
 
 
 class Listener(Stage):
@@ -39,6 +39,7 @@ class Listener(Stage):
         aec: SpeexAec | None,
         onset_db: float = -33.0,
         no_echo_erl_db: float = 30.0,
+        step: int = STEP,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
@@ -46,7 +47,7 @@ class Listener(Stage):
         self.clean = clean
         self.vad = vad
         self.aec = aec
-        self.step = aec.frame_size if aec is not None else STEP
+        self.step = aec.frame_size if aec is not None else step
         self.segmenter = Segmenter(rules)
         self.meter = EchoMeter(SAMPLE_RATE // 2, no_echo_erl_db)
         self.cursor = 0
