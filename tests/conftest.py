@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from voicecli.config import Config
@@ -58,8 +60,6 @@ def caller(loader: EngineLoader, config: Config):
     """Caller speech in a voice that is not the agent's (pitch-shifted Piper), without Piper's
     random variation: the same line is the same audio in every run, so a test that passes once
     passes always (the bench keeps the variation; its clips are recorded once)."""
-    import dataclasses
-
     from voicecli.audio.caller import CallerVoice
 
     steady = dataclasses.replace(config.tts, noise_scale=0.0, noise_w_scale=0.0)

@@ -106,6 +106,10 @@ class AecConfig:
     suppress_active_db: int = -15
     noise_suppress_db: int = -15
 
+    def frame_samples(self, sample_rate: int) -> int:
+        """One canceller frame in samples: the step the listener walks the mic timeline in."""
+        return sample_rate * self.frame_ms // 1000
+
 
 @dataclass
 class AudioConfig:

@@ -179,7 +179,7 @@ class Conversation:
                 SpeexAec(config.aec) if config.aec.enabled and options.aec else None,
                 config.interrupt.sound_onset_db,
                 config.interrupt.no_echo_erl_db,
-                step=IN_RATE * config.aec.frame_ms // 1000,
+                step=config.aec.frame_samples(IN_RATE),
             ),
             Transcriber(
                 self.bus,

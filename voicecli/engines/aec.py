@@ -27,7 +27,7 @@ class SpeexAec:
     def __init__(self, config: AecConfig, sample_rate: int = SAMPLE_RATE) -> None:
         self.config = config
         self.sample_rate = sample_rate
-        self.frame_size = sample_rate * config.frame_ms // 1000
+        self.frame_size = config.frame_samples(sample_rate)
         self.filter_length = sample_rate * config.filter_ms // 1000
         self.reset()
 

@@ -22,8 +22,6 @@ from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, V
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
 
-STEP = 160  # 10 ms: the echo canceller's frame by default (`aec.frame_ms`)
-
 
 class Listener(Stage):
     """Cleans and scores every frame the microphone delivers."""
@@ -39,7 +37,8 @@ class Listener(Stage):
         aec: SpeexAec | None,
         onset_db: float = -33.0,
         no_echo_erl_db: float = 30.0,
-        step: int = STEP,
+        *,
+        step: int,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
@@ -47,7 +46,7 @@ class Listener(Stage):
         self.clean = clean
         self.vad = vad
         self.aec = aec
-        self.step = aec.frame_size if aec is not None else step
+        self.step = step  # the canceller's frame (`aec.frame_ms`), with or without it
         self.segmenter = Segmenter(rules)
         self.meter = EchoMeter(SAMPLE_RATE // 2, no_echo_erl_db)
         self.cursor = 0
