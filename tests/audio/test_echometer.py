@@ -35,3 +35,18 @@ def test_caller_speech_is_left_out_and_silence_gives_nothing() -> None:
     silent = run(EchoMeter(RATE // 2), far_gain=0.0, mic_gain=0.5, clean_gain=0.5)
     assert silent is not None and silent.erl_db is None
     assert EchoMeter(RATE).report() is None, "no reading before a whole period"
+
+
+def test_a_period_mostly_without_far_end_gives_no_reading() -> None:
+    """The agent starts 60 ms before the period ends; its echo (40 ms late) has barely come back:
+    the mic is nearly silent over those frames, which must not read as headphones."""
+    meter = EchoMeter(RATE // 2)
+    rng = np.random.default_rng(0)
+    silence = np.zeros(320, dtype=np.float32)
+    for _ in range(22):
+        meter.add(silence, silence, silence, 0.0)
+    for k in range(3):
+        far = (rng.standard_normal(320) * 0.1).astype(np.float32)
+        meter.add(far * (0.5 if k == 2 else 0.0), far, far * 0.01, 0.0)
+    reading = meter.report()
+    assert reading is not None and reading.erl_db is None and reading.erle_db is None

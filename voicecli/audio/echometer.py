@@ -5,7 +5,10 @@ canceller removes.
   end is active. Headphones: no echo path, a large ERL. Laptop speakers: a few dB.
 - ERLE (echo return loss enhancement): mic power over cleaned power over the same frames.
 Frames where the caller may be speaking (VAD on the cleaned signal) are left out of both; their
-voice would count as echo.
+voice would count as echo. A period whose counted frames cover less than half of it gives no
+reading: a reply that starts (or resumes) near its end has played before its echo came back,
+and frames left after the caller filter may be exactly those — an echo-free mic that reads as
+"headphones" (a 70-100 dB ERL on open speakers).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class EchoMeter:
 
     def _clear(self) -> None:
         self._far = self._mic = self._clean = 0.0
-        self._active = 0
+        self._active = 0  # samples counted
         self._since = 0
 
     def add(self, mic: np.ndarray, far: np.ndarray, clean: np.ndarray, caller_p: float) -> None:
@@ -53,13 +56,13 @@ class EchoMeter:
         self._far += far_power
         self._mic += power(mic)
         self._clean += power(clean)
-        self._active += 1
+        self._active += mic.size
 
     def report(self) -> EchoReading | None:
         """The last period's reading, once a period has passed; None before that."""
         if self._since < self.period:
             return None
-        erl = _ratio_db(self._far, self._mic) if self._active else None
+        erl = _ratio_db(self._far, self._mic) if self._active * 2 >= self.period else None
         echo = erl is not None and erl < self.no_echo_erl_db
         reading = EchoReading(
             erl_db=erl, erle_db=_ratio_db(self._mic, self._clean) if echo else None
