@@ -123,3 +123,18 @@ def test_quiet_sound_is_residual_echo_not_a_caller() -> None:
     policy = InterruptionPolicy()
     assert policy.frame(1.0, 0.95, FRAME, level_db=-55.0) is None
     assert policy.frame(1.1, 0.95, FRAME, level_db=-30.0) is Verdict.PAUSE
+
+
+def test_quiet_speech_must_last_two_frames_a_loud_frame_pauses_at_once() -> None:
+    # residual echo on open speakers: one speech-like frame just above the quiet limit
+    policy = InterruptionPolicy()
+    assert policy.frame(2.0, 0.8, FRAME, level_db=-38.0) is None
+    assert policy.frame(2.032, 0.2, FRAME, level_db=-50.0) is None
+    assert not policy.suspected
+    # a quiet caller: the second frame in a row pauses, the onset is the first one's start
+    assert policy.frame(3.0, 0.8, FRAME, level_db=-38.0) is None
+    assert policy.frame(3.032, 0.8, FRAME, level_db=-37.0) is Verdict.PAUSE
+    assert policy.onset_s == 3.0 - FRAME
+    # a loud one: at once
+    policy.reset()
+    assert policy.frame(4.0, 0.8, FRAME, level_db=-25.0) is Verdict.PAUSE

@@ -2,7 +2,9 @@
 
 The first frame that sounds like speech while the agent is talking — loud enough to be a person
 in the room, not what is left of the agent's own echo — pauses playout (the caller is never
-talked over for more than a frame). Until the echo canceller has heard enough of the agent to
+talked over for more than a frame). Residual echo peaks just above the quiet limit one frame at
+a time, so speech between the quiet limit and the loud-sound level must last `onset_frames`
+frames in a row first. Until the echo canceller has heard enough of the agent to
 converge (the first second or two of a session), nothing is taken for an interruption: the
 residual echo then is loud and speech-like, Whisper turns it into other words, and pausing would
 starve the canceller of the far end it learns from. A caller who is really interrupting is still
@@ -62,6 +64,7 @@ class InterruptRules:
     onset_probability: float = 0.6
     release_probability: float = 0.35
     min_level_db: float = -40.0
+    onset_frames: int = 2
     sound_onset_db: float = -33.0
     aec_warmup_s: float = 1.5
     no_echo_erl_db: float = 30.0
@@ -171,6 +174,7 @@ class InterruptionPolicy:
 
     def reset(self) -> None:
         self.onset_s: float | None = None
+        self.speech_frames = 0  # speech-like frames in a row, before an onset
         self.last_voiced_s = 0.0
         self.voiced_s = 0.0
         self.acknowledged = False  # the words so far are a backchannel or echo
@@ -195,12 +199,16 @@ class InterruptionPolicy:
         if self.onset_s is None:
             if not eager:
                 return None
-            if probability >= rules.onset_probability and level_db >= rules.min_level_db:
-                self.onset_s = now_s - frame_s
-                self.last_voiced_s = now_s
-                self.voiced_s = frame_s
-                return Verdict.PAUSE
-            return None
+            if probability < rules.onset_probability or level_db < rules.min_level_db:
+                self.speech_frames = 0
+                return None
+            self.speech_frames += 1
+            if self.speech_frames < rules.onset_frames and level_db < rules.sound_onset_db:
+                return None  # quiet: maybe a peak of residual echo; wait for the next frame
+            self.onset_s = now_s - frame_s * self.speech_frames
+            self.last_voiced_s = now_s
+            self.voiced_s = frame_s * self.speech_frames
+            return Verdict.PAUSE
         if probability >= rules.release_probability:
             self.last_voiced_s = now_s
             self.voiced_s += frame_s
