@@ -5,7 +5,7 @@ from __future__ import annotations
 from voicecli.audio.wavfile import resample
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine, split_sentences
-from voicecli.wer import character_error_rate
+from voicecli.wer import character_error_rate, normalize_words
 
 SENTENCES = "Your order is on its way. It should arrive tomorrow afternoon! Anything else?"
 
@@ -41,3 +41,18 @@ def test_empty_text_yields_no_audio(tts: PiperEngine) -> None:
 def test_split_sentences() -> None:
     assert split_sentences("One. Two!  Three? Four") == ["One.", "Two!", "Three?", "Four"]
     assert split_sentences("It costs 3.50 dollars.") == ["It costs 3.50 dollars."]
+
+
+def test_word_times_say_where_each_word_ends_in_the_audio(
+    tts: PiperEngine, stt: WhisperEngine
+) -> None:
+    sentence = "Once upon a time, there was a little cat named Whiskers who lived by the old mill."
+    [chunk] = list(tts.synthesize(sentence))
+    words = sentence.split()
+    assert len(chunk.word_times) == len(words)
+    assert chunk.word_times[-1][1] <= chunk.audio.size
+    # the audio cut where a word ends is heard as the sentence up to that word, no more, no less
+    for last in (3, 7, 10):
+        cut = resample(chunk.audio[: chunk.word_times[last][1]], tts.sample_rate, 16000)
+        heard = normalize_words(stt.transcribe(cut, words=False).text)
+        assert heard == normalize_words(" ".join(words[: last + 1])), (last, heard)

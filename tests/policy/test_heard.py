@@ -47,3 +47,19 @@ def test_everything_heard_at_the_end() -> None:
 def test_no_spans() -> None:
     heard = heard_text([], 500)
     assert heard.text == "" and not heard.finished
+
+
+def test_the_playing_span_is_cut_at_the_synthesis_word_times() -> None:
+    # "Once upon a time, there" with a long comma pause after "time," (1060 to 1420)
+    times = ((50, 220), (280, 530), (580, 620), (670, 1060), (1420, 1730))
+    span = Span(0, "Once upon a time, there", 0, 1800, times)
+    assert heard_text([span], 400).text == "Once"  # "upon" (280-530) is not half said
+    assert heard_text([span], 410).text == "Once upon"
+    assert heard_text([span], 850).text == "Once upon a"  # "time," is said 670-1060
+    assert heard_text([span], 870).text == "Once upon a time,"
+    assert heard_text([span], 1500).text == "Once upon a time,"  # the pause, "there" begun
+
+
+def test_times_that_do_not_fit_the_words_fall_back_to_letters() -> None:
+    span = Span(0, "Your order is delayed,", 0, 1000, ((0, 100), (100, 200)))
+    assert heard_text([span], 1000 * 14 // 23).text == "Your order is"

@@ -25,6 +25,7 @@ class PlayedSpan:
     text: str
     start: int
     end: int
+    word_times: tuple[tuple[int, int], ...] = ()  # each word of `text`: (start, end) from `start`
     device_start: int | None = None
     device_end: int | None = None
 
@@ -61,8 +62,16 @@ class PlayoutRing:
         self.underruns = 0
         self._cond = threading.Condition()
 
-    def write(self, samples: np.ndarray, gen: int, piece: int, text: str) -> bool:
-        """Queue a span; blocks while the ring is full.
+    def write(
+        self,
+        samples: np.ndarray,
+        gen: int,
+        piece: int,
+        text: str,
+        word_times: tuple[tuple[int, int], ...] = (),
+    ) -> bool:
+        """Queue a span (`word_times`: when each word of `text` is spoken in `samples`);
+        blocks while the ring is full.
 
         False (nothing queued) if `gen` was cancelled by a flush, or the ring was flushed or
         closed while waiting for room.
@@ -72,7 +81,8 @@ class PlayoutRing:
             if gen < self._min_gen or self._closed:
                 return False
             start = self._written
-            self._spans.append(PlayedSpan(gen, piece, text, start, start + samples.size))
+            end = start + samples.size
+            self._spans.append(PlayedSpan(gen, piece, text, start, end, word_times))
             offset = 0
             while offset < samples.size:
                 self._cond.wait_for(

@@ -1,4 +1,10 @@
-"""Piper text-to-speech: one PCM chunk per sentence, each tagged with the text it speaks."""
+"""Piper text-to-speech: one PCM chunk per sentence, tagged with the text it speaks and when
+each of its words is spoken in the audio.
+
+The voice model is loaded with its per-phoneme durations exposed as an output (Piper's own
+alignment patch, applied in memory with the onnx package; the file on disk, verified by sha256,
+is untouched), so the word times come from the synthesis itself.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 from piper import PiperConfig, PiperVoice, SynthesisConfig
+from piper.patch_voice_with_alignment import add_alignment_output
 
 from voicecli.config import TtsConfig
 from voicecli.engines.vad import session_options
+from voicecli.policy.wordtiming import WordTime, phoneme_word_times
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -27,6 +36,7 @@ class SpeechChunk:
     audio: np.ndarray
     sample_rate: int
     synth_ms: float
+    word_times: tuple[WordTime, ...] = ()  # (start, end) sample of each word; () if unknown
 
     @property
     def duration_s(self) -> float:
@@ -45,8 +55,10 @@ class PiperEngine:
         config_path = Path(f"{model_path}.json")
         with config_path.open(encoding="utf-8") as handle:
             voice_config = PiperConfig.from_dict(json.load(handle))
+        model = onnx.load(str(model_path))
+        add_alignment_output(model)
         session = ort.InferenceSession(
-            str(model_path),
+            model.SerializeToString(),
             sess_options=session_options(config.threads),
             providers=["CPUExecutionProvider"],
         )
@@ -65,12 +77,23 @@ class PiperEngine:
         """Yield one chunk per sentence of `text`, as soon as each is synthesised."""
         for sentence in split_sentences(text):
             started = time.perf_counter()
-            pieces = [c.audio_float_array for c in self.voice.synthesize(sentence, self.synthesis)]
+            pieces = list(self.voice.synthesize(sentence, self.synthesis, include_alignments=True))
             if not pieces:
                 continue
-            audio = np.concatenate(pieces).astype(np.float32)
+            audio = np.concatenate([c.audio_float_array for c in pieces]).astype(np.float32)
             synth_ms = (time.perf_counter() - started) * 1000.0
-            yield SpeechChunk(sentence, audio, self.sample_rate, synth_ms)
+            times = self.word_times(sentence, pieces, audio.size)
+            yield SpeechChunk(sentence, audio, self.sample_rate, synth_ms, times)
+
+    def word_times(self, sentence: str, pieces: list, samples: int) -> tuple[WordTime, ...]:
+        """When each word of `sentence` is spoken in its audio; () without Piper's timings."""
+        if any(p.phoneme_alignments is None for p in pieces):
+            return ()
+        timeline = [(a.phoneme, a.num_samples) for p in pieces for a in p.phoneme_alignments]
+        if sum(n for _, n in timeline) != samples:
+            return ()
+        alone = [[p for s in self.voice.phonemize(word) for p in s] for word in sentence.split()]
+        return tuple(phoneme_word_times(timeline, alone))
 
     def speak(self, text: str) -> np.ndarray:
         """All of `text` as one float32 array at the voice's rate."""

@@ -127,7 +127,9 @@ class ReplyTracker:
         spans = self.spans()
         if position is None:
             position = max((s.end for s in spans), default=0)
-        return heard_text([Span(s.piece, s.text, s.start, s.end) for s in spans], position)
+        return heard_text(
+            [Span(s.piece, s.text, s.start, s.end, s.word_times) for s in spans], position
+        )
 
     def played_text(self) -> str:
         """What may be echoing in the room: the reply so far (Whisper hears the echo of the

@@ -1,13 +1,16 @@
 """Speaker stage: Piper synthesis of each reply piece into the playout ring.
 
-Each piece becomes one span of the playout ring, tagged with its generation, index and text, so
-the output side knows exactly which words it is playing. Pieces of a cancelled generation are
-dropped, and the ring itself refuses writes from a generation older than its last flush.
+Each piece becomes one span of the playout ring, tagged with its generation, index and text and
+when each word of that text is spoken (Piper's timings), so the output side knows exactly which
+words it is playing. Pieces of a cancelled generation are dropped, and the ring itself refuses
+writes from a generation older than its last flush.
 Fixed phrases the agent says when it must answer fast (the slow-tool acknowledgement) are
 synthesized once at start-up, so they cost no synthesis time when they are needed.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,6 +21,17 @@ from voicecli.engines.tts import PiperEngine
 from voicecli.events import Event, ReplyDone, ReplyPiece, TtsChunk
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
+from voicecli.policy.wordtiming import WordTime, carry_word_times
+
+
+@dataclass(frozen=True)
+class Voiced:
+    """A piece's audio at the playout rate, when its spoken words are spoken in it, and the time
+    synthesis took."""
+
+    audio: np.ndarray
+    word_times: tuple[WordTime, ...]
+    synth_ms: float
 
 
 class Speaker(Stage):
@@ -36,26 +50,40 @@ class Speaker(Stage):
         self.playout = playout
         self.generation = generation
         self.to_prepare = prepared
-        self.prepared: dict[str, np.ndarray] = {}
+        self.prepared: dict[str, Voiced] = {}
 
     def setup(self) -> None:
         for spoken in self.to_prepare:
-            self.prepared[spoken] = self.synthesize(spoken)[0]
+            voiced = self.synthesize(spoken)
+            if voiced is not None:
+                self.prepared[spoken] = Voiced(voiced.audio, voiced.word_times, 0.0)
 
-    def synthesize(self, spoken: str, gen: int | None = None) -> tuple[np.ndarray, float] | None:
-        """The audio of `spoken` at the playout rate and its synthesis time; None if the
-        generation `gen` was cancelled meanwhile."""
+    def synthesize(self, spoken: str, gen: int | None = None) -> Voiced | None:
+        """`spoken` voiced at the playout rate; None if the generation `gen` was cancelled
+        meanwhile."""
         if spoken in self.prepared:
-            return self.prepared[spoken], 0.0
+            return self.prepared[spoken]
         chunks = []
+        times: list[WordTime] = []
+        timed = True
+        offset = 0
         synth_ms = 0.0
         for chunk in self.tts.synthesize(spoken):
             chunks.append(chunk.audio)
+            timed = timed and bool(chunk.word_times)
+            times.extend((offset + start, offset + end) for start, end in chunk.word_times)
+            offset += chunk.audio.size
             synth_ms += chunk.synth_ms
             if gen is not None and not self.generation.is_current(gen):
                 return None
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-        return resample(audio, self.tts.sample_rate, self.playout.rate), synth_ms
+        played = resample(audio, self.tts.sample_rate, self.playout.rate)
+        scale = played.size / max(1, audio.size)
+        word_times = tuple(
+            (min(played.size, round(start * scale)), min(played.size, round(end * scale)))
+            for start, end in times
+        )
+        return Voiced(played, word_times if timed else (), synth_ms)
 
     def handle(self, event: Event) -> None:
         if isinstance(event, ReplyPiece):
@@ -66,11 +94,14 @@ class Speaker(Stage):
     def speak(self, piece: ReplyPiece) -> None:
         if not self.generation.is_current(piece.gen):
             return
-        spoken = self.synthesize(piece.spoken, piece.gen)
-        if spoken is None:
+        voiced = self.synthesize(piece.spoken, piece.gen)
+        if voiced is None:
             return
-        audio, synth_ms = spoken
+        audio = voiced.audio
         # every piece is reported, even a silent one, so the session can count them all in
-        self.bus.publish(TtsChunk(self.bus.now(), piece.gen, piece.piece, audio.size, synth_ms))
+        self.bus.publish(
+            TtsChunk(self.bus.now(), piece.gen, piece.piece, audio.size, voiced.synth_ms)
+        )
         if audio.size:
-            self.playout.write(audio, piece.gen, piece.piece, piece.text)
+            times = carry_word_times(piece.text, piece.spoken, voiced.word_times)
+            self.playout.write(audio, piece.gen, piece.piece, piece.text, tuple(times))

@@ -2,9 +2,10 @@
 
 Each piece of the reply is played as one span of samples. History may only hold what crossed
 the speaker, so heard text is every span that finished playing plus, for the span playing now,
-the words whose middle has played — each word taking a share of the span's audio in proportion
-to its length in characters (plus one for the gap after it), a fair proxy for how long it takes
-to say: "the" is quick, "Whiskers" is not.
+the words whose middle has played. When each word is spoken comes from the synthesis (Piper's
+phoneme timings, see wordtiming.py); without timings each word takes a share of the span's
+audio in proportion to its length in characters (plus one for the gap after it), a rougher
+proxy for how long it takes to say: "the" is quick, "Whiskers" is not.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Span:
     text: str
     start: int
     end: int
+    word_times: tuple[tuple[int, int], ...] = ()  # (start, end) of each word, from `start`
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,27 @@ def heard_text(spans: list[Span], position: int) -> Heard:
             continue
         if position > span.start:
             words = span.text.split()
-            share = (position - span.start) / max(1, span.end - span.start)
-            partial = words_played(words, share)
+            if len(span.word_times) == len(words):
+                partial = words_timed(span.word_times, position - span.start)
+            else:
+                share = (position - span.start) / max(1, span.end - span.start)
+                partial = words_played(words, share)
             if partial:
                 parts.append(" ".join(words[:partial]))
         break
     finished = bool(spans) and complete == len(spans)
     return Heard(" ".join(parts), complete, partial, finished)
+
+
+def words_timed(word_times: tuple[tuple[int, int], ...], played: int) -> int:
+    """How many words have been heard once `played` samples have played: those whose middle
+    has played."""
+    heard = 0
+    for start, end in word_times:
+        if (start + end) / 2 > played:
+            break
+        heard += 1
+    return heard
 
 
 def words_played(words: list[str], share: float) -> int:
