@@ -30,16 +30,7 @@ def simulate(config: Config, engines, scenario, aec: bool = True):
     simulator = CallerSimulator(scenario, engines.tts.sample_rate)
     options = TalkOptions(max_seconds=150, aec=aec)
     result = Conversation(config, engines, options, mic=simulator).run()
-    record = RunRecord(
-        scenario,
-        "streaming",
-        0,
-        list(simulator.placements),
-        result.events,
-        result.t0,
-        result.played,
-        result.out_rate,
-    )
+    record = RunRecord.of(scenario, "streaming", 0, simulator, result)
     turns, phantoms = turn_metrics(record)
     return result, record, turns, phantoms + false_pauses(record)
 
@@ -90,5 +81,5 @@ def test_echo_is_not_the_caller_and_without_aec_it_is(config, engines) -> None:
     result, _, _turns, phantoms = simulate(config, engines, short, aec=False)
     heard_itself = phantoms + sum(
         1 for e in result.events if isinstance(e, AssistantTurn) and e.interrupted
-    )  # turns it made up, pauses for nobody, replies it cut short itself
+    )  # turns it made up and pauses for nobody (simulate counts both), replies it cut short
     assert heard_itself > 0, "without echo cancellation the agent must hear itself"

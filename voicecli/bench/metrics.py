@@ -9,7 +9,7 @@ and speaker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,10 @@ from voicecli.policy.speakable import speakable
 from voicecli.tools.calls import READ_ONLY_TOOLS
 from voicecli.wer import word_error_rate
 
+if TYPE_CHECKING:
+    from voicecli.bench.simulator import CallerSimulator
+    from voicecli.talk import TalkResult
+
 MIC_RATE = 16000
 COMMIT_GRACE_S = 1.0  # an agent speech end this long after a turn's last word still belongs to it
 CALLER_SLACK_S = 0.3  # a pause this close to a caller's speech was for the caller
@@ -52,6 +56,30 @@ class RunRecord:
     t0: float
     played: np.ndarray
     out_rate: int
+
+    @classmethod
+    def of(
+        cls,
+        scenario: Scenario,
+        pipeline: str,
+        repeat: int,
+        simulator: CallerSimulator,
+        result: TalkResult,
+    ) -> RunRecord:
+        """The record of a finished run on the simulator's virtual devices."""
+        if result.played is None:
+            raise ValueError("a run on the simulator records what its speaker played")
+        placements = list(simulator.placements)
+        return cls(
+            scenario,
+            pipeline,
+            repeat,
+            placements,
+            result.events,
+            result.t0,
+            result.played,
+            result.out_rate,
+        )
 
 
 @dataclass

@@ -143,17 +143,7 @@ class Bench:
             self.console.print(f"[red]error:[/] {message}", soft_wrap=True, highlight=False)
             return
         self.rss_max = max(self.rss_max, psutil.Process().memory_info().rss)
-        assert result.played is not None
-        record = RunRecord(
-            scenario,
-            pipeline.value,
-            repeat,
-            list(simulator.placements),
-            result.events,
-            result.t0,
-            result.played,
-            result.out_rate,
-        )
+        record = RunRecord.of(scenario, pipeline.value, repeat, simulator, result)
         turns, phantoms = turn_metrics(record)
         self.check_heard_text(record, turns)
         if self.trace is not None:

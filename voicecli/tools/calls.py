@@ -27,15 +27,20 @@ def _row(store: OrderStore, order_id: str) -> dict[str, str] | None:
     return row
 
 
+def _missing(order_id: str) -> dict[str, str]:
+    """The facts of an order the store does not have."""
+    return {"id": order_id, "missing": "true"}
+
+
 def get_order_status(store: OrderStore, order_id: str) -> dict[str, str]:
     row = _row(store, order_id)
-    return dict(row) if row is not None else {"id": order_id, "missing": "true"}
+    return dict(row) if row is not None else _missing(order_id)
 
 
 def send_tracking_link(store: OrderStore, order_id: str) -> dict[str, str]:
     row = _row(store, order_id)
     if row is None:
-        return {"id": order_id, "missing": "true"}
+        return _missing(order_id)
     store.record_action("send_tracking_link", order_id)
     return {"id": order_id, "sent": "true"}
 
@@ -43,7 +48,7 @@ def send_tracking_link(store: OrderStore, order_id: str) -> dict[str, str]:
 def cancel_order(store: OrderStore, order_id: str) -> dict[str, str]:
     row = _row(store, order_id)
     if row is None:
-        return {"id": order_id, "missing": "true"}
+        return _missing(order_id)
     if row.get("status") in ("delivered", "cancelled"):
         return {"id": order_id, "refused": row.get("status", "")}
     store.update(order_id, status="cancelled")
@@ -54,7 +59,7 @@ def cancel_order(store: OrderStore, order_id: str) -> dict[str, str]:
 def start_return(store: OrderStore, order_id: str) -> dict[str, str]:
     row = _row(store, order_id)
     if row is None:
-        return {"id": order_id, "missing": "true"}
+        return _missing(order_id)
     store.record_action("start_return", order_id)
     return {"id": order_id, "return": "started"}
 
