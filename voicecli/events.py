@@ -113,6 +113,7 @@ class Transcript(Event):
     decode_ms: float
     final: bool
     window: str = "cut"
+    fallback: str = ""  # why the cut-window decode looked wrong (a final one is redone padded)
 
     @property
     def text(self) -> str:

@@ -170,5 +170,6 @@ class Transcriber(Stage):
                 result.decode_ms,
                 final,
                 result.window,
+                result.fallback_reason,
             )
         )
