@@ -43,8 +43,11 @@ def test_backchannel_resumes_once_the_caller_stops() -> None:
     policy = InterruptionPolicy()
     feed(policy, [0.9] * 12)
     assert policy.transcript("Yeah.", played="Once upon a time there was a cat") is None
-    verdicts = feed(policy, [0.1] * 12, start_s=10.0 + 12 * FRAME)
+    quiet_from = 10.0 + 12 * FRAME
+    verdicts = feed(policy, [0.1] * 20, start_s=quiet_from)
     assert [v for _, v in verdicts] == [Verdict.RESUME]
+    # a breath after "yeah" is not the end: they may go on ("yeah, but...")
+    assert verdicts[0][0] - quiet_from >= InterruptRules().backchannel_silence_s
     assert not policy.suspected
 
 

@@ -48,6 +48,8 @@ class BargeInHandling:
     reply: ReplyTracker | None
     record: TurnRecord | None
     suspect: TurnRecord | None
+    resumed: tuple[int, int] | None  # (audio start, capture sample) of the last resumed suspect
+    now_sample: int
     fade: int
     preroll: int
     probed_voiced: float
@@ -88,10 +90,17 @@ class BargeInHandling:
                 self.pause_for_caller()
 
     def pause_for_caller(self) -> None:
-        """Playout stops at the next device block; a tentative caller turn opens."""
+        """Playout stops at the next device block; a tentative caller turn opens. If playout
+        resumed for the caller only just now ("okay," and a breath), this is the same
+        interruption going on, and its turn starts where that one did."""
         self.playout.pause(self.fade)
         onset = round(self.interruption.onset_s * RATE) if self.interruption.onset_s else 0
-        self.suspect = self.open_turn(max(0, onset - self.preroll))
+        audio_start = max(0, onset - self.preroll)
+        resumed = self.resumed
+        if resumed is not None and onset - resumed[1] <= self.config.interrupt.rejoin_s * RATE:
+            audio_start = min(audio_start, resumed[0])
+        self.resumed = None
+        self.suspect = self.open_turn(audio_start)
         self.suspect.onset = onset
         self.probed_voiced = 0.0
         self.bus.publish(BargeIn(self.bus.now(), self._gen(), "pause", onset))
@@ -124,6 +133,7 @@ class BargeInHandling:
         if verdict is Verdict.RESUME:
             self.playout.resume(self.fade)
             self.suspect = None
+            self.resumed = (suspect.audio_start, self.now_sample)
             self.bus.publish(
                 TurnDiscarded(self.bus.now(), suspect.turn, f"not an interruption ({why})")
             )

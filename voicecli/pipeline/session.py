@@ -108,6 +108,7 @@ class Session(BargeInHandling, Stage):
         self.record: TurnRecord | None = None  # the caller's open turn
         self.reply: ReplyTracker | None = None  # the reply in flight
         self.suspect: TurnRecord | None = None  # a suspected interruption being judged
+        self.resumed: tuple[int, int] | None = None
         self.probed_voiced = 0.0
         self.latest: Transcript | None = None
         self.pending: Commit | None = None

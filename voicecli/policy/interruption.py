@@ -10,7 +10,9 @@ residual echo then is loud and speech-like, Whisper turns it into other words, a
 starve the canceller of the far end it learns from. A caller who is really interrupting is still
 talking when the warm-up ends. Then:
 - the sound stops before it lasted `confirm_s` — a cough, a breath, a click: resume;
-- it goes on, and its transcript is a backchannel ("yeah", "uh-huh", "okay"): resume;
+- it goes on, and its transcript is a backchannel ("yeah", "uh-huh", "okay"): resume once
+  they have been quiet `backchannel_silence_s` — longer than after a cough, because "okay,"
+  often leads into "that is enough" after a breath;
 - its transcript is the agent's own words coming back through the speakers: resume (echo);
 - otherwise it is an interruption: the reply is cancelled and the caller has the floor.
 If no transcript arrives within `decide_s`, speech still going on is taken as an interruption.
@@ -71,6 +73,8 @@ class InterruptRules:
     erl_memory_s: float = 3.0
     confirm_s: float = 0.3
     resume_silence_s: float = 0.25
+    backchannel_silence_s: float = 0.5
+    rejoin_s: float = 1.0
     decide_s: float = 1.2
     echo_overlap: float = 0.5
 
@@ -177,7 +181,8 @@ class InterruptionPolicy:
         self.speech_frames = 0  # speech-like frames in a row, before an onset
         self.last_voiced_s = 0.0
         self.voiced_s = 0.0
-        self.acknowledged = False  # the words so far are a backchannel or echo
+        self.quiet_needed: float | None = None  # the words so far are a backchannel or echo:
+        # resume after this much silence
 
     @property
     def suspected(self) -> bool:
@@ -212,10 +217,13 @@ class InterruptionPolicy:
         if probability >= rules.release_probability:
             self.last_voiced_s = now_s
             self.voiced_s += frame_s
-        elif now_s - self.last_voiced_s >= rules.resume_silence_s and (
-            self.voiced_s < rules.confirm_s or self.acknowledged
-        ):  # a short sound, or "uh-huh" and then quiet: carry on
-            self.reset()
+        elif self.quiet_needed is not None and now_s - self.last_voiced_s >= self.quiet_needed:
+            self.reset()  # "uh-huh" (or our own echo) and then quiet: carry on
+            return Verdict.RESUME
+        elif (
+            self.voiced_s < rules.confirm_s and now_s - self.last_voiced_s >= rules.resume_silence_s
+        ):
+            self.reset()  # a short sound: carry on
             return Verdict.RESUME
         if now_s - self.onset_s >= rules.decide_s:
             still_speaking = now_s - self.last_voiced_s < rules.resume_silence_s
@@ -238,9 +246,11 @@ class InterruptionPolicy:
             return None
         if not words(text):
             return None
-        if is_backchannel(text) or echo_share(text, played) >= self.rules.echo_overlap:
-            # "okay" may start "okay, that's enough": resume once they have stopped
-            self.acknowledged = True
+        if is_backchannel(text):  # "okay" may start "okay, that's enough": wait a breath
+            self.quiet_needed = self.rules.backchannel_silence_s
+            return None
+        if echo_share(text, played) >= self.rules.echo_overlap:
+            self.quiet_needed = self.rules.resume_silence_s
             return None
         self.reset()
         return Verdict.INTERRUPT
