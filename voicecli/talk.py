@@ -180,6 +180,7 @@ class Conversation:
                 config.interrupt.sound_onset_db,
                 config.interrupt.no_echo_erl_db,
                 step=config.aec.frame_samples(IN_RATE),
+                onset_max_removed_db=config.interrupt.onset_max_removed_db,
             ),
             Transcriber(
                 self.bus,

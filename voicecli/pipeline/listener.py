@@ -5,6 +5,8 @@ is cleaned of the speaker's echo with the far-end reference — the samples the 
 the same timeline — and written to the clean ring (the audio the transcriber reads). Every 512
 clean samples Silero VAD scores a frame and the segmenter turns the scores into speech start and
 end events, pre-roll included. Echo estimates (ERL, ERLE) are published every half second.
+A loud frame after quiet is published at once as a sound onset (a fast barge-in) unless the
+canceller took most of it out: then it is the residual of a loud word of the agent's own.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Listener(Stage):
         no_echo_erl_db: float = 30.0,
         *,
         step: int,
+        onset_max_removed_db: float = 10.0,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
@@ -53,7 +56,9 @@ class Listener(Stage):
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
         self.onset_db = onset_db
+        self.onset_max_removed_db = onset_max_removed_db
         self.quiet_frames = 0
+        self.previous_mic = np.zeros(0, dtype=np.float32)
 
     def loop(self) -> None:
         self.vad.reset()
@@ -83,7 +88,8 @@ class Listener(Stage):
             reading = self.meter.report()
             if reading is not None and reading.erl_db is not None:
                 self.bus.publish(EchoStats(self.bus.now(), reading.erl_db, reading.erle_db))
-        self.detect_onset(clean, end)
+        self.detect_onset(clean, mic, end)
+        self.previous_mic = mic
         self.clean.write(clean)
         self.pending = np.concatenate([self.pending, clean])
         done = end - self.pending.size
@@ -92,15 +98,21 @@ class Listener(Stage):
             done += FRAME_SAMPLES
             self.score(frame, done)
 
-    def detect_onset(self, frame: np.ndarray, end: int) -> None:
+    def detect_onset(self, frame: np.ndarray, mic: np.ndarray, end: int) -> None:
         """A loud frame after 100 ms of quiet: published at once, before VAD has a full frame,
         for a fast barge-in. Measured after residual echo suppression (one frame later than the
-        canceller's own output, whose left-over echo is loud enough to look like a caller)."""
+        canceller's own output, whose left-over echo is loud enough to look like a caller).
+        A sound in the room passes the canceller nearly whole; a frame it took more than
+        `onset_max_removed_db` out of is a loud word of the agent's coming back (on open
+        speakers its residual can pass the onset level): VAD frames judge that one."""
         level = dbfs(frame)
         if level < self.onset_db:
             self.quiet_frames += 1
             return
-        if self.quiet_frames * self.step >= SAMPLE_RATE // 10:
+        # the output lags the mic by up to a frame: the louder of the two is what went in
+        removed = max(dbfs(mic), dbfs(self.previous_mic)) - level
+        after_quiet = self.quiet_frames * self.step >= SAMPLE_RATE // 10
+        if after_quiet and removed <= self.onset_max_removed_db:
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
         self.quiet_frames = 0
 

@@ -68,6 +68,7 @@ class InterruptRules:
     min_level_db: float = -40.0
     onset_frames: int = 2
     sound_onset_db: float = -33.0
+    onset_max_removed_db: float = 10.0
     aec_warmup_s: float = 1.5
     no_echo_erl_db: float = 30.0
     erl_memory_s: float = 3.0

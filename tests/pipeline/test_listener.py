@@ -1,0 +1,66 @@
+"""The listener's fast sound-onset detector, on the real echo canceller and VAD (no threads)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from voicecli.audio.echo_path import echo_of
+from voicecli.audio.ring import SampleRing
+from voicecli.bus import EventBus
+from voicecli.config import AecConfig, Config
+from voicecli.engines.aec import SpeexAec
+from voicecli.engines.vad import SileroVad
+from voicecli.events import SoundOnset
+from voicecli.pipeline.listener import Listener
+
+RATE = 16000
+
+
+def onsets(vad: SileroVad, far: np.ndarray, mic: np.ndarray, max_removed_db: float) -> list[int]:
+    """Samples of the sound onsets the listener publishes for this far end and mic."""
+    bus = EventBus(time.monotonic)
+    heard = bus.subscribe([SoundOnset])
+    far_ring = SampleRing(far.size + 1)
+    far_ring.write(far)
+    aec = SpeexAec(AecConfig())
+    config = Config()
+    listener = Listener(
+        bus,
+        SampleRing(RATE),
+        far_ring,
+        SampleRing(mic.size + 1),
+        vad,
+        config.speech,
+        aec,
+        step=aec.frame_size,
+        onset_max_removed_db=max_removed_db,
+    )
+    vad.reset()
+    for end in range(aec.frame_size, mic.size + 1, aec.frame_size):
+        listener.clean_frame(mic[end - aec.frame_size : end], end)
+    return [e.sample for e in heard.drain() if isinstance(e, SoundOnset)]
+
+
+def noise(seconds: float, level_db: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(int(seconds * RATE)) * 10 ** (level_db / 20)).astype(np.float32)
+
+
+def test_a_loud_word_of_the_agent_is_not_a_sound_onset_but_the_caller_is(
+    vad: SileroVad,
+) -> None:
+    # the speaker plays on; after two seconds (the canceller has learnt the room) it gets 20 dB
+    # louder: the residual of that passes the onset level, with most of it taken out
+    far = np.concatenate([noise(2.0, -30.0, 1), noise(1.0, -8.0, 2)])
+    mic = echo_of(far, RATE, delay_ms=20, gain_db=-3, reverb_ms=100)
+    assert onsets(vad, far, mic, max_removed_db=100.0), "without the limit it is taken for a caller"
+    assert onsets(vad, far, mic, max_removed_db=10.0) == []
+    # the caller: a burst in the room while the speaker plays on
+    burst_at = RATE * 2
+    far = noise(3.0, -30.0, 1)
+    mic = echo_of(far, RATE, delay_ms=20, gain_db=-3, reverb_ms=100)
+    mic[burst_at : burst_at + RATE // 4] += noise(0.25, -20.0, 3)
+    found = onsets(vad, far, mic, max_removed_db=10.0)
+    assert any(abs(sample - burst_at) <= RATE // 50 for sample in found), found
