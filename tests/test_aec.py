@@ -28,7 +28,7 @@ def far(tts: PiperEngine) -> np.ndarray:
     return resample(tts.speak(AGENT_TEXT), tts.sample_rate, RATE)
 
 
-def test_erle_at_least_15db_and_near_end_speech_kept(far: np.ndarray, stt: WhisperEngine) -> None:
+def test_erle_at_least_20db_and_near_end_speech_kept(far: np.ndarray, stt: WhisperEngine) -> None:
     echo = echo_of(far, RATE, delay_ms=40, gain_db=-6)
     clip = librivox()[1]
     near = clip.audio() * 0.5
