@@ -10,7 +10,7 @@ synthesized once at start-up, so they cost no synthesis time when they are neede
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,7 +56,7 @@ class Speaker(Stage):
         for spoken in self.to_prepare:
             voiced = self.synthesize(spoken)
             if voiced is not None:
-                self.prepared[spoken] = Voiced(voiced.audio, voiced.word_times, 0.0)
+                self.prepared[spoken] = replace(voiced, synth_ms=0.0)
 
     def synthesize(self, spoken: str, gen: int | None = None) -> Voiced | None:
         """`spoken` voiced at the playout rate; None if the generation `gen` was cancelled

@@ -182,8 +182,8 @@ class InterruptionPolicy:
         self.speech_frames = 0  # speech-like frames in a row, before an onset
         self.last_voiced_s = 0.0
         self.voiced_s = 0.0
-        self.quiet_needed: float | None = None  # the words so far are a backchannel or echo:
-        # resume after this much silence
+        # the words so far are a backchannel or echo: resume after this much silence
+        self.quiet_needed: float | None = None
 
     @property
     def suspected(self) -> bool:
