@@ -6,14 +6,8 @@ import dataclasses
 
 import pytest
 
-from voicecli.audio.wavfile import resample
-from voicecli.bench.metrics import (
-    RunRecord,
-    false_pauses,
-    heard_error_words,
-    played_span,
-    turn_metrics,
-)
+from voicecli.bench.metrics import RunRecord, false_pauses, interrupted_reply_text, turn_metrics
+from voicecli.bench.played import heard_error_words, played_audio
 from voicecli.bench.scenario import Caller, parse_scenario, shipped_scenarios
 from voicecli.bench.simulator import CallerSimulator
 from voicecli.config import Config
@@ -48,14 +42,11 @@ def test_barge_in_stops_the_reply_keeps_the_first_word_and_what_was_heard(
     assert normalize_words(barge.transcript or "")[:1] == ["okay"], barge.transcript
     assert barge.barge_in_stop_ms is not None
     # history holds what the speaker played: transcribe the played audio and compare
-    start, stop = played_span(record, record.placements[1])
-    audio = resample(
-        record.played[round(start * record.out_rate) : round(stop * record.out_rate)],
-        record.out_rate,
-        16000,
-    )
+    audio = played_audio(record, record.placements[1])
+    assert audio is not None
+    said = interrupted_reply_text(record, record.placements[1])
     played = stt.transcribe(audio, words=False).text
-    assert heard_error_words(interrupted[0].text, played) <= 1, (interrupted[0].text, played)
+    assert heard_error_words(interrupted[0].text, said, played) <= 1, (interrupted[0].text, played)
 
 
 def test_backchannels_and_coughs_do_not_end_the_reply(config, engines) -> None:

@@ -315,9 +315,14 @@ def played_span(record: RunRecord, placement: Placement) -> tuple[float, float] 
     return started.device_sample / line.rate, max(stop, started.device_sample / line.rate)
 
 
-def heard_error_words(heard: str, played: str) -> int:
-    """How many words history's account of an interrupted reply is off from what played."""
-    return abs(len(heard.split()) - len(played.split()))
+def interrupted_reply_text(record: RunRecord, placement: Placement) -> str | None:
+    """All the text of the reply this barge-in cut short, as generated (history keeps a
+    prefix of it)."""
+    line = Timeline(record)
+    heard = _interrupted_reply(line, placement)
+    if heard is None:
+        return None
+    return " ".join(p.text for p in line.of(ReplyPiece, gen=heard.gen))
 
 
 def _barge_in_stop(line: Timeline, placement: Placement) -> float | None:

@@ -25,15 +25,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from voicecli.audio.virtual import FileSignal
-from voicecli.audio.wavfile import resample
 from voicecli.bench.metrics import (
     RunRecord,
     TurnMetrics,
     false_pauses,
-    heard_error_words,
-    played_span,
+    interrupted_reply_text,
     turn_metrics,
 )
+from voicecli.bench.played import heard_error_words, played_audio
 from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
 from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import summarize
@@ -162,19 +161,14 @@ class Bench:
         """For each reply cut short by a barge-in: what did the speaker really play? Transcribe
         it and compare with what history says was heard."""
         for placement, metrics in zip(record.placements, turns, strict=True):
-            if metrics.interrupted_reply_heard is None:
-                continue
-            span = played_span(record, placement)
-            if span is None:
-                continue
-            start, stop = (round(x * record.out_rate) for x in span)
-            audio = resample(record.played[start:stop], record.out_rate, 16000)
-            if audio.size < 1600:
+            said = interrupted_reply_text(record, placement)
+            audio = played_audio(record, placement)
+            if metrics.interrupted_reply_heard is None or said is None or audio is None:
                 continue
             played = self.engines.stt.transcribe(audio, words=False).text
             metrics.interrupted_reply_played = played
             metrics.heard_text_error_words = heard_error_words(
-                metrics.interrupted_reply_heard, played
+                metrics.interrupted_reply_heard, said, played
             )
 
     def idle_cpu_percent(self) -> float | None:
