@@ -29,6 +29,12 @@ def simulate(config: Config, engines, scenario, aec: bool = True):
     return result, record, turns, phantoms + false_pauses(record)
 
 
+def what_happened(result) -> list[str]:
+    """The barge-in decisions, commits and replies of a run, for a failing assertion."""
+    kinds = (BargeIn, TurnCommitted, AssistantTurn)
+    return [f"{e.t:.2f} {e}" for e in result.events if isinstance(e, kinds)]
+
+
 def test_barge_in_stops_the_reply_keeps_the_first_word_and_what_was_heard(
     config, engines, stt
 ) -> None:
@@ -67,8 +73,8 @@ def test_echo_is_not_the_caller_and_without_aec_it_is(config, engines) -> None:
     assert short.caller == Caller(echo_gain_db=-3.0, echo_delay_ms=20.0, echo_reverb_ms=200.0)
     result, _, _turns, phantoms = simulate(config, engines, short, aec=True)
     replies = [e for e in result.events if isinstance(e, AssistantTurn)]
-    assert len(replies) == 2 and not any(e.interrupted for e in replies)
-    assert phantoms == 0
+    assert len(replies) == 2 and not any(e.interrupted for e in replies), what_happened(result)
+    assert phantoms == 0, what_happened(result)
     result, _, _turns, phantoms = simulate(config, engines, short, aec=False)
     heard_itself = phantoms + sum(
         1 for e in result.events if isinstance(e, AssistantTurn) and e.interrupted

@@ -9,8 +9,6 @@ agent holds the floor; the session mixes it in.
 
 from __future__ import annotations
 
-from collections import deque
-
 from voicecli.audio.playout import PlayoutRing
 from voicecli.bus import EventBus
 from voicecli.config import Config
@@ -27,6 +25,7 @@ from voicecli.events import (
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.reply import ReplyTracker, TurnRecord
 from voicecli.pipeline.state import State
+from voicecli.policy.echotrust import EchoTrust
 from voicecli.policy.history import History
 from voicecli.policy.interruption import InterruptionPolicy, Verdict
 from voicecli.policy.turn import TurnPolicy
@@ -55,9 +54,7 @@ class BargeInHandling:
     probed_voiced: float
     in_speech: bool
     speech_end: int
-    aec: bool
-    echo_heard_s: float
-    erl_seen: deque[tuple[float, float]]
+    echo: EchoTrust
     state: State
 
     def open_turn(self, audio_start: int) -> TurnRecord:
@@ -66,27 +63,13 @@ class BargeInHandling:
     def set_state(self, state: State) -> None:
         raise NotImplementedError
 
-    @property
-    def eager(self) -> bool:
-        """A caller's onset may pause playout: the echo canceller has converged, or is off, or
-        there is no echo to cancel (headphones: the speaker does not reach the mic)."""
-        rules = self.config.interrupt
-        no_echo = max((erl for _, erl in self.erl_seen), default=0.0) >= rules.no_echo_erl_db
-        return not self.aec or no_echo or self.echo_heard_s >= rules.aec_warmup_s
-
     def on_echo_stats(self, event: EchoStats) -> None:
-        """Remember the echo return loss of the last few seconds. The caller's own voice lowers
-        the reading (the mic hears more than echo), so the best recent reading says whether the
-        speaker reaches the mic at all; the latest one alone flips exactly when they speak."""
-        if event.erl_db is not None:
-            self.erl_seen.append((event.t, event.erl_db))
-        while self.erl_seen and event.t - self.erl_seen[0][0] > self.config.interrupt.erl_memory_s:
-            self.erl_seen.popleft()
+        self.echo.reading(event.t, event.erl_db, event.erle_db)
 
     def on_sound_onset(self, event: SoundOnset) -> None:
         if self.state is State.SPEAKING and self.suspect is None:
             onset_s = event.sample / RATE
-            if self.interruption.sound(onset_s, self.eager) is Verdict.PAUSE:
+            if self.interruption.sound(onset_s, self.echo.trusted) is Verdict.PAUSE:
                 self.pause_for_caller()
 
     def pause_for_caller(self) -> None:
@@ -107,9 +90,9 @@ class BargeInHandling:
 
     def on_frame_while_speaking(self, event: VadFrame) -> None:
         if not self.playout.paused:  # the agent is audible: the canceller is learning
-            self.echo_heard_s += FRAME_S
+            self.echo.agent_audible(FRAME_S)
         verdict = self.interruption.frame(
-            event.sample / RATE, event.probability, FRAME_S, event.level_db, self.eager
+            event.sample / RATE, event.probability, FRAME_S, event.level_db, self.echo.trusted
         )
         if verdict is Verdict.PAUSE:
             self.pause_for_caller()

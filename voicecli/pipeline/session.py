@@ -10,7 +10,6 @@ reply is cancelled, nothing was heard). Speech while the agent speaks is barge-i
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 
 from voicecli.audio.playout import PlayoutRing
@@ -51,6 +50,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.pipeline.state import State
 from voicecli.policy.commitrules import CommitRules, Plan, Step, ToolCall
 from voicecli.policy.commitrules import Phase as ToolPhase
+from voicecli.policy.echotrust import EchoTrust
 from voicecli.policy.history import History
 from voicecli.policy.interruption import InterruptionPolicy
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
@@ -117,9 +117,7 @@ class Session(BargeInHandling, Stage):
         self.now_sample = 0
         self.in_speech = False  # the segmenter's view, whatever the state
         self.speech_end = 0
-        self.aec = aec
-        self.echo_heard_s = 0.0  # agent audio the echo canceller has learnt from
-        self.erl_seen: deque[tuple[float, float]] = deque()  # (time, echo return loss dB)
+        self.echo = EchoTrust(config.interrupt, aec)
 
     # -- state ------------------------------------------------------------------------------
 

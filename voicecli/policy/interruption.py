@@ -5,10 +5,10 @@ in the room, not what is left of the agent's own echo — pauses playout (the ca
 talked over for more than a frame). Residual echo peaks just above the quiet limit one frame at
 a time, so speech between the quiet limit and the loud-sound level must last `onset_frames`
 frames in a row first. Until the echo canceller has heard enough of the agent to
-converge (the first second or two of a session), nothing is taken for an interruption: the
-residual echo then is loud and speech-like, Whisper turns it into other words, and pausing would
-starve the canceller of the far end it learns from. A caller who is really interrupting is still
-talking when the warm-up ends. Then:
+converge (the first second or two of a session; `policy/echotrust.py`), nothing is taken for an
+interruption: the residual echo then is loud and speech-like, Whisper turns it into other words,
+and pausing would starve the canceller of the far end it learns from. A caller who is really
+interrupting is still talking when the warm-up ends. Then:
 - the sound stops before it lasted `confirm_s` — a cough, a breath, a click: resume;
 - it goes on, and its transcript is a backchannel ("yeah", "uh-huh", "okay"): resume once
   they have been quiet `backchannel_silence_s` — longer than after a cough, because "okay,"
@@ -70,6 +70,8 @@ class InterruptRules:
     sound_onset_db: float = -33.0
     onset_max_removed_db: float = 10.0
     aec_warmup_s: float = 1.5
+    converged_erle_db: float = 20.0
+    aec_warmup_max_s: float = 4.0
     no_echo_erl_db: float = 30.0
     erl_memory_s: float = 3.0
     confirm_s: float = 0.3
