@@ -177,10 +177,8 @@ class Conversation:
                 engines.vad,
                 config.speech,
                 SpeexAec(config.aec) if config.aec.enabled and options.aec else None,
-                config.interrupt.sound_onset_db,
-                config.interrupt.no_echo_erl_db,
+                config.interrupt,
                 step=config.aec.frame_samples(IN_RATE),
-                onset_max_removed_db=config.interrupt.onset_max_removed_db,
             ),
             Transcriber(
                 self.bus,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -34,8 +35,8 @@ def onsets(vad: SileroVad, far: np.ndarray, mic: np.ndarray, max_removed_db: flo
         vad,
         config.speech,
         aec,
+        dataclasses.replace(config.interrupt, onset_max_removed_db=max_removed_db),
         step=aec.frame_size,
-        onset_max_removed_db=max_removed_db,
     )
     vad.reset()
     for end in range(aec.frame_size, mic.size + 1, aec.frame_size):

@@ -22,6 +22,7 @@ from voicecli.engines.aec import SpeexAec
 from voicecli.engines.vad import FRAME_SAMPLES, SAMPLE_RATE, SileroVad
 from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, VadFrame
 from voicecli.pipeline.stage import Stage
+from voicecli.policy.interruption import InterruptRules
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
 
 
@@ -37,11 +38,9 @@ class Listener(Stage):
         vad: SileroVad,
         rules: SegmenterRules,
         aec: SpeexAec | None,
-        onset_db: float = -33.0,
-        no_echo_erl_db: float = 30.0,
+        interrupt: InterruptRules,
         *,
         step: int,
-        onset_max_removed_db: float = 10.0,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
@@ -51,12 +50,12 @@ class Listener(Stage):
         self.aec = aec
         self.step = step  # the canceller's frame (`aec.frame_ms`), with or without it
         self.segmenter = Segmenter(rules)
-        self.meter = EchoMeter(SAMPLE_RATE // 2, no_echo_erl_db)
+        self.meter = EchoMeter(SAMPLE_RATE // 2, interrupt.no_echo_erl_db)
         self.cursor = 0
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
-        self.onset_db = onset_db
-        self.onset_max_removed_db = onset_max_removed_db
+        self.onset_db = interrupt.sound_onset_db
+        self.onset_max_removed_db = interrupt.onset_max_removed_db
         self.quiet_frames = 0
         self.previous_mic = np.zeros(0, dtype=np.float32)
 
