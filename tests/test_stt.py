@@ -99,6 +99,10 @@ def test_keep_segments_drops_invented_and_repeated_segments() -> None:
     two = [stamp(0), 1, 2, stamp(1.0), stamp(1.0), 4, stamp(2.0)]
     assert keep_segments(two, ts, eot, audio_s=3.0, decode=text) == [1, 2, 4]
     assert keep_segments([1, 2, eot], ts, eot, audio_s=3.0, decode=text) == [1, 2]
+    restarted = [stamp(0), 1, 2, 3, stamp(2.5), stamp(0), 1, 2]  # cut off by the decode bound
+    assert keep_segments(restarted, ts, eot, audio_s=3.0, decode=text) == [1, 2, 3]
+    unfinished = [stamp(0), 1, 2, stamp(1.0), stamp(1.0), 3]  # new words, cut off: kept
+    assert keep_segments(unfinished, ts, eot, audio_s=3.0, decode=text) == [1, 2, 3]
 
 
 def test_compression_ratio_flags_looping_text() -> None:

@@ -106,8 +106,10 @@ def keep_segments(
 
     A timestamped decode is `<|t0|> text <|t1|><|t1|> text <|t2|>…`. On a window cut short the
     decoder may go on inventing: a segment starting at or past the end of the audio, or one
-    repeating an earlier segment word for word, ends the transcript. Without timestamps the
-    tokens are returned as they are.
+    repeating an earlier segment word for word, ends the transcript; so does a last segment the
+    decode bound cut off (no closing timestamp) that starts the transcript over (an 8 s question
+    decoded in full, then "I am planning a trip to Ita…" again). Without timestamps the tokens
+    are returned as they are.
     """
     text = [t for t in ids if t < eot]
     if not any(t >= timestamp_begin for t in ids):
@@ -128,7 +130,7 @@ def keep_segments(
                 return kept
             kept += segment
             segment, opened = [], None
-    if segment and _take(segment, opened or 0.0, audio_s, seen, decode):
+    if segment and _take(segment, opened or 0.0, audio_s, seen, decode, unfinished=True):
         kept += segment
     return kept
 
@@ -139,9 +141,12 @@ def _take(
     audio_s: float,
     seen: set[str],
     decode: Callable[[list[int]], str],
+    unfinished: bool = False,
 ) -> bool:
     key = " ".join(re.sub(r"[^\w' ]", " ", decode(segment).lower()).split())
     if start >= audio_s - 0.1 or (key and key in seen):
+        return False
+    if unfinished and key and any(earlier.startswith(key) for earlier in seen):
         return False
     seen.add(key)
     return True
