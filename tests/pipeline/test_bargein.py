@@ -29,10 +29,12 @@ def simulate(config: Config, engines, scenario, aec: bool = True):
     return result, record, turns, phantoms + false_pauses(record)
 
 
-def what_happened(result) -> list[str]:
-    """The barge-in decisions, commits and replies of a run, for a failing assertion."""
+def what_happened(result) -> str:
+    """The barge-in decisions, commits and replies of a run (seconds into it), for a failing
+    assertion."""
     kinds = (BargeIn, TurnCommitted, AssistantTurn)
-    return [f"{e.t:.2f} {e}" for e in result.events if isinstance(e, kinds)]
+    lines = [f"{e.t - result.t0:.2f} {e}" for e in result.events if isinstance(e, kinds)]
+    return "\n".join(["what happened:", *lines])
 
 
 def test_barge_in_stops_the_reply_keeps_the_first_word_and_what_was_heard(
