@@ -41,6 +41,7 @@ def played_word_count(reply: str, transcript: str) -> int:
     # a prefix with more letters than this costs more than no prefix at all
     most = (1 + GUESS_COST) * len(heard) + 1
     ends = [end for end in accumulate(len(w) for w in words) if end <= most]
+    words_ending_at = {end: count for count, end in enumerate(ends, start=1)}
     said = "".join(words)[: ends[-1] if ends else 0]
     best_words, best_cost = 0, GUESS_COST * len(heard)
     row = [float(j) for j in range(len(heard) + 1)]  # said[:0] against heard[:j]
@@ -48,10 +49,10 @@ def played_word_count(reply: str, transcript: str) -> int:
         previous, row = row, [float(i)]
         for j, other in enumerate(heard, start=1):
             row.append(min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (letter != other)))
-        if i in ends:
+        if i in words_ending_at:
             cost = min(c + GUESS_COST * (len(heard) - j) for j, c in enumerate(row))
             if cost < best_cost - 1e-9:
-                best_words, best_cost = ends.index(i) + 1, cost
+                best_words, best_cost = words_ending_at[i], cost
     return best_words
 
 

@@ -161,9 +161,11 @@ class Bench:
         """For each reply cut short by a barge-in: what did the speaker really play? Transcribe
         it and compare with what history says was heard."""
         for placement, metrics in zip(record.placements, turns, strict=True):
+            if metrics.interrupted_reply_heard is None:
+                continue
             said = interrupted_reply_text(record, placement)
             audio = played_audio(record, placement)
-            if metrics.interrupted_reply_heard is None or said is None or audio is None:
+            if said is None or audio is None:
                 continue
             played = self.engines.stt.transcribe(audio, words=False).text
             metrics.interrupted_reply_played = played

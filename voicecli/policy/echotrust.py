@@ -43,7 +43,8 @@ class EchoTrust:
         while self.erl_seen and t - self.erl_seen[0][0] > self.rules.erl_memory_s:
             self.erl_seen.popleft()
         if erle_db is not None:
-            self.best_erle_db = max(erle_db, self.best_erle_db or erle_db)
+            best = self.best_erle_db
+            self.best_erle_db = erle_db if best is None else max(best, erle_db)
 
     @property
     def trusted(self) -> bool:
