@@ -113,3 +113,63 @@ def test_store_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert load_config(path).store_path() == tmp_path / "my-models"
     monkeypatch.setenv("VOICECLI_MODELS", str(tmp_path / "env"))
     assert load_config(path).store_path() == tmp_path / "env"
+
+
+def _numeric_fields(cls: type, prefix: str = ""):
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if not f.metadata.get("toml", True):
+            continue
+        if dataclasses.is_dataclass(hints[f.name]):
+            yield from _numeric_fields(hints[f.name], f"{f.name}.")
+        elif hints[f.name] in (int, float):
+            yield f"{prefix}{f.name}", f
+
+
+def test_every_number_in_the_config_declares_its_range_and_its_default_is_in_it() -> None:
+    from voicecli.bounds import bounds_of
+
+    defaults = Config()
+    for dotted, f in _numeric_fields(Config):
+        bounds = bounds_of(f)
+        assert bounds is not None, f"{dotted} has no range (declare it with bounds.within)"
+        section, key = dotted.split(".")
+        assert bounds.admits(getattr(getattr(defaults, section), key)), dotted
+
+
+def test_a_value_out_of_range_names_the_key_the_value_and_the_range() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"turn": {"complete_silence_s": 1e9}}, "c.toml")
+    assert str(err.value) == (
+        "c.toml: 'turn.complete_silence_s' = 1000000000.0 is out of range; it takes 0.05 to 10 s"
+    )
+
+
+def test_nan_is_out_of_range() -> None:
+    with pytest.raises(ConfigError, match=r"'llm\.temperature' = nan is out of range"):
+        parse_config({"llm": {"temperature": float("nan")}})
+
+
+def test_a_choice_names_the_choices() -> None:
+    with pytest.raises(ConfigError, match="it takes one of: int8, int8_float32, int16, float32"):
+        parse_config({"stt": {"compute_type": "int4"}})
+
+
+def test_values_that_must_keep_an_order_are_checked_together() -> None:
+    with pytest.raises(ConfigError, match=r"'speech\.release' = 0\.6 is above 'speech\.threshold'"):
+        parse_config({"speech": {"release": 0.6, "threshold": 0.5}})
+    with pytest.raises(ConfigError, match=r"'llm\.max_reply_tokens' = 1500 leaves too little"):
+        parse_config({"llm": {"max_reply_tokens": 1500}})
+
+
+def test_a_model_of_the_wrong_role_names_the_models_that_fit(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[models]\nstt = "qwen2.5-0.5b"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == (
+        f"{path}: 'models.stt' = 'qwen2.5-0.5b' is a llm model, not a stt model; it takes one "
+        "of: whisper-base, whisper-tiny.en"
+    )

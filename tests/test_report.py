@@ -70,5 +70,5 @@ def test_session_log_cut_by_a_crash_still_reports(tmp_path: Path) -> None:
 def test_a_log_with_no_events_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_text("not json\n")
-    with pytest.raises(VoicecliError, match="no events in this file"):
+    with pytest.raises(VoicecliError, match=r"not a voicecli log \(no line is JSON\)"):
         read_log(path)

@@ -1,5 +1,5 @@
 """Allow `python -m voicecli`."""
 
-from voicecli.cli import main
+from voicecli.entry import main
 
 main()

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from voicecli.audio.wavfile import check_audio_file
 from voicecli.config import Config, load_config
-from voicecli.errors import VoicecliError
+from voicecli.errors import UsageError, VoicecliError
 
 app = typer.Typer(
     help="voicecli: a fully offline voice assistant for the terminal.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-models_app = typer.Typer(help="List, install and verify the offline models.", no_args_is_help=True)
+models_app = typer.Typer(
+    help="List, install and verify the offline models.", invoke_without_command=True
+)
 app.add_typer(models_app, name="models")
 
 console = Console()
@@ -38,8 +41,21 @@ class State:
         return cls._config
 
 
+def _help_when_bare(ctx: typer.Context) -> None:
+    """A command group given no command prints its help (not an error)."""
+    if ctx.invoked_subcommand is None:
+        console.print(ctx.get_help(), highlight=False)
+        raise typer.Exit(0)
+
+
+@models_app.callback()
+def models_options(ctx: typer.Context) -> None:
+    _help_when_bare(ctx)
+
+
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -51,6 +67,7 @@ def main_options(
 ) -> None:
     State.config_path = config
     State._config = None
+    _help_when_bare(ctx)
 
 
 @models_app.command("list")
@@ -163,37 +180,54 @@ def talk(
     no_aec: Annotated[
         bool, typer.Option("--no-aec", help="No echo cancellation (headsets).")
     ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an existing --output or --log file.")
+    ] = False,
 ) -> None:
     """Talk to voicecli: speak, and it answers."""
     from voicecli.pipeline.mode import Pipeline
     from voicecli.talk import TalkOptions, run_talk
+    from voicecli.userpaths import check_input_file, check_output_file
 
     try:
         mode = Pipeline(pipeline)
     except ValueError:
-        raise VoicecliError(
+        raise UsageError(
             f"--pipeline {pipeline!r} is not a pipeline; use streaming or cascade"
         ) from None
     if output is not None and input is None:
-        raise VoicecliError("--output records a file-mode session; give --input FILE.wav too")
-    if input is not None and not input.is_file():
-        raise VoicecliError(f"{input}: no such file; --input takes a WAV file")
-    from voicecli.talk import session_log_path
-
+        raise UsageError("--output records a file-mode session; give --input FILE.wav too")
+    if log is not None and no_log:
+        raise UsageError("--log and --no-log contradict each other; give one of them")
     config = State.config()
-    trace = None if no_log or not config.session.log else (log or session_log_path(config))
+    given: list[tuple[str, Path]] = []
+    if config.source is not None:
+        given.append(("--config", config.source))
+    if input is not None:
+        check_input_file(input, "--input", "a WAV or FLAC file")
+        check_audio_file(input, "--input")
+        given.append(("--input", input))
+    if output is not None:
+        check_output_file(output, "--output", overwrite, given)
+        given.append(("--output", output))
+    if log is not None:
+        check_output_file(log, "--log", overwrite, given)
     options = TalkOptions(
         input,
         output,
         input_device,
         output_device,
         mirror,
-        trace,
+        log=log,
+        write_log=not no_log and config.session.log,
+        overwrite=overwrite,
         pipeline=mode,
         aec=not no_aec,
         plain=plain,
     )
-    run_talk(config, options, console)
+    result = run_talk(config, options, console)
+    if result.interrupted:
+        raise typer.Exit(130)
 
 
 @app.command()
@@ -211,7 +245,7 @@ def bench(
     ] = "both",
     repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="Runs per scenario.")] = 1,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the report here (schema: README).")
+        Path | None, typer.Option("--json", help="Write the report here (schema: docs/bench.md).")
     ] = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write TTFA histogram + waterfall PNG here.")
@@ -222,7 +256,8 @@ def bench(
     model: Annotated[str | None, typer.Option("--model", help="LLM model id.")] = None,
     stt_model: Annotated[str | None, typer.Option("--stt-model", help="STT model id.")] = None,
     idle_s: Annotated[
-        float, typer.Option("--idle-s", help="Seconds of silence to measure idle CPU (0: skip).")
+        float,
+        typer.Option("--idle-s", min=0.0, help="Seconds of silence to measure idle CPU (0: skip)."),
     ] = 8.0,
     no_aec: Annotated[
         bool, typer.Option("--no-aec", help="Run without echo cancellation (shows what it buys).")
@@ -256,9 +291,11 @@ def report(
 ) -> None:
     """Per-turn table and TTFA summary of a session log or bench trace."""
     from voicecli.report import plot_summary, print_summary, read_log
+    from voicecli.userpaths import check_input_file, check_output_file
 
-    if not log.is_file():
-        raise VoicecliError(f"{log}: no such log; give a .jsonl session log or bench trace")
+    check_input_file(log, "report", "a .jsonl session log or bench trace")
+    if plot is not None:
+        check_output_file(plot, "--plot", overwrite=True, inputs=[("the log", log)])
     summary = read_log(log)
     print_summary(summary, console)
     if plot is not None:
@@ -266,13 +303,45 @@ def report(
         console.print(f"wrote {plot}")
 
 
-def main() -> None:
-    """Console-script entry: user errors become one line on stderr and a non-zero exit."""
+def run_cli(args: list[str]) -> int:
+    """Run the app on `args`; return the exit code. Every failure is one line on stderr and
+    a conventional exit code (1 error, 2 usage, 130 Ctrl-C); an unexpected one also leaves a
+    crash report."""
     try:
-        app()
+        code = app(args, prog_name="voicecli", standalone_mode=False)
+        code = code if isinstance(code, int) else 0
     except VoicecliError as err:
-        err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
-        sys.exit(err.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
+        fail(str(err))
+        return err.exit_code
+    except typer.TyperException as err:  # Typer's own command-line errors: bad options, …
+        return _typer_error(err)
+    except (KeyboardInterrupt, typer.Abort):
+        code = 130
+    except Exception as err:  # a bug: one line here, the traceback in a crash report
+        from voicecli.crash import write_crash_report
+
+        report = write_crash_report(err, args)
+        fail(f"internal error ({type(err).__name__}: {err}); this is a bug — report {report}")
+        return 1
+    if code == 130:
+        err_console.print("interrupted (Ctrl-C)", highlight=False)
+    return code
+
+
+def _typer_error(err: typer.TyperException) -> int:
+    """A usage error (exit 2) names the command whose --help tells more; others say what."""
+    message = err.format_message() if hasattr(err, "format_message") else str(err)
+    code = getattr(err, "exit_code", 1)
+    ctx = getattr(err, "ctx", None)
+    if code == 2:
+        command = ctx.command_path if ctx is not None else "voicecli"
+        fail(f"{message.rstrip('.')}; see `{command} --help`")
+    else:
+        fail(message)
+    return code
+
+
+def fail(message: str) -> None:
+    """One line on stderr: what is wrong, where, and the fix."""
+    one_line = " ".join(part.strip() for part in message.splitlines())
+    err_console.print(Text.assemble(("error: ", "bold red"), one_line), soft_wrap=True)

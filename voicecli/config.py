@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from voicecli.bounds import bounds_of, nonempty, one_of, within
 from voicecli.errors import ConfigError
 from voicecli.policy.clauses import FlushRules
 from voicecli.policy.hallucination import HallucinationRules
@@ -34,34 +35,34 @@ class ModelsConfig:
 
     store: str = ""
     keep_wheels: bool = False
-    vad: str = "silero-vad"
-    stt: str = "whisper-base"
-    llm: str = "qwen2.5-0.5b"
-    tts: str = "piper-joe"
+    vad: str = nonempty("silero-vad")
+    stt: str = nonempty("whisper-base")
+    llm: str = nonempty("qwen2.5-0.5b")
+    tts: str = nonempty("piper-joe")
 
 
 @dataclass
 class VadConfig:
     """Silero VAD engine settings."""
 
-    threads: int = 1
+    threads: int = within(1, 1, 64, "threads")
 
 
 @dataclass
 class SttConfig:
     """Whisper (CTranslate2) engine settings."""
 
-    compute_type: str = "int8"
-    threads: int = 2
-    beam_size: int = 1
-    language: str = "en"
-    window_pad_s: float = 0.5
-    min_window_s: float = 3.0
-    no_speech_retry: float = 0.6
-    tokens_per_second: float = 6.0
-    min_max_tokens: int = 12
-    repeat_count: int = 3
-    phrase_words: int = 4
+    compute_type: str = one_of("int8", "int8", "int8_float32", "int16", "float32")
+    threads: int = within(2, 1, 64, "threads")
+    beam_size: int = within(1, 1, 10)
+    language: str = nonempty("en")
+    window_pad_s: float = within(0.5, 0.0, 5.0, "s")
+    min_window_s: float = within(3.0, 0.5, 30.0, "s")
+    no_speech_retry: float = within(0.6, 0.0, 1.0)
+    tokens_per_second: float = within(6.0, 1.0, 20.0, "tokens/s")
+    min_max_tokens: int = within(12, 1, 224, "tokens")
+    repeat_count: int = within(3, 2, 20)
+    phrase_words: int = within(4, 2, 20, "words")
     word_timestamps: bool = True
 
 
@@ -69,13 +70,13 @@ class SttConfig:
 class LlmConfig:
     """llama.cpp engine settings and the voice system prompt."""
 
-    context_tokens: int = 2048
-    threads: int = 2
-    batch_tokens: int = 256
-    max_reply_tokens: int = 120
-    temperature: float = 0.2
-    top_p: float = 0.9
-    seed: int = 7
+    context_tokens: int = within(2048, 512, 32768, "tokens")
+    threads: int = within(2, 1, 64, "threads")
+    batch_tokens: int = within(256, 8, 4096, "tokens")
+    max_reply_tokens: int = within(120, 8, 2048, "tokens")
+    temperature: float = within(0.2, 0.0, 2.0)
+    top_p: float = within(0.9, 0.01, 1.0)
+    seed: int = within(7, -1, 2147483647)
     system_prompt: str = (
         "You are voicecli, a helpful voice assistant running offline on this laptop. "
         "Your words are spoken aloud: answer first, in one to three short plain sentences. "
@@ -87,11 +88,11 @@ class LlmConfig:
 class TtsConfig:
     """Piper engine settings."""
 
-    threads: int = 1
-    length_scale: float = 1.0
-    noise_scale: float = 0.667
-    noise_w_scale: float = 0.8
-    speaker_id: int = 0
+    threads: int = within(1, 1, 64, "threads")
+    length_scale: float = within(1.0, 0.25, 4.0)
+    noise_scale: float = within(0.667, 0.0, 2.0)
+    noise_w_scale: float = within(0.8, 0.0, 2.0)
+    speaker_id: int = within(0, 0, 10000)
 
 
 @dataclass
@@ -99,12 +100,12 @@ class AecConfig:
     """Speex acoustic echo canceller settings."""
 
     enabled: bool = True
-    frame_ms: int = 10
-    filter_ms: int = 200
+    frame_ms: int = within(10, 5, 40, "ms")
+    filter_ms: int = within(200, 20, 1000, "ms")
     residual_suppression: bool = True
-    suppress_db: int = -40
-    suppress_active_db: int = -15
-    noise_suppress_db: int = -15
+    suppress_db: int = within(-40, -90, 0, "dB")
+    suppress_active_db: int = within(-15, -90, 0, "dB")
+    noise_suppress_db: int = within(-15, -90, 0, "dB")
 
     def frame_samples(self, sample_rate: int) -> int:
         """One canceller frame in samples: the step the listener walks the mic timeline in."""
@@ -115,40 +116,43 @@ class AecConfig:
 class AudioConfig:
     """Device block size and ring buffer capacities."""
 
-    block_ms: int = 10
-    capture_seconds: float = 120.0
-    playout_seconds: float = 60.0
-    fade_ms: int = 5
+    block_ms: int = within(10, 5, 100, "ms")
+    capture_seconds: float = within(120.0, 40.0, 3600.0, "s")
+    playout_seconds: float = within(60.0, 10.0, 3600.0, "s")
+    fade_ms: int = within(5, 0, 50, "ms")
 
 
 @dataclass
 class TranscriberConfig:
     """Streaming transcription cadence and speculative work before commit."""
 
-    min_audio_s: float = 1.0
-    min_interval_s: float = 0.3
-    cadence: float = 1.5
-    step_s: float = 0.3
-    end_pad_s: float = 0.06
+    min_audio_s: float = within(1.0, 0.1, 10.0, "s")
+    min_interval_s: float = within(0.3, 0.0, 10.0, "s")
+    cadence: float = within(1.5, 0.0, 10.0)
+    step_s: float = within(0.3, 0.01, 10.0, "s")
+    end_pad_s: float = within(0.06, 0.0, 1.0, "s")
     speculative_prefill: bool = True
+    max_window_s: float = within(10.0, 5.0, 27.0, "s")
+    keep_window_s: float = within(3.0, 1.0, 7.0, "s")
+    prompt_words: int = within(20, 0, 60, "words")
 
 
 @dataclass
 class ConversationConfig:
     """How much history the model sees."""
 
-    max_history_turns: int = 8
+    max_history_turns: int = within(8, 0, 100, "turn pairs")
 
 
 @dataclass
 class ToolsConfig:
     """The order store and how long tools may take."""
 
-    orders_db: str = "~/.local/share/voicecli/orders.sqlite"
-    ack_after_s: float = 0.25
-    ack_grace_s: float = 0.05
-    timeout_s: float = 4.0
-    ack_text: str = "Let me check that."
+    orders_db: str = nonempty("~/.local/share/voicecli/orders.sqlite")
+    ack_after_s: float = within(0.25, 0.0, 30.0, "s")
+    ack_grace_s: float = within(0.05, 0.0, 10.0, "s")
+    timeout_s: float = within(4.0, 0.1, 120.0, "s")
+    ack_text: str = nonempty("Let me check that.")
 
 
 @dataclass
@@ -156,7 +160,7 @@ class SessionConfig:
     """Where session logs go."""
 
     log: bool = True
-    log_dir: str = "~/.local/state/voicecli/sessions"
+    log_dir: str = nonempty("~/.local/state/voicecli/sessions")
 
 
 @dataclass
@@ -197,6 +201,8 @@ class Config:
 def find_config_file(explicit: Path | None) -> Path | None:
     """Return the config file to use, following the documented lookup order."""
     if explicit is not None:
+        if explicit.is_dir():
+            raise ConfigError(f"{explicit}: is a folder; --config takes a config.toml file")
         if not explicit.is_file():
             raise ConfigError(
                 f"{explicit}: config file not found; pass an existing file to --config"
@@ -219,14 +225,41 @@ def load_config(explicit: Path | None = None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {err}; fix the syntax at that line") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read config file ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save the config file as UTF-8") from None
     config = parse_config(data, path)
+    check_model_roles(config, path)
     config.source = path.resolve()
     return config
 
 
+def check_model_roles(config: Config, path: Path | str = "config.toml") -> None:
+    """Each [models] key names a model of the manifest that fills that role."""
+    from voicecli.modelstore import load_manifest
+
+    manifest = load_manifest()
+    for role in ("vad", "stt", "llm", "tts"):
+        model_id = getattr(config.models, role)
+        fitting = [m.id for m in manifest.values() if m.role == role]
+        model = manifest.get(model_id)
+        if model is None:
+            raise ConfigError(
+                f"{path}: 'models.{role}' = {model_id!r} is not a known model; "
+                f"it takes one of: {', '.join(fitting)}"
+            )
+        if model.role != role:
+            raise ConfigError(
+                f"{path}: 'models.{role}' = {model_id!r} is a {model.role} model, not a "
+                f"{role} model; it takes one of: {', '.join(fitting)}"
+            )
+
+
 def parse_config(data: dict[str, Any], path: Path | str = "config.toml") -> Config:
-    """Build a Config from parsed TOML, rejecting unknown keys and wrong types by name."""
-    return _build(Config, data, str(path), prefix="")
+    """Build a Config from parsed TOML, rejecting unknown keys, wrong types and values out of
+    range by name."""
+    config = _build(Config, data, str(path), prefix="")
+    check_relations(config, path)
+    return config
 
 
 def _toml_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
@@ -256,7 +289,52 @@ def _build(cls: type, data: dict[str, Any], path: str, prefix: str) -> Any:
             values[key] = _build(expected, value, path, prefix=f"{dotted}.")
         else:
             values[key] = _check_type(value, expected, path, dotted)
+            _check_bounds(fields[key], values[key], path, dotted)
     return cls(**values)
+
+
+def _check_bounds(field_: dataclasses.Field[Any], value: Any, path: str, dotted: str) -> None:
+    bounds = bounds_of(field_)
+    if bounds is not None and not bounds.admits(value):
+        raise ConfigError(f"{path}: '{dotted}' = {value!r} is out of range; {bounds.describe()}")
+
+
+# Values that must keep an order between them: (lower key, upper key, why).
+ORDERED = (
+    ("speech.release", "speech.threshold", "speech ends below the level it starts at"),
+    (
+        "interrupt.release_probability",
+        "interrupt.onset_probability",
+        "a barge-in ends below the probability it starts at",
+    ),
+    ("interrupt.aec_warmup_s", "interrupt.aec_warmup_max_s", "the warm-up's bounds"),
+    ("flush.first_min_words", "flush.first_max_words", "the first piece's bounds"),
+    ("flush.min_words", "flush.max_words", "a piece's bounds"),
+    ("tools.ack_after_s", "tools.timeout_s", "the acknowledgement comes before the timeout"),
+    ("transcriber.keep_window_s", "transcriber.max_window_s", "a window keeps part of itself"),
+)
+
+
+def _value(config: Config, dotted: str) -> Any:
+    section, key = dotted.split(".")
+    return getattr(getattr(config, section), key)
+
+
+def check_relations(config: Config, path: Path | str = "config.toml") -> None:
+    """Values whose valid range depends on another value (each alone passed its own range)."""
+    for low, high, why in ORDERED:
+        if _value(config, low) > _value(config, high):
+            raise ConfigError(
+                f"{path}: '{low}' = {_value(config, low)!r} is above '{high}' = "
+                f"{_value(config, high)!r}; it must not be ({why})"
+            )
+    llm = config.llm
+    if llm.max_reply_tokens > llm.context_tokens // 2:
+        raise ConfigError(
+            f"{path}: 'llm.max_reply_tokens' = {llm.max_reply_tokens} leaves too little of "
+            f"'llm.context_tokens' = {llm.context_tokens} for the conversation; it takes at "
+            f"most half of it ({llm.context_tokens // 2})"
+        )
 
 
 def _type_name(expected: Any) -> str:

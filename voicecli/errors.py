@@ -11,11 +11,15 @@ class VoicecliError(Exception):
         self.exit_code = exit_code
 
 
-class ConfigError(VoicecliError):
-    """config.toml is malformed: names the file, the key and the nearest valid key."""
+class UsageError(VoicecliError):
+    """The command line itself is wrong (options that contradict each other, a bad choice)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, exit_code=2)
+
+
+class ConfigError(VoicecliError):
+    """config.toml is malformed: names the file, the key and the nearest valid key or range."""
 
 
 class ModelMissingError(VoicecliError):

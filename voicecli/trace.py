@@ -23,11 +23,13 @@ def _clean(value: Any) -> Any:
 class TraceWriter:
     """Appends events to a JSONL file; each line is flushed so a crash loses nothing written."""
 
-    def __init__(self, path: Path, fresh: bool = False) -> None:
-        """Append to `path`, or start it anew with `fresh`."""
+    def __init__(self, path: Path, fresh: bool = False, exclusive: bool = False) -> None:
+        """Append to `path`, start it anew with `fresh`, or only create it with `exclusive`
+        (FileExistsError if it is there: a session log is never shared)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._file: IO[str] = path.open("w" if fresh else "a", encoding="utf-8")
+        mode = "x" if exclusive else "w" if fresh else "a"
+        self._file: IO[str] = path.open(mode, encoding="utf-8")
 
     def write(self, event: Event, t0: float = 0.0, tags: dict[str, Any] | None = None) -> None:
         """One event; `t` is seconds since `t0`; `tags` (e.g. the bench run) go first."""

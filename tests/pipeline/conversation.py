@@ -21,7 +21,9 @@ def converse(
 ) -> TalkResult:
     """Play `signal` into the real pipeline on virtual devices, in real time."""
     conversation = Conversation(config, engines, TalkOptions(mirror=mirror), mic=FileSignal(signal))
-    return conversation.run()
+    result = conversation.run()
+    assert not result.error, f"a stage failed: {result.error}"
+    return result
 
 
 def of_kind(result: TalkResult, kind: type[Event]) -> list:

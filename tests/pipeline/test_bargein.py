@@ -24,6 +24,7 @@ def simulate(config: Config, engines, scenario, aec: bool = True):
     simulator = CallerSimulator(scenario, engines.tts.sample_rate)
     options = TalkOptions(max_seconds=150, aec=aec)
     result = Conversation(config, engines, options, mic=simulator).run()
+    assert not result.error, f"a stage failed: {result.error}"
     record = RunRecord.of(scenario, "streaming", 0, simulator, result)
     turns, phantoms = turn_metrics(record)
     return result, record, turns, phantoms + false_pauses(record)

@@ -125,9 +125,10 @@ def test_ctrl_c_stops_the_conversation_and_leaves_no_thread(
     def press_ctrl_c_after_the_first_turn(event, _t0) -> None:
         if isinstance(event, TurnCommitted) and not seen_commit.is_set():
             seen_commit.set()
-            threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+            os.kill(os.getpid(), signal.SIGINT)  # lands on this (the main) thread, mid-run
 
     result = conversation.run(press_ctrl_c_after_the_first_turn)
+    assert result.interrupted
     assert of_kind(result, SessionEnded)[0].reason == "interrupted"
     assert result.threads == []
     alive = {t.name for t in threading.enumerate()}

@@ -108,4 +108,7 @@ def test_kill_9_loses_no_logged_event(tmp_path: Path, question: Path) -> None:
         cwd=REPO,
     )
     assert report.returncode == 0, report.stderr
-    assert "session turns" in report.stdout
+    assert "the log ends without session_ended" in report.stdout
+    assert f"turn 1 (“{committed[0]['text']}”) was committed; its reply never ended" in (
+        report.stdout
+    )

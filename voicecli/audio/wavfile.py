@@ -27,10 +27,26 @@ def read_wav(path: Path, rate: int) -> np.ndarray:
     return resample(audio[:, 0], int(file_rate), rate)
 
 
-def write_wav(path: Path, audio: np.ndarray, rate: int) -> None:
-    """Write float32 audio (mono, or [samples, channels]) as 16-bit PCM WAV."""
+def check_audio_file(path: Path, flag: str) -> float:
+    """Read the header only: the file is audio soundfile can decode and holds some. Returns
+    its length in seconds."""
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, OSError) as err:
+        reason = str(err).split(": ", 1)[-1] or "not audio"
+        raise VoicecliError(
+            f"{flag} {path}: not audio voicecli can read ({reason}); give a WAV or FLAC file"
+        ) from None
+    if info.frames <= 0 or info.samplerate <= 0:
+        raise VoicecliError(f"{flag} {path}: holds no audio (0 samples); give a recording")
+    return info.frames / info.samplerate
+
+
+def write_wav(path: Path, audio: np.ndarray, rate: int, container: str | None = None) -> None:
+    """Write float32 audio (mono, or [samples, channels]) as 16-bit PCM WAV (or the
+    `container` soundfile names, e.g. "WAV" for a file whose name does not say it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(str(path), np.clip(audio, -1.0, 1.0), rate, subtype="PCM_16")
+    sf.write(str(path), np.clip(audio, -1.0, 1.0), rate, subtype="PCM_16", format=container)
 
 
 def to_int16(audio: np.ndarray) -> np.ndarray:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 from pathlib import Path
 
 from rich.console import Console
 
 from voicecli.bench.report import print_report
-from voicecli.bench.runner import BenchOptions, run_bench
+from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
 from voicecli.bench.scenario import shipped_scenarios
 from voicecli.config import Config
-from voicecli.errors import VoicecliError
+from voicecli.errors import UsageError, VoicecliError
 from voicecli.modelstore import ModelStore
 from voicecli.pipeline.mode import Pipeline
 from voicecli.talk import Engines
+from voicecli.userpaths import check_output_file, write_atomically
 
 MODES = {
     "both": [Pipeline.STREAMING, Pipeline.CASCADE],
@@ -39,15 +41,14 @@ def run_bench_command(
     aec: bool = True,
 ) -> dict:
     if pipeline not in MODES:
-        raise VoicecliError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
+        raise UsageError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
+    check_outputs(json_path, plot, trace, scenarios or [])
     store = ModelStore(config.store_path())
     models = config.models
     if model:
-        store.model(model)
-        models = dataclasses.replace(models, llm=model)
+        models = dataclasses.replace(models, llm=model_for(store, "--model", model, "llm"))
     if stt_model:
-        store.model(stt_model)
-        models = dataclasses.replace(models, stt=stt_model)
+        models = dataclasses.replace(models, stt=model_for(store, "--stt-model", stt_model, "stt"))
     config = dataclasses.replace(config, models=models)
     options = BenchOptions(
         scenarios=scenarios or [shipped_scenarios()],
@@ -59,13 +60,14 @@ def run_bench_command(
         idle_s=idle_s,
         aec=aec,
     )
+    loaded = scenarios_to_run(options.scenarios, console)
     with console.status("loading models…"):
         engines = Engines.load(config)
-    report = run_bench(config, engines, options, console)
+    report = run_bench(config, engines, options, console, loaded)
     print_report(report, console)
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(report, indent=1) + "\n"
+        write_atomically(json_path, lambda p: p.write_text(text, encoding="utf-8"))
         console.print(f"wrote {json_path}")
     if plot is not None:
         from voicecli.bench.plot import plot_report
@@ -75,3 +77,34 @@ def run_bench_command(
     if trace is not None:
         console.print(f"trace: {trace}")
     return report
+
+
+def model_for(store: ModelStore, flag: str, model_id: str, role: str) -> str:
+    """A model id of the manifest that fills `role`, or one line naming the ones that do."""
+    model = store.model(model_id)
+    if model.role != role:
+        fitting = ", ".join(m.id for m in store.models.values() if m.role == role)
+        raise UsageError(f"{flag} {model_id}: is a {model.role} model; {flag} takes: {fitting}")
+    return model_id
+
+
+def check_outputs(
+    json_path: Path | None, plot: Path | None, trace: Path | None, scenarios: list[Path]
+) -> None:
+    """Everything the run will write or read is checked before the models load: a run takes
+    minutes, and its report must not be lost at the end. Bench reports replace older ones."""
+    for path in scenarios:
+        if not path.exists():
+            raise VoicecliError(
+                f"--scenario {path}: no such file or folder; give a scenario .toml or a folder"
+            )
+    given = [("--scenario", s) for s in scenarios if s.is_file()]
+    for flag, path in (("--json", json_path), ("--plot", plot), ("--trace", trace)):
+        if path is not None:
+            check_output_file(path, flag, overwrite=True, inputs=given)
+            given.append((flag, path))
+    if plot is not None and importlib.util.find_spec("matplotlib") is None:
+        raise VoicecliError(
+            f"--plot {plot}: needs matplotlib, which is not installed; "
+            "run `.venv/bin/pip install -e '.[plot]'` or leave out --plot"
+        )

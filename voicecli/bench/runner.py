@@ -23,6 +23,7 @@ import numpy as np
 import psutil
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from voicecli.audio.virtual import FileSignal
 from voicecli.bench.metrics import (
@@ -134,10 +135,9 @@ class Bench:
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)
 
-        try:
-            result = conversation.run(on_event)
-        except VoicecliError as err:
-            message = f"{scenario.path}: {pipeline.value} run {repeat}: {err}"
+        result = conversation.run(on_event)
+        if result.error:
+            message = f"{scenario.path}: {pipeline.value} run {repeat}: {result.error}"
             self.errors.append(message)
             self.console.print(f"[red]error:[/] {message}", soft_wrap=True, highlight=False)
             return
@@ -196,13 +196,29 @@ class Bench:
         return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
 
 
-def run_bench(config: Config, engines: Engines, options: BenchOptions, console: Console) -> dict:
-    """Run every scenario in every mode, `repeat` times; return the report (JSON-ready)."""
-    scenarios, errors = load_scenarios(options.scenarios)
+def scenarios_to_run(paths: list[Path], console: Console) -> tuple[list[Scenario], list[str]]:
+    """The scenarios under `paths`; a malformed one is one line each and the rest still run,
+    none at all is an error (found before the models load: the caller checks first)."""
+    scenarios, errors = load_scenarios(paths)
+    if not scenarios and len(errors) == 1:
+        raise VoicecliError(errors[0])  # the one scenario given is wrong: that is the line
     for error in errors:
-        console.print(f"[red]error:[/] {error}", soft_wrap=True, highlight=False)
+        console.print(Text.assemble(("error: ", "red"), error), soft_wrap=True)
     if not scenarios:
         raise VoicecliError("no scenario to run; check --scenario (a .toml file or a folder)")
+    return scenarios, errors
+
+
+def run_bench(
+    config: Config,
+    engines: Engines,
+    options: BenchOptions,
+    console: Console,
+    loaded: tuple[list[Scenario], list[str]] | None = None,
+) -> dict:
+    """Run every scenario in every mode, `repeat` times; return the report (JSON-ready).
+    `loaded`: the scenarios already read by `scenarios_to_run`."""
+    scenarios, errors = loaded or scenarios_to_run(options.scenarios, console)
     bench = Bench(config, engines, options, console)
     bench.errors += errors
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

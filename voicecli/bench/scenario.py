@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from voicecli.audio.wavfile import check_audio_file
 from voicecli.errors import VoicecliError
 
 STARTS = ("at", "after_reply", "during_reply")
@@ -130,6 +131,10 @@ def _turn(path: Path, index: int, raw: Any) -> Turn:
         raise ScenarioError(
             f"{path}: {prefix}audio '{raw['audio']}' not found (paths are relative to the file)"
         )
+    try:
+        check_audio_file(audio, f"{prefix}audio")
+    except VoicecliError as err:
+        raise ScenarioError(f"{path}: {err}") from None
     start = _string(path, prefix + "start", raw.get("start", "after_reply"))
     if start not in STARTS:
         raise ScenarioError(f"{path}: {prefix}start '{start}' must be one of {', '.join(STARTS)}")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from voicecli.bounds import within
+
 SENTENCE_END = ".!?"
 CLAUSE_END = ",;:—"
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "no", "approx"}
@@ -42,10 +44,10 @@ WEAK_ENDINGS = {
 class FlushRules:
     """Word counts that decide when a piece is long enough to hand to TTS."""
 
-    first_min_words: int = 3
-    first_max_words: int = 7
-    min_words: int = 5
-    max_words: int = 20
+    first_min_words: int = within(3, 1, 50, "words")
+    first_max_words: int = within(7, 1, 100, "words")
+    min_words: int = within(5, 1, 100, "words")
+    max_words: int = within(20, 1, 200, "words")
 
 
 def _words(text: str) -> int:

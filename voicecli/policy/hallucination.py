@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from voicecli.bounds import within
+
 STOCK_PHRASES = {
     "thank you",
     "thanks",
@@ -35,11 +37,11 @@ STOCK_PHRASES = {
 class HallucinationRules:
     """Thresholds for dropping a hypothesis."""
 
-    no_speech_prob: float = 0.6
-    low_logprob: float = -1.0
-    very_low_logprob: float = -1.5
-    stock_logprob: float = -0.5
-    stock_min_speech_s: float = 0.6
+    no_speech_prob: float = within(0.6, 0.0, 1.0)
+    low_logprob: float = within(-1.0, -10.0, 0.0)
+    very_low_logprob: float = within(-1.5, -10.0, 0.0)
+    stock_logprob: float = within(-0.5, -10.0, 0.0)
+    stock_min_speech_s: float = within(0.6, 0.0, 10.0, "s")
 
 
 def _key(text: str) -> str:

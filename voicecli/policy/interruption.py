@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from voicecli.bounds import within
+
 BACKCHANNELS = {
     "yeah",
     "yes",
@@ -63,23 +65,24 @@ BACKCHANNELS = {
 class InterruptRules:
     """Thresholds of the barge-in decision."""
 
-    onset_probability: float = 0.6
-    release_probability: float = 0.35
-    min_level_db: float = -40.0
-    onset_frames: int = 2
-    sound_onset_db: float = -33.0
-    onset_max_removed_db: float = 10.0
-    aec_warmup_s: float = 1.5
-    converged_erle_db: float = 20.0
-    aec_warmup_max_s: float = 4.0
-    no_echo_erl_db: float = 30.0
-    erl_memory_s: float = 3.0
-    confirm_s: float = 0.3
-    resume_silence_s: float = 0.25
-    backchannel_silence_s: float = 0.5
-    rejoin_s: float = 1.0
-    decide_s: float = 1.2
-    echo_overlap: float = 0.5
+    onset_probability: float = within(0.6, 0.05, 0.99)
+    release_probability: float = within(0.35, 0.01, 0.99)
+    min_level_db: float = within(-40.0, -90.0, 0.0, "dBFS")
+    onset_frames: int = within(2, 1, 20, "frames")
+    sound_onset_db: float = within(-33.0, -90.0, 0.0, "dBFS")
+    onset_max_removed_db: float = within(10.0, 0.0, 60.0, "dB")
+    aec_warmup_s: float = within(1.5, 0.0, 30.0, "s")
+    converged_erle_db: float = within(20.0, 0.0, 60.0, "dB")
+    aec_warmup_max_s: float = within(4.0, 0.0, 60.0, "s")
+    no_echo_erl_db: float = within(30.0, 0.0, 120.0, "dB")
+    erl_memory_s: float = within(3.0, 0.5, 60.0, "s")
+    confirm_s: float = within(0.3, 0.03, 5.0, "s")
+    resume_silence_s: float = within(0.25, 0.03, 5.0, "s")
+    backchannel_silence_s: float = within(0.5, 0.03, 5.0, "s")
+    rejoin_s: float = within(1.0, 0.0, 10.0, "s")
+    rejoin_max_s: float = within(6.0, 1.0, 20.0, "s")
+    decide_s: float = within(1.2, 0.1, 10.0, "s")
+    echo_overlap: float = within(0.5, 0.0, 1.0)
 
 
 class Verdict(Enum):

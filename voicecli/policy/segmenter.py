@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voicecli.bounds import within
+
 
 @dataclass(frozen=True)
 class SegmenterRules:
     """Thresholds and frame counts (32 ms frames at 16 kHz)."""
 
-    threshold: float = 0.5
-    release: float = 0.35
-    onset_frames: int = 2
-    hangover_frames: int = 2
-    preroll_frames: int = 10
+    threshold: float = within(0.5, 0.05, 0.95)
+    release: float = within(0.35, 0.01, 0.95)
+    onset_frames: int = within(2, 1, 20, "frames")
+    hangover_frames: int = within(2, 1, 50, "frames")
+    preroll_frames: int = within(10, 0, 50, "frames")
 
 
 @dataclass(frozen=True)

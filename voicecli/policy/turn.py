@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from voicecli.bounds import within
 from voicecli.policy.completeness import Completeness, classify
 
 
@@ -21,11 +22,11 @@ from voicecli.policy.completeness import Completeness, classify
 class TurnRules:
     """Silence (seconds after the last speech frame) needed to commit, by completeness."""
 
-    complete_silence_s: float = 0.25
-    likely_silence_s: float = 0.5
-    silence_timeout_s: float = 0.8
-    incomplete_silence_s: float = 1.6
-    reopen_window_s: float = 1.5
+    complete_silence_s: float = within(0.25, 0.05, 10.0, "s")
+    likely_silence_s: float = within(0.5, 0.05, 10.0, "s")
+    silence_timeout_s: float = within(0.8, 0.05, 10.0, "s")
+    incomplete_silence_s: float = within(1.6, 0.05, 10.0, "s")
+    reopen_window_s: float = within(1.5, 0.0, 10.0, "s")
 
 
 class Phase(Enum):

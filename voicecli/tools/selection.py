@@ -3,8 +3,8 @@
 This is the alternative to the keyword intent router (`voicecli.policy.intent`): the model is
 asked which tool a caller's words need and llama.cpp constrains its output to the schema below,
 so the output always parses. `scripts/compare-tool-selection` measures both on the labelled
-utterances in `cases.json`; the router measured better with the default 0.5B model (README,
-"Tools"), so the conversation uses the router and this stays the measured alternative.
+utterances in `cases.json`; the router measured better with the default 0.5B model
+(docs/tools.md), so the conversation uses the router and this stays the measured alternative.
 """
 
 from __future__ import annotations
