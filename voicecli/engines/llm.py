@@ -9,6 +9,7 @@ without sampling, the reversible work allowed before a user turn is committed.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -20,6 +21,7 @@ from llama_cpp import Llama
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from voicecli.config import LlmConfig
+from voicecli.policy.contextfit import fit_messages
 
 Message = dict[str, str]
 
@@ -36,20 +38,53 @@ class GenerationStats:
     cancelled: bool = False
 
 
+def built_with_amx() -> bool:
+    """Was this llama.cpp built with its AMX kernels (and does the CPU have AMX)?"""
+    return "AMX_INT8 = 1" in llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+
+
+@contextlib.contextmanager
+def weights_not_repacked() -> Iterator[None]:
+    """Load a model with llama.cpp's extra weight buffers (AMX, repacked layouts) off.
+
+    llama.cpp's AMX kernels crash on Q4_K_M weights (SIGSEGV in ggml_backend_amx_mul_mat on
+    the first decode, every time on this machine; ggml-org/llama.cpp#20824, closed unfixed).
+    `Llama()` takes no such option, so the model parameters it asks llama.cpp for are changed
+    for the duration of the load. It costs nothing measurable here: the same machine with a
+    build without AMX (weights repacked) ran 87-97 / 21.5-22.1 tok/s (prompt / generation),
+    with AMX built but the extra buffers off 95 / 21.6-22.5 tok/s.
+    """
+    module = llama_cpp.llama_cpp
+    original = module.llama_model_default_params
+
+    def params() -> llama_cpp.llama_model_params:
+        chosen = original()
+        chosen.use_extra_bufts = False
+        return chosen
+
+    module.llama_model_default_params = params
+    try:
+        yield
+    finally:
+        module.llama_model_default_params = original
+
+
 class LlamaEngine:
     """A GGUF chat model: render messages, stream reply text, stop on a cancel flag."""
 
     def __init__(self, model_path: Path, config: LlmConfig) -> None:
         self.config = config
-        self.llm = Llama(
-            model_path=str(model_path),
-            n_ctx=config.context_tokens,
-            n_threads=config.threads,
-            n_threads_batch=config.threads,
-            n_batch=config.batch_tokens,
-            seed=config.seed,
-            verbose=False,
-        )
+        guard = weights_not_repacked() if built_with_amx() else contextlib.nullcontext()
+        with guard:
+            self.llm = Llama(
+                model_path=str(model_path),
+                n_ctx=config.context_tokens,
+                n_threads=config.threads,
+                n_threads_batch=config.threads,
+                n_batch=config.batch_tokens,
+                seed=config.seed,
+                verbose=False,
+            )
         template = self.llm.metadata.get("tokenizer.chat_template")
         if not template:
             raise ValueError(f"{model_path.name} has no chat template in its GGUF metadata")
@@ -61,10 +96,19 @@ class LlamaEngine:
         )
         self.stats = GenerationStats()
 
-    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
-        """Token ids of the chat-templated prompt, ending with the assistant turn opener."""
+    def _tokens(self, messages: Sequence[Message]) -> list[int]:
         prompt = self.formatter(messages=list(messages)).prompt
         return self.llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
+        """Token ids of the chat-templated prompt, ending with the assistant turn opener,
+        cut to leave room for the longest reply in the context window."""
+        budget = self.config.context_tokens - self.config.max_reply_tokens - 1
+        tokens = self._tokens(messages)
+        if len(tokens) <= budget:
+            return tokens
+        fitted = fit_messages(messages, lambda m: len(self._tokens(m)), budget)
+        return self._tokens(fitted)
 
     def cached_prefix(self, tokens: Sequence[int]) -> int:
         """How many leading tokens of `tokens` are already in the KV cache."""

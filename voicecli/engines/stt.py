@@ -209,7 +209,8 @@ class WhisperEngine:
                 reason = ""
         if not cut or reason:
             attempt = self._generate(audio, prompt, padded=True)
-            result = self._finish(attempt, attempt.tokens, want_words, audio_s)
+            tokens, _ = self._repair(attempt)  # the last resort: a loop is cut, not redone
+            result = self._finish(attempt, tokens, want_words, audio_s)
             result.fallback_reason = reason
         result.audio_s = audio_s
         result.decode_ms = (time.perf_counter() - started) * 1000.0
@@ -271,7 +272,13 @@ class WhisperEngine:
         if prompt:
             prompt_tokens = [tok.sot_prev, *tok.encode(" " + prompt.strip())]
         audio_s = audio.size / SAMPLE_RATE
-        bound = MAX_DECODE // 2 if padded else self._max_tokens(audio_s)
+        # the padded window holds no more speech than the cut one: a decode that runs far past
+        # what the audio can hold is looping (a short "No." once looped to the 224-token limit
+        # on the padded window, 4 s of decoding while the turn waited); the fallback gets twice
+        # the cut window's room
+        bound = self._max_tokens(audio_s)
+        if padded:
+            bound = min(MAX_DECODE // 2, 2 * bound)
         # The cut window decodes with timestamps: the model marks where its segments end, and a
         # segment it invents past the end of the audio (or a copy of an earlier one) is dropped.
         mode = [tok.no_timestamps] if padded else []
