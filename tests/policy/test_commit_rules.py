@@ -125,3 +125,24 @@ def test_a_failed_lookup_can_be_retried_with_a_yes() -> None:
     rules.decide("Where is order 4219?")
     rules.offer_retry(ToolCall("get_order_status", "4219", Phase.COMMITTED))
     assert rules.decide("Yes please").step is Step.EXECUTE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On the way home the train was late, so I read a book. What is the capital of Italy?",
+        "I checked the weather this morning and it will be late autumn soon.",
+        "How long does it take to boil an egg?",
+    ],
+)
+def test_order_words_in_talk_about_other_things_are_not_order_questions(text: str) -> None:
+    assert route(text).intent is Intent.OTHER
+
+
+def test_a_pronoun_asks_about_the_order_already_in_focus() -> None:
+    assert route("Is it late?").intent is Intent.OTHER
+    assert route("Is it late?", order_in_focus=True).intent is Intent.ORDER_STATUS
+    rules = CommitRules()
+    assert rules.decide("Where is order 4219?").step is Step.LOOKUP
+    plan = rules.decide("And when will it arrive?")
+    assert plan.step is Step.LOOKUP and plan.call is not None and plan.call.order_id == "4219"

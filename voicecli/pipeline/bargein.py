@@ -80,7 +80,12 @@ class BargeInHandling:
         onset = round(self.interruption.onset_s * RATE) if self.interruption.onset_s else 0
         audio_start = max(0, onset - self.preroll)
         resumed = self.resumed
-        if resumed is not None and onset - resumed[1] <= self.config.interrupt.rejoin_s * RATE:
+        rules = self.config.interrupt
+        if (
+            resumed is not None
+            and onset - resumed[1] <= rules.rejoin_s * RATE
+            and onset - resumed[0] <= rules.rejoin_max_s * RATE  # not a chain of rejoins
+        ):
             audio_start = min(audio_start, resumed[0])
         self.resumed = None
         self.suspect = self.open_turn(audio_start)

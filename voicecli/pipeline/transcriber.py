@@ -10,12 +10,14 @@ decoded up to the pause at once: that hypothesis is the one the commit decision 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from voicecli.audio.ring import SampleRing
 from voicecli.bus import EventBus
 from voicecli.config import TranscriberConfig
-from voicecli.engines.stt import WhisperEngine
+from voicecli.engines.stt import WhisperEngine, Word
 from voicecli.events import (
     Event,
     TranscribeRequest,
@@ -32,21 +34,34 @@ from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
+from voicecli.policy.longturn import TimedWord, quietest, window_cut
 
 RATE = 16000
+HARD_WINDOW_S = 28.0  # the longest window decoded (Whisper hears at most 30 s)
 
 
 @dataclass
 class OpenTurn:
-    """The turn being transcribed."""
+    """The turn being transcribed. A long turn's earlier stretches are committed for good
+    (`committed`) and its decode window starts after them (`window_start`)."""
 
     turn: int
     audio_start: int
+    window_start: int = -1
+    committed: list[str] = field(default_factory=list)
     paused_at: int | None = None
     decoded_until: int = 0
     pause_decoded: int | None = None
     last_decode_at: float = 0.0
     last_decode_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.window_start < 0:
+            self.window_start = self.audio_start
+
+    def text(self, words: tuple[str, ...]) -> str:
+        """The committed stretches followed by `words` (the current window's)."""
+        return " ".join([*self.committed, *words])
 
 
 class Transcriber(Stage):
@@ -125,8 +140,8 @@ class Transcriber(Stage):
         available = self.clean.written
         now = time.monotonic()
         wait = max(self.config.min_interval_s, self.config.cadence * turn.last_decode_s)
-        fresh_audio = available - max(turn.decoded_until, turn.audio_start)
-        enough = available - turn.audio_start >= self.config.min_audio_s * RATE
+        fresh_audio = available - max(turn.decoded_until, turn.window_start)
+        enough = available - turn.window_start >= self.config.min_audio_s * RATE
         if (
             enough
             and fresh_audio >= self.config.step_s * RATE
@@ -145,26 +160,34 @@ class Transcriber(Stage):
     def _decode(
         self, turn: OpenTurn, end: int, final: bool, covers: int | None = None, cut: bool = True
     ) -> None:
-        audio = self.clean.read(turn.audio_start, end)
+        self._fit_window(turn, end, cut)
+        if self.open is not turn or self.stopping:  # closed while the window was fitted
+            return
+        audio = self.clean.read(turn.window_start, end)
+        window_s = audio.size / RATE
+        long = window_s > self.config.max_window_s  # a pause's decode too: the turn goes on
         started = time.monotonic()
-        result = self.stt.transcribe(audio, cut=cut, words=False, fallback=final)
+        result = self.stt.transcribe(
+            audio, prompt=self._prompt(turn), cut=cut, words=long, fallback=final
+        )
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
         if final or not result.fallback_reason:
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
-        voiced_s = audio.size / RATE
         text = result.text
-        if is_hallucination(text, result.no_speech_prob, result.avg_logprob, voiced_s, self.guard):
+        if is_hallucination(text, result.no_speech_prob, result.avg_logprob, window_s, self.guard):
             text = ""
         update = self.agreement.finalize if final else self.agreement.update
         agreement = update(text)
+        if long and (final or not result.fallback_reason):
+            self._cut_window(turn, audio, result.words, agreement.stable, forced=False)
         if self.open is not turn:  # the turn closed while we decoded: nobody wants this
             return
         self.bus.publish(
             Transcript(
                 self.bus.now(),
                 turn.turn,
-                agreement.stable_text,
+                turn.text(tuple(self.agreement.stable)),
                 agreement.unstable_text,
                 covers if covers is not None else turn.decoded_until,
                 result.decode_ms,
@@ -173,3 +196,48 @@ class Transcriber(Stage):
                 result.fallback_reason,
             )
         )
+
+    def _prompt(self, turn: OpenTurn) -> str:
+        """The words just before the window (a long turn's last committed ones), so Whisper
+        goes on mid-sentence instead of starting a new one."""
+        n = self.config.prompt_words
+        return " ".join(turn.committed[-n:]) if n and turn.committed else ""
+
+    def _fit_window(self, turn: OpenTurn, end: int, cut: bool) -> None:
+        """Before a decode: a window that would not fit Whisper's 30 s (the cascade's one
+        decode of a long turn, or a decode that fell behind) commits its earlier stretches
+        first, hypothesis by hypothesis."""
+        hard = int(HARD_WINDOW_S * RATE)
+        while end - turn.window_start > hard and self.open is turn and not self.stopping:
+            before = turn.window_start
+            audio = self.clean.read(turn.window_start, turn.window_start + hard)
+            result = self.stt.transcribe(audio, prompt=self._prompt(turn), cut=cut, words=True)
+            words = tuple(result.text.split())
+            self._cut_window(turn, audio, result.words, words, forced=True)
+            if turn.window_start - before < RATE:  # word times that make no progress
+                turn.window_start = end - hard
+
+    def _cut_window(
+        self,
+        turn: OpenTurn,
+        audio: np.ndarray,
+        words: list[Word],
+        stable: tuple[str, ...],
+        forced: bool,
+    ) -> bool:
+        """Commit the window's settled early words for good and start it after them."""
+        timed = [TimedWord(w.text, w.start, w.end) for w in words]
+        c = self.config
+        # while the caller speaks, a window nothing settles in is cut at twice its usual
+        # length: a decode's cost grows faster than its audio (2.8 s for 20 s here)
+        hard = 0.0 if forced else min(HARD_WINDOW_S, 2 * c.max_window_s)
+        cut = window_cut(timed, stable, audio.size / RATE, c.max_window_s, c.keep_window_s, hard)
+        if cut is None:
+            return False
+        at_s = quietest(audio, RATE, cut.quiet_from_s, cut.quiet_to_s)
+        settled = list(stable[: cut.words]) if len(stable) >= cut.words else None
+        turn.committed += settled or [w.text for w in timed[: cut.words]]
+        turn.window_start += max(1, int(at_s * RATE))
+        rest = [w.text for w in timed[cut.words :]]
+        self.agreement = LocalAgreement(list(stable[cut.words :]) if settled else [], rest)
+        return True

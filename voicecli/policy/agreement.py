@@ -39,9 +39,10 @@ class Agreement:
 class LocalAgreement:
     """Keeps the stable prefix of one utterance across successive hypotheses."""
 
-    def __init__(self) -> None:
-        self.stable: list[str] = []
-        self.previous: list[str] | None = None
+    def __init__(self, stable: list[str] | None = None, previous: list[str] | None = None) -> None:
+        """A fresh utterance, or (long turns) one that goes on from words already settled."""
+        self.stable: list[str] = list(stable or [])
+        self.previous: list[str] | None = list(previous) if previous is not None else None
 
     def update(self, hypothesis: str) -> Agreement:
         words = hypothesis.split()

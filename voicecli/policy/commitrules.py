@@ -83,7 +83,11 @@ class CommitRules:
         """The plan for a committed turn."""
         self._before = (self.pending, self.last_order)
         pending, self.pending = self.pending, None
-        routed = route(text, awaiting_confirmation=pending is not None)
+        routed = route(
+            text,
+            awaiting_confirmation=pending is not None,
+            order_in_focus=self.last_order is not None,
+        )
         if pending is not None:
             if routed.intent is Intent.YES:
                 return Plan(Step.EXECUTE, ToolCall(pending.tool, pending.order_id, Phase.CONFIRMED))

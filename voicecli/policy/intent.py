@@ -3,7 +3,7 @@
 Keyword rules over the transcript, with corrections honoured: in "cancel — no, track order
 4219" the caller changed their mind, and the last request wins. The order number is read with
 the spoken-number parser. (Measured against grammar-constrained selection with the 0.5B model:
-see README, "Tools".)
+see docs/tools.md.)
 """
 
 from __future__ import annotations
@@ -50,6 +50,14 @@ YES = re.compile(
 NO = re.compile(r"\b(no|nope|don'?t|do not|never ?mind|not now|stop|wait|cancel that)\b")
 CORRECTION = re.compile(r"\b(no|actually|i mean|sorry|wait|rather|instead|scratch that)\b[,.!]*")
 ORDER_WORD = re.compile(r"\border\b")
+# An order tool is for a caller talking about an order: words that name one, or (when an order
+# is already the subject of the call) a pronoun for it. "The train was late" in a story is not
+# a question about a delivery.
+ORDER_REFERENCE = re.compile(
+    r"\b(orders?|ordered|package|parcel|delivery|shipment|purchase|tracking|refund\w*|"
+    r"money back)\b"
+)
+PRONOUN = re.compile(r"\b(it|that|this|one)\b")
 
 
 @dataclass(frozen=True)
@@ -67,8 +75,15 @@ def _request(text: str) -> Intent | None:
     return None
 
 
-def route(text: str, awaiting_confirmation: bool = False) -> Routed:
-    """Route one committed (or partial) transcript."""
+def _about_an_order(segment: str, number: str | None, in_focus: bool) -> bool:
+    return bool(
+        number or ORDER_REFERENCE.search(segment) or (in_focus and PRONOUN.search(segment))
+    )
+
+
+def route(text: str, awaiting_confirmation: bool = False, order_in_focus: bool = False) -> Routed:
+    """Route one committed (or partial) transcript; `order_in_focus`: the call is already
+    about an order, so "where is it?" asks about that one."""
     said = text.lower().strip()
     number = order_number(said)
     if awaiting_confirmation:
@@ -80,7 +95,7 @@ def route(text: str, awaiting_confirmation: bool = False) -> Routed:
     segments = [s for s in CORRECTION.split(said) if s and not CORRECTION.fullmatch(s)]
     for segment in reversed(segments):
         intent = _request(segment)
-        if intent is not None:
+        if intent is not None and _about_an_order(said, number, order_in_focus):
             return Routed(intent, number)
     if number and ORDER_WORD.search(said):
         return Routed(Intent.ORDER_STATUS, number)
