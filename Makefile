@@ -8,10 +8,12 @@ VENV := .venv/bin
 setup:
 	scripts/setup
 
-# talk to the bundled example caller; out/demo.wav is the exchange (left: caller, right: agent)
+# talk to the bundled example caller; out/demo.wav is the exchange (left: caller, right: agent),
+# out/demo.jsonl its session log; then check that every question got a spoken answer
 demo: setup
 	$(VENV)/voicecli talk --input voicecli/samples/example-conversation.wav \
-		--output out/demo.wav --trace out/demo.jsonl
+		--output out/demo.wav --log out/demo.jsonl --overwrite
+	$(VENV)/python scripts/check-demo out/demo.wav out/demo.jsonl
 
 doctor: setup
 	$(VENV)/voicecli doctor
@@ -23,4 +25,4 @@ test-fast: setup
 	$(VENV)/pytest -m 'not slow'
 
 lint: setup
-	$(VENV)/ruff check voicecli tests
+	$(VENV)/ruff check voicecli tests $$(grep -l '^#!/usr/bin/env python3' scripts/*)
