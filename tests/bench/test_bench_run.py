@@ -42,6 +42,8 @@ def test_both_modes_report_validates_and_prints(config: Config, engines, tmp_pat
     assert streaming["n"] == cascade["n"] == 2
     assert report["summary"]["ratio_cascade_over_streaming"]["ttfa_ms"]["p50"] > 1.0
     assert report["resources"]["idle_cpu_percent"] is not None
+    steal = report["resources"]["cpu_steal_percent"]
+    assert steal is None or 0.0 <= steal <= 100.0  # the host's share, where the kernel counts it
     lines = (tmp_path / "trace.jsonl").read_text().splitlines()
     tagged = [json.loads(line) for line in lines]
     assert {t["pipeline"] for t in tagged} == {"streaming", "cascade"}
@@ -54,6 +56,7 @@ def test_both_modes_report_validates_and_prints(config: Config, engines, tmp_pat
     print_report(report, console)
     text = console.export_text()
     assert "TTFA" in text and "cascade / streaming" in text and "plain" in text
+    assert steal is None or "CPU taken by the host (steal)" in text
 
 
 def test_cli_reports_a_malformed_scenario_and_runs_the_rest(tmp_path: Path) -> None:

@@ -146,9 +146,11 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(tag_table(report))
     res = report["resources"]
     idle = res["idle_cpu_percent"]
+    steal = res.get("cpu_steal_percent")
     console.print(
         f"resident memory (max): {res['rss_mb_max']:.0f} MB · idle listening: "
         + ("—" if idle is None else f"{idle:.1f} % of one core")
+        + ("" if steal is None else f" · CPU taken by the host (steal): {steal:.1f} %")
     )
     if report["errors"]:
         console.print(f"{len(report['errors'])} error(s), each reported above when it happened")

@@ -196,6 +196,15 @@ class Bench:
         return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
 
 
+def steal_percent(before: Any, after: Any) -> float | None:
+    """The share of all CPU time between two `psutil.cpu_times()` the hypervisor gave to other
+    machines (steal; None where the kernel does not count it)."""
+    if not hasattr(before, "steal"):
+        return None
+    total = sum(after) - sum(before)
+    return round(100.0 * (after.steal - before.steal) / total, 1) if total > 0 else None
+
+
 def scenarios_to_run(paths: list[Path], console: Console) -> tuple[list[Scenario], list[str]]:
     """The scenarios under `paths`; a malformed one is one line each and the rest still run,
     none at all is an error (found before the models load: the caller checks first)."""
@@ -234,6 +243,7 @@ def run_bench(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
+    cpu_before = psutil.cpu_times()
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("bench", total=len(runs) + 1)
         progress.update(task, description="idle listening")
@@ -266,6 +276,7 @@ def run_bench(
         "resources": {
             "rss_mb_max": round(bench.rss_max / 2**20, 1),
             "idle_cpu_percent": idle,
+            "cpu_steal_percent": steal_percent(cpu_before, psutil.cpu_times()),
         },
         "errors": bench.errors,
     }
