@@ -25,4 +25,4 @@ class Pipeline(Enum):
 def cascade_rules(rules: TurnRules) -> TurnRules:
     """Silence only: every kind of transcript waits the same fixed time."""
     s = CASCADE_SILENCE_S
-    return TurnRules(s, s, s, s, rules.reopen_window_s)
+    return TurnRules(s, s, s, s, rules.reopen_window_s, rules.transcript_wait_s)

@@ -56,7 +56,6 @@ from voicecli.policy.interruption import InterruptionPolicy
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 
 RATE = 16000
-TRANSCRIPT_WAIT_S = 3.0
 
 
 class Session(BargeInHandling, Stage):
@@ -244,9 +243,13 @@ class Session(BargeInHandling, Stage):
         latest = self.latest
         fresh = latest is not None and latest.covers_until >= record.speech_end
         if not fresh:
-            if self.now_sample / RATE - self.pending_since > TRANSCRIPT_WAIT_S:
+            if self.now_sample / RATE - self.pending_since <= self.config.turn.transcript_wait_s:
+                return
+            if latest is None or not latest.text:
                 self.discard("no transcript")
-            return
+                return
+            # the decode of the pause is this late only on a starved machine: answer what was
+            # heard so far rather than drop the turn
         assert latest is not None
         commit, self.pending = self.pending, None
         if not latest.text:

@@ -27,6 +27,7 @@ class TurnRules:
     silence_timeout_s: float = within(0.8, 0.05, 10.0, "s")
     incomplete_silence_s: float = within(1.6, 0.05, 10.0, "s")
     reopen_window_s: float = within(1.5, 0.0, 10.0, "s")
+    transcript_wait_s: float = within(10.0, 1.0, 60.0, "s")
 
 
 class Phase(Enum):
