@@ -164,6 +164,7 @@ class Conversation:
                 far=self.far,
             )
             self.source_s = float("inf")
+        orders = options.orders or open_orders(config)
         self.session = Session(
             self.bus,
             config,
@@ -174,6 +175,8 @@ class Conversation:
             mirror=options.mirror,
             pipeline=options.pipeline,
             aec=config.aec.enabled and options.aec,
+            order_ids=orders.order_ids,
+            knowledge=orders.knowledge(),
         )
         self.stages = [
             Listener(
@@ -213,7 +216,7 @@ class Conversation:
                 self.generation,
                 prepared=(speakable(config.tools.ack_text),),
             ),
-            ToolRunner(self.bus, options.orders or open_orders(config)),
+            ToolRunner(self.bus, orders),
         ]
 
     def run(

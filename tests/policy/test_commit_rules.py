@@ -9,6 +9,7 @@ import pytest
 
 from voicecli.policy.commitrules import CommitRules, Phase, Step, ToolCall
 from voicecli.policy.intent import Intent, route
+from voicecli.tools.orders import OrderStore
 
 ROUTES = {
     "Where is my order number 4219?": (Intent.ORDER_STATUS, "4219"),
@@ -30,14 +31,39 @@ def test_route(text: str, expected) -> None:
 
 
 CASES = json.loads((resources.files("voicecli.tools") / "cases.json").read_text())
+SAMPLE = OrderStore.with_sample()
+# the calls of the labelled set are about orders the shop has
+KNOWN = SAMPLE.order_ids() | {c["order"] for c in CASES if c["order"]}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
-def test_router_on_the_labelled_utterances(case: dict[str, str]) -> None:
-    """The utterances scripts/compare-tool-selection scores both selectors on."""
-    routed = route(case["text"])
-    tool = "none" if routed.intent is Intent.OTHER else routed.intent.value
-    assert (tool, routed.order_id or "") == (case["tool"], case["order"])
+def routed_as(text: str) -> tuple[str, str, str]:
+    """(tool, order, topic) the commit rules give a first turn; a guessed number that will be
+    read back counts as its guess."""
+    rules = CommitRules(lambda: KNOWN, SAMPLE.knowledge())
+    plan = rules.decide(text)
+    if plan.call is not None:
+        return plan.call.tool, plan.call.order_id, ""
+    if rules.pending is not None:
+        return rules.pending.tool, rules.pending.order_id, ""
+    if rules.awaiting is not None:
+        return rules.awaiting.intent.value, rules.awaiting.order_id, ""
+    if plan.step is Step.INFORM:
+        return "store_info", "", plan.topic
+    return "none", "", ""
+
+
+@pytest.mark.parametrize("split", ["holdout", "tune"])
+def test_router_on_the_labelled_utterances(split: str) -> None:
+    """At least 95 % of each split routed right: tool, order and knowledge topic (the holdout
+    is never tuned on; scripts/compare-tool-selection scores the LLM selector on the same)."""
+    cases = [c for c in CASES if c["split"] == split]
+    wrong = [
+        (c["text"], got)
+        for c in cases
+        if (got := routed_as(c["text"])) != (c["tool"], c["order"], c["topic"])
+    ]
+    assert len(cases) >= 50
+    assert len(wrong) <= 0.05 * len(cases), wrong
 
 
 @pytest.mark.parametrize(
@@ -146,3 +172,64 @@ def test_a_pronoun_asks_about_the_order_already_in_focus() -> None:
     assert rules.decide("Where is order 4219?").step is Step.LOOKUP
     plan = rules.decide("And when will it arrive?")
     assert plan.step is Step.LOOKUP and plan.call is not None and plan.call.order_id == "4219"
+
+
+def store_rules() -> CommitRules:
+    return CommitRules(lambda: frozenset({"4711", "4219", "7731"}), SAMPLE.knowledge())
+
+
+def test_a_guessed_number_is_read_back_and_nothing_is_looked_up_before_a_yes() -> None:
+    rules = store_rules()
+    plan = rules.decide("Where is order for 711?")  # Whisper's "four seven one one"
+    assert plan.step is Step.CONFIRM_NUMBER and plan.call is None
+    assert plan.say == "Order 4711 — is that right?"
+    plan = rules.decide("Yes, that's right.")
+    assert plan.step is Step.LOOKUP
+    assert plan.call == ToolCall("get_order_status", "4711", Phase.COMMITTED)
+
+
+def test_a_guessed_number_for_a_side_effect_needs_both_yeses() -> None:
+    rules = store_rules()
+    assert rules.decide("Cancel order for 711.").step is Step.CONFIRM_NUMBER
+    ask = rules.decide("Yes.")
+    assert ask.step is Step.CONFIRM and ask.call is None and "4711" in ask.say
+    assert rules.decide("Yes, go ahead.").call == ToolCall("cancel_order", "4711", Phase.CONFIRMED)
+
+
+def test_a_wrong_guess_asks_for_the_number_and_the_answer_is_taken() -> None:
+    rules = store_rules()
+    rules.decide("Where is order for 711?")
+    plan = rules.decide("No.")
+    assert plan.step is Step.ASK_NUMBER and plan.call is None
+    plan = rules.decide("It's seven seven three one.")
+    assert plan.call == ToolCall("get_order_status", "7731", Phase.COMMITTED)
+
+
+def test_a_heard_number_the_store_has_is_used_without_asking() -> None:
+    plan = store_rules().decide("Where is order 4219?")
+    assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
+    # not in the store and no close reading is: looked up as heard (the store says so)
+    plan = store_rules().decide("Where is order 9999?")
+    assert plan.call == ToolCall("get_order_status", "9999", Phase.COMMITTED)
+
+
+def test_the_answer_to_which_order_number_is_it() -> None:
+    rules = store_rules()
+    assert rules.decide("I'd like to cancel my order.").step is Step.ASK_NUMBER
+    plan = rules.decide("Um, four two one nine.")
+    assert plan.step is Step.CONFIRM and "Cancel order 4219" in plan.say
+
+
+def test_policy_questions_are_answered_from_the_knowledge_base_not_a_tool() -> None:
+    rules = store_rules()
+    plan = rules.decide("Please explain your return policy.")
+    assert plan.step is Step.INFORM and plan.topic == "returns" and "30 days" in plan.say
+    assert rules.decide("Return my order 4219.").step is Step.CONFIRM, "an order: an action"
+
+
+def test_other_turns_go_to_the_model_with_the_rows_they_touch() -> None:
+    rules = store_rules()
+    plan = rules.decide("Is American Express accepted?")  # no phrase names a topic
+    assert plan.step is Step.LLM
+    assert len(plan.context) == 1 and "American Express" in plan.context[0]
+    assert rules.decide("What is the capital of France?").context == ()

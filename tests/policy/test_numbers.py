@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from voicecli.policy.numbers import order_number, order_numbers
+from voicecli.policy.numbers import (
+    Reading,
+    one_edit_apart,
+    order_number,
+    order_numbers,
+    pick,
+    readings,
+)
 
 CASES = {
     "where is my order number four two one nine": "4219",
@@ -42,3 +49,38 @@ def test_words_that_sound_like_digits_only_count_next_to_digits() -> None:
 def test_no_number() -> None:
     assert order_number("where is my parcel") is None
     assert order_numbers("") == []
+
+
+@pytest.mark.parametrize(
+    ("heard", "store", "digits", "guessed"),
+    [
+        ("order 4219", {"4219"}, "4219", False),
+        ("order for 711", {"4711"}, "4711", True),  # "four seven one one"
+        ("order for 711", {"9999"}, "711", False),  # nothing close: as heard
+        ("order 4, um, 219", {"4219"}, "4219", False),  # a filler inside the number
+        ("order 20 2 58", {"2258"}, "2258", False),  # "twenty two fifty eight"
+        ("order 20 to 58", {"2258"}, "2258", True),
+        ("order 20-58", {"2258", "4219"}, "2258", True),  # a digit lost: the one close order
+        ("order 4210", {"4219", "4211"}, "4210", False),  # two are close: ask, don't guess
+        ("my order is 4219 too", {"4219"}, "4219", True),
+    ],
+)
+def test_readings_are_checked_against_the_store(heard, store, digits, guessed) -> None:
+    chosen = pick(readings(heard), frozenset(store))
+    assert chosen is not None and (chosen.digits, chosen.guessed) == (digits, guessed)
+
+
+def test_without_a_store_the_literal_reading_counts() -> None:
+    assert pick(readings("order for 711"), None) == Reading("711")
+    assert pick(readings("no number here"), frozenset({"4219"})) is None
+
+
+def test_one_edit_apart() -> None:
+    assert one_edit_apart("2058", "2258") and one_edit_apart("258", "2258")
+    assert one_edit_apart("22580", "2258") and not one_edit_apart("2258", "2258")
+    assert not one_edit_apart("2058", "2288") and not one_edit_apart("25", "2258")
+
+
+def test_double_before_digits_doubles_the_first() -> None:
+    assert order_number("Double 731.") == "7731"
+    assert order_number("double seven three one") == "7731"

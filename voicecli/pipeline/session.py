@@ -53,6 +53,7 @@ from voicecli.policy.commitrules import Phase as ToolPhase
 from voicecli.policy.echotrust import EchoTrust
 from voicecli.policy.history import History
 from voicecli.policy.interruption import InterruptionPolicy
+from voicecli.policy.knowledge import KnowledgeRow
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 
 RATE = 16000
@@ -72,6 +73,8 @@ class Session(BargeInHandling, Stage):
         mirror: bool = False,
         pipeline: Pipeline = Pipeline.STREAMING,
         aec: bool = True,
+        order_ids: Callable[[], frozenset[str]] | None = None,
+        knowledge: tuple[KnowledgeRow, ...] = (),
     ) -> None:
         types = (
             VadFrame,
@@ -99,7 +102,7 @@ class Session(BargeInHandling, Stage):
         self.interruption = InterruptionPolicy(config.interrupt)
         self.fade = config.audio.fade_ms * playout.rate // 1000
         self.preroll = config.speech.preroll_frames * 512
-        self.tools = CommitRules()
+        self.tools = CommitRules(order_ids, knowledge)
         self.prefetched: set[str] = set()
         self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
         self.state = State.LISTENING
@@ -282,7 +285,7 @@ class Session(BargeInHandling, Stage):
                 self.bus.now(),
                 record.gen,
                 record.turn,
-                self.history.messages(),
+                self.history.messages(facts=plan.context),
                 self.mirror,
                 plan.step.value,
                 call.tool if call else "",

@@ -5,16 +5,24 @@
 - At commit: a read-only request is answered at once; a side effect (send a link, cancel,
   return) is never run on the turn that asks for it: the agent asks "shall I go ahead?", and
   only an explicit yes in the caller's next turn runs it.
+- A number that had to be guessed (the store has "4711", Whisper wrote "for 711") is read back
+  first — "Order 4711 — is that right?" — and nothing is looked up or done with it before a yes.
+- A turn after "Which order number is it?" that says a number is the answer to it.
+- A question about the store (returns, shipping, hours…) is answered from its knowledge row;
+  any other turn goes to the language model, with the rows its words touch as context.
 Pure logic: it returns plans; the tool runner executes them and the session logs every call
 with its commit state.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from voicecli.policy.intent import Intent, route
+from voicecli.policy.intent import Intent, Routed, route
+from voicecli.policy.knowledge import KnowledgeRow, context_rows
+from voicecli.policy.numbers import pick, readings
 
 READ_ONLY = frozenset({Intent.ORDER_STATUS})
 SIDE_EFFECTS = frozenset({Intent.TRACKING_LINK, Intent.CANCEL, Intent.RETURN})
@@ -40,6 +48,8 @@ class Step(Enum):
     LOOKUP = "lookup"  # run a read-only tool, speak its facts
     ASK_NUMBER = "ask_number"  # a tool needs an order number the caller did not say
     CONFIRM = "confirm"  # ask before a side effect
+    CONFIRM_NUMBER = "confirm_number"  # read a guessed order number back before using it
+    INFORM = "inform"  # answer a question about the store from its knowledge base
     EXECUTE = "execute"  # the caller said yes: run the side effect
     DROPPED = "dropped"  # the caller said no
 
@@ -60,15 +70,34 @@ class Plan:
     step: Step
     call: ToolCall | None = None
     say: str = ""
+    context: tuple[str, ...] = ()  # knowledge the language model answers with
+    topic: str = ""  # the knowledge row an INFORM plan speaks
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """What the agent asked that the caller's next turn answers."""
+
+    intent: Intent
+    order_id: str = ""  # a guessed number read back ("Order 4711 — is that right?")
 
 
 class CommitRules:
-    """Remembers a side effect awaiting confirmation and the last order the caller named."""
+    """Remembers a side effect awaiting confirmation, a question awaiting its answer and the
+    last order the caller named. `order_ids` gives the order numbers the store has (None: no
+    store, numbers are taken as heard); `knowledge` is the store's rows."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        order_ids: Callable[[], frozenset[str]] | None = None,
+        knowledge: tuple[KnowledgeRow, ...] = (),
+    ) -> None:
+        self.order_ids = order_ids
+        self.knowledge = knowledge
         self.pending: ToolCall | None = None
+        self.awaiting: Awaiting | None = None
         self.last_order: str | None = None
-        self._before: tuple[ToolCall | None, str | None] = (None, None)
+        self._before: tuple[ToolCall | None, Awaiting | None, str | None] = (None, None, None)
 
     def prefetch(self, partial: str) -> ToolCall | None:
         """Before commit: a read-only lookup worth starting now, if any. Never a side effect."""
@@ -81,34 +110,60 @@ class CommitRules:
 
     def decide(self, text: str) -> Plan:
         """The plan for a committed turn."""
-        self._before = (self.pending, self.last_order)
+        self._before = (self.pending, self.awaiting, self.last_order)
         pending, self.pending = self.pending, None
+        awaiting, self.awaiting = self.awaiting, None
         routed = route(
             text,
-            awaiting_confirmation=pending is not None,
+            awaiting_confirmation=pending is not None or bool(awaiting and awaiting.order_id),
             order_in_focus=self.last_order is not None,
+            knowledge=self.knowledge,
         )
         if pending is not None:
             if routed.intent is Intent.YES:
                 return Plan(Step.EXECUTE, ToolCall(pending.tool, pending.order_id, Phase.CONFIRMED))
             if routed.intent is Intent.NO:
                 return Plan(Step.DROPPED, say="Okay, I won't.")
-        if routed.order_id:
-            self.last_order = routed.order_id
+        if awaiting is not None and awaiting.order_id:  # a guessed number was read back
+            if routed.intent is Intent.YES:
+                return self._act(awaiting.intent, awaiting.order_id)
+            if routed.intent is Intent.NO and routed.order_id is None:
+                self.awaiting = Awaiting(awaiting.intent)
+                return Plan(Step.ASK_NUMBER, say="Sorry. Which order number is it?")
+        reading = pick(readings(text), self.order_ids() if self.order_ids else None)
+        if awaiting is not None and reading is not None and not _asks_a_tool(routed):
+            routed = Routed(awaiting.intent, reading.digits)  # "It's 4219."
+        if routed.intent is Intent.INFO:
+            row = next(r for r in self.knowledge if r.topic == routed.topic)
+            return Plan(Step.INFORM, say=row.text, topic=row.topic)
         if routed.intent not in READ_ONLY | SIDE_EFFECTS:
-            return Plan(Step.LLM)
-        order = routed.order_id or self.last_order  # "and where is it now?"
-        if order is None:
+            rows = context_rows(text, self.knowledge)
+            return Plan(Step.LLM, context=tuple(r.text for r in rows))
+        if reading is not None and reading.guessed:
+            self.awaiting = Awaiting(routed.intent, reading.digits)
+            return Plan(Step.CONFIRM_NUMBER, say=f"Order {reading.digits} — is that right?")
+        order = reading.digits if reading is not None else self.last_order
+        if order is None:  # "where is it?" with no order yet
+            self.awaiting = Awaiting(routed.intent)
             return Plan(Step.ASK_NUMBER, say="Which order number is it?")
-        if routed.intent in READ_ONLY:
-            return Plan(Step.LOOKUP, ToolCall(routed.intent.value, order, Phase.COMMITTED))
-        self.pending = ToolCall(routed.intent.value, order, Phase.CONFIRMED)
-        return Plan(Step.CONFIRM, say=ASK[routed.intent].format(id=order))
+        return self._act(routed.intent, order)
+
+    def _act(self, intent: Intent, order: str) -> Plan:
+        """Look the order up, or ask before the side effect."""
+        self.last_order = order
+        if intent in READ_ONLY:
+            return Plan(Step.LOOKUP, ToolCall(intent.value, order, Phase.COMMITTED))
+        self.pending = ToolCall(intent.value, order, Phase.CONFIRMED)
+        return Plan(Step.CONFIRM, say=ASK[intent].format(id=order))
 
     def withdraw(self) -> None:
         """The last committed turn was taken back (the caller went on): forget its effects."""
-        self.pending, self.last_order = self._before
+        self.pending, self.awaiting, self.last_order = self._before
 
     def offer_retry(self, call: ToolCall) -> None:
         """A tool failed and the agent offered to try again: a yes now retries it."""
         self.pending = ToolCall(call.tool, call.order_id, Phase.CONFIRMED)
+
+
+def _asks_a_tool(routed: Routed) -> bool:
+    return routed.intent in READ_ONLY | SIDE_EFFECTS

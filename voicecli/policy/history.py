@@ -15,14 +15,21 @@ class History:
     max_turns: int = 8
     turns: list[Message] = field(default_factory=list)
 
-    def messages(self, pending_user: str | None = None) -> list[Message]:
-        """Messages for the model; `pending_user` appends an uncommitted turn (prefill only)."""
+    def messages(
+        self, pending_user: str | None = None, facts: tuple[str, ...] = ()
+    ) -> list[Message]:
+        """Messages for the model; `pending_user` appends an uncommitted turn (prefill only);
+        `facts` (the shop's knowledge for this question) go just before the caller's last turn,
+        so the cached prefix of system prompt and history stays the same."""
         recent = self.turns[-2 * self.max_turns :]
         if recent and recent[0]["role"] == "assistant":
             recent = recent[1:]
         chat = [{"role": "system", "content": self.system_prompt}, *recent]
         if pending_user is not None:
             chat.append({"role": "user", "content": pending_user})
+        if facts and chat[-1]["role"] == "user":
+            note = "Facts from the shop, to answer with: " + " ".join(facts)
+            chat.insert(len(chat) - 1, {"role": "system", "content": note})
         return chat
 
     def add_user(self, text: str) -> None:

@@ -2,8 +2,11 @@
 
 Keyword rules over the transcript, with corrections honoured: in "cancel — no, track order
 4219" the caller changed their mind, and the last request wins. The order number is read with
-the spoken-number parser. (Measured against grammar-constrained selection with the 0.5B model:
-see docs/tools.md.)
+the spoken-number parser. An order tool needs a particular order — a number, "my order", or a
+pronoun while an order is the subject of the call; a question about how things work ("what is
+your return policy?", "how long does shipping take?") is information, answered from the rows
+of the store's knowledge base that its words name. (Measured against grammar-constrained
+selection with the 0.5B model: see docs/tools.md.)
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from voicecli.policy.knowledge import KnowledgeRow, topic_of
 from voicecli.policy.numbers import order_number
 
 
@@ -22,6 +26,7 @@ class Intent(Enum):
     TRACKING_LINK = "send_tracking_link"
     CANCEL = "cancel_order"
     RETURN = "start_return"
+    INFO = "store_info"
     YES = "yes"
     NO = "no"
     OTHER = "other"
@@ -38,7 +43,8 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.ORDER_STATUS,
         re.compile(
-            r"\b(where('s| is)|status|track\w*|check\w*|arriv\w*|deliver\w*|ship\w*|when will|"
+            r"\b(where('s| is| it is| are)|status|track\w*|check\w*|arriv\w*|deliver\w*|ship\w*|"
+            r"dispatch\w*|when will|"
             r"eta|how long|late|delayed)\b"
         ),
     ),
@@ -54,10 +60,10 @@ ORDER_WORD = re.compile(r"\border\b")
 # is already the subject of the call) a pronoun for it. "The train was late" in a story is not
 # a question about a delivery.
 ORDER_REFERENCE = re.compile(
-    r"\b(orders?|ordered|package|parcel|delivery|shipment|purchase|tracking|refund\w*|"
-    r"money back)\b"
+    r"\b((my|our|the|this|that) (\w+ )?(orders?|package|parcel|delivery|shipment|purchase|stuff)"
+    r"|orders? (number|no)|i (ordered|placed)|ordered (it|them|something)|tracking)\b"
 )
-PRONOUN = re.compile(r"\b(it|that|this|one)\b")
+PRONOUN = re.compile(r"\b(it|that|this|one|them)\b")
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class Routed:
 
     intent: Intent
     order_id: str | None = None
+    topic: str = ""  # the knowledge row an INFO question is about
 
 
 def _request(text: str) -> Intent | None:
@@ -76,14 +83,18 @@ def _request(text: str) -> Intent | None:
 
 
 def _about_an_order(segment: str, number: str | None, in_focus: bool) -> bool:
-    return bool(
-        number or ORDER_REFERENCE.search(segment) or (in_focus and PRONOUN.search(segment))
-    )
+    return bool(number or ORDER_REFERENCE.search(segment) or (in_focus and PRONOUN.search(segment)))
 
 
-def route(text: str, awaiting_confirmation: bool = False, order_in_focus: bool = False) -> Routed:
+def route(
+    text: str,
+    awaiting_confirmation: bool = False,
+    order_in_focus: bool = False,
+    knowledge: tuple[KnowledgeRow, ...] = (),
+) -> Routed:
     """Route one committed (or partial) transcript; `order_in_focus`: the call is already
-    about an order, so "where is it?" asks about that one."""
+    about an order, so "where is it?" asks about that one; `knowledge`: the rows information
+    questions are answered from."""
     said = text.lower().strip()
     number = order_number(said)
     if awaiting_confirmation:
@@ -97,6 +108,12 @@ def route(text: str, awaiting_confirmation: bool = False, order_in_focus: bool =
         intent = _request(segment)
         if intent is not None and _about_an_order(said, number, order_in_focus):
             return Routed(intent, number)
+    # an order named with nothing asked of it: the caller wants to know about it
     if number and ORDER_WORD.search(said):
+        return Routed(Intent.ORDER_STATUS, number)
+    row = topic_of(said, knowledge)
+    if row is not None:
+        return Routed(Intent.INFO, number, row.topic)
+    if ORDER_REFERENCE.search(said):
         return Routed(Intent.ORDER_STATUS, number)
     return Routed(Intent.OTHER, number)

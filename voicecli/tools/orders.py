@@ -1,5 +1,9 @@
 """The order store: SQLite, shipped with sample orders; bench scenarios seed their own rows.
 
+It also holds the store's knowledge base (table `knowledge`: topic, keywords as a JSON list,
+text) — the answers to questions about returns, shipping, hours, contact and payment. The
+sample rows are added where missing, so edited rows survive; `voicecli` reads them at start.
+
 Rows are free-form beyond `id` (status, eta, carrier, tracking…). Two optional columns make a
 row misbehave on purpose, for the bench: `delay_s` (the lookup takes that long, a slow backend)
 and `fail` ("true": the lookup errors).
@@ -14,7 +18,10 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
+from voicecli.policy.knowledge import KnowledgeRow
+
 SAMPLE = "sample_orders.json"
+SAMPLE_KNOWLEDGE = "sample_knowledge.json"
 
 
 class OrderStore:
@@ -31,6 +38,10 @@ class OrderStore:
                 "CREATE TABLE IF NOT EXISTS actions (at REAL DEFAULT (julianday('now')), "
                 "tool TEXT, order_id TEXT)"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS knowledge (topic TEXT PRIMARY KEY, keywords TEXT, "
+                "text TEXT)"
+            )
 
     @classmethod
     def with_sample(cls, path: Path | str = ":memory:") -> OrderStore:
@@ -38,7 +49,33 @@ class OrderStore:
         store = cls(path)
         sample = json.loads((resources.files("voicecli.tools") / SAMPLE).read_text())
         store.seed(sample, replace=False)
+        rows = json.loads((resources.files("voicecli.tools") / SAMPLE_KNOWLEDGE).read_text())
+        store.seed_knowledge(
+            [KnowledgeRow(r["topic"], tuple(r["keywords"]), r["text"]) for r in rows],
+            replace=False,
+        )
         return store
+
+    def seed_knowledge(self, rows: Iterable[KnowledgeRow], replace: bool = True) -> None:
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        with self._lock, self._db:
+            for row in rows:
+                self._db.execute(
+                    f"{verb} INTO knowledge (topic, keywords, text) VALUES (?, ?, ?)",
+                    (row.topic, json.dumps(list(row.keywords)), row.text),
+                )
+
+    def knowledge(self) -> tuple[KnowledgeRow, ...]:
+        """The knowledge base's rows, by topic."""
+        with self._lock:
+            found = list(
+                self._db.execute("SELECT topic, keywords, text FROM knowledge ORDER BY topic")
+            )
+        return tuple(KnowledgeRow(t, tuple(json.loads(k)), x) for t, k, x in found)
+
+    def order_ids(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(r[0] for r in self._db.execute("SELECT id FROM orders"))
 
     def seed(self, rows: Iterable[dict[str, str]], replace: bool = True) -> None:
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"

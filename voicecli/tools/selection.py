@@ -16,7 +16,14 @@ from voicecli.engines.llm import LlamaEngine
 from voicecli.policy.intent import Intent, Routed
 from voicecli.policy.numbers import order_number
 
-TOOL_NAMES = ("get_order_status", "send_tracking_link", "cancel_order", "start_return", "none")
+TOOL_NAMES = (
+    "get_order_status",
+    "send_tracking_link",
+    "cancel_order",
+    "start_return",
+    "store_info",
+    "none",
+)
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -30,7 +37,8 @@ SYSTEM = (
     "get_order_status (where an order is, when it arrives, has it shipped), "
     "send_tracking_link (send the tracking link or number), "
     "cancel_order (cancel an order), start_return (return an order, refund), "
-    "none (anything else). If the caller corrects themselves, the last request counts. "
+    "store_info (how the shop works: return policy, shipping, opening hours, contact, "
+    "payment), none (anything else). If the caller corrects themselves, the last request counts. "
     'Answer with JSON: {"tool": <tool>, "order": <order number digits, or "">}.'
 )
 
