@@ -240,6 +240,14 @@ def bench(
             help="Scenario file or folder (repeatable); default: the shipped scenarios.",
         ),
     ] = None,
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--corpus",
+            help="Also run the caller corpus: holdout or tune (repeatable); each of its "
+            "scenarios in every voice of the split.",
+        ),
+    ] = None,
     pipeline: Annotated[
         str, typer.Option("--pipeline", help="streaming, cascade, or both (interleaved).")
     ] = "both",
@@ -279,6 +287,7 @@ def bench(
         stt_model,
         idle_s,
         aec=not no_aec,
+        corpus=corpus or [],
     )
 
 

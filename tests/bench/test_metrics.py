@@ -17,6 +17,7 @@ from voicecli.events import (
     PlayoutStarted,
     ReplyPiece,
     SpanStarted,
+    ToolRequest,
     ToolResult,
     Transcript,
     TtsChunk,
@@ -189,3 +190,45 @@ def test_side_effects_before_confirmation_are_counted() -> None:
     events.append(ToolResult(T0 + 2.3, 1, 2, "get_order_status", "4219", "committed", True))
     [m], _ = turn_metrics(record([p], events, played((2.81, 3.5))))
     assert m.side_effects_before_commit == 1
+
+
+def test_a_call_on_an_order_the_caller_does_not_have_is_a_wrong_order_call() -> None:
+    p = place(0, turn(), onset=0.5, end=2.0)
+    events = answered_turn_events()
+    events.append(ToolRequest(T0 + 2.36, 1, 1, "get_order_status", "711", "committed"))
+    events.append(ToolRequest(T0 + 2.37, 0, 0, "get_order_status", "4711", "prefetch"))
+    scenario = Scenario(name="s", path=Path("s.toml"), turns=(p.turn,), orders=({"id": "4711"},))
+    run = RunRecord(scenario, "streaming", 0, [p], events, T0, played((2.81, 3.5)), OUT)
+    [m], _ = turn_metrics(run)
+    assert m.order_calls == ["711"], "a prefetch is not a call of the reply"
+    assert m.wrong_order_calls == 1
+
+
+def test_the_summary_is_given_per_split_and_voice_holdout_first() -> None:
+    turns = []
+    for voice, split, sound in (("flite-kal", "tune", 2.8), ("flite-slt", "holdout", 3.0)):
+        p = place(0, turn(expect=["paris"]), onset=0.5, end=2.0)
+        scenario = Scenario(
+            name=f"q@{voice}", path=Path("s.toml"), turns=(p.turn,), voice=voice, split=split
+        )
+        events = answered_turn_events()
+        events[5] = PlayoutStarted(T0 + sound, 1, int(sound * OUT))
+        run = RunRecord(scenario, "streaming", 0, [p], events, T0, played((sound, 5.0)), OUT)
+        turns += turn_metrics(run)[0]
+    unanswered = place(0, turn(expect=["paris"]), onset=0.5, end=2.0)
+    scenario = Scenario(
+        name="q@flite-slt",
+        path=Path("s.toml"),
+        turns=(unanswered.turn,),
+        voice="flite-slt",
+        split="holdout",
+    )
+    turns += turn_metrics(RunRecord(scenario, "streaming", 0, [unanswered], [], T0, played(), OUT))[
+        0
+    ]
+    summary = summarize(turns, {})
+    assert list(summary["by_split"]["streaming"]) == ["holdout", "tune"]
+    holdout = summary["by_split"]["streaming"]["holdout"]
+    assert holdout["turns"] == 2 and holdout["unanswered"] == 1 and holdout["expect_pass"] == 0.5
+    assert holdout["ttfa_ms"]["p50"] == pytest.approx(1000, abs=1)
+    assert summary["by_voice"]["streaming"]["flite-kal"]["expect_pass"] == 1.0

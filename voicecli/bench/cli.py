@@ -11,7 +11,8 @@ from rich.console import Console
 
 from voicecli.bench.report import print_report
 from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
-from voicecli.bench.scenario import shipped_scenarios
+from voicecli.bench.scenario import shipped_corpus, shipped_scenarios
+from voicecli.bench.voices import SETS
 from voicecli.config import Config
 from voicecli.errors import UsageError, VoicecliError
 from voicecli.modelstore import ModelStore
@@ -39,10 +40,17 @@ def run_bench_command(
     stt_model: str | None,
     idle_s: float,
     aec: bool = True,
+    corpus: list[str] | None = None,
 ) -> dict:
     if pipeline not in MODES:
         raise UsageError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
+    for split in corpus or []:
+        if split not in SETS:
+            raise UsageError(f"--corpus {split!r}: use {' or '.join(SETS)}")
     check_outputs(json_path, plot, trace, scenarios or [])
+    # the corpus alone, holdout first, unless scenarios are named too
+    chosen = list(scenarios or ([] if corpus else [shipped_scenarios()]))
+    chosen += [shipped_corpus(split) for split in sorted(set(corpus or []))]
     store = ModelStore(config.store_path())
     models = config.models
     if model:
@@ -51,7 +59,7 @@ def run_bench_command(
         models = dataclasses.replace(models, stt=model_for(store, "--stt-model", stt_model, "stt"))
     config = dataclasses.replace(config, models=models)
     options = BenchOptions(
-        scenarios=scenarios or [shipped_scenarios()],
+        scenarios=chosen,
         pipelines=MODES[pipeline],
         repeat=repeat,
         json_path=json_path,

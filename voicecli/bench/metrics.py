@@ -23,6 +23,7 @@ from voicecli.events import (
     PlayoutStarted,
     ReplyPiece,
     SpanStarted,
+    ToolRequest,
     ToolResult,
     Transcript,
     TtsChunk,
@@ -92,6 +93,8 @@ class TurnMetrics:
     turn: int
     kind: str
     tags: list[str] = field(default_factory=list)
+    voice: str = ""  # the caller voice the turn was said in ("" = the scenario's clip)
+    split: str = ""  # "tune" | "holdout" | "" (the scenario's)
     speech_start_s: float = 0.0
     speech_end_s: float = 0.0
     commit_s: float | None = None
@@ -116,6 +119,8 @@ class TurnMetrics:
     expect: list[str] = field(default_factory=list)
     expect_pass: bool | None = None
     side_effects_before_commit: int = 0
+    order_calls: list[str] = field(default_factory=list)  # order ids tools ran on (committed)
+    wrong_order_calls: int = 0  # of those, orders the scenario's caller does not have
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -202,6 +207,8 @@ def turn_metrics(record: RunRecord) -> tuple[list[TurnMetrics], int]:
             turn=placement.index + 1,
             kind=turn.kind,
             tags=list(record.scenario.tags),
+            voice=record.scenario.voice,
+            split=record.scenario.split,
             speech_start_s=round(placement.onset_s, 4),
             speech_end_s=round(placement.end_s, 4),
             reference=turn.text,
@@ -280,6 +287,10 @@ def _fill_reply(
     heard = line.first(AssistantTurn, gen=gen)
     if heard is not None:
         m.heard_reply = heard.text
+    m.order_calls = [r.order_id for r in line.of(ToolRequest, gen=gen)]
+    theirs = {row["id"] for row in line.record.scenario.orders}
+    if theirs:  # a scenario names its caller's orders: a call on any other is a wrong number
+        m.wrong_order_calls = sum(order not in theirs for order in m.order_calls)
 
 
 def false_pauses(record: RunRecord) -> int:

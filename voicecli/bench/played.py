@@ -26,7 +26,7 @@ import numpy as np
 from voicecli.audio.wavfile import resample
 from voicecli.bench.metrics import RunRecord, played_span
 from voicecli.bench.simulator import Placement
-from voicecli.wer import normalize_words
+from voicecli.wer import spoken_words
 
 GUESS_COST = 0.6  # a transcript letter after the played prefix: Whisper completing a fragment
 WHISPER_RATE = 16000
@@ -36,8 +36,8 @@ MIN_PLAYED_S = 0.1  # less played than this is no word at all; Whisper is not as
 def played_word_count(reply: str, transcript: str) -> int:
     """How many (normalised) words of `reply` the audio Whisper transcribed as `transcript`
     played: the reply prefix whose letters align best with the transcript's."""
-    words = normalize_words(reply)
-    heard = "".join(normalize_words(transcript))
+    words = spoken_words(reply)
+    heard = "".join(spoken_words(transcript))
     # a prefix with more letters than this costs more than no prefix at all
     most = (1 + GUESS_COST) * len(heard) + 1
     ends = [end for end in accumulate(len(w) for w in words) if end <= most]
@@ -59,7 +59,7 @@ def played_word_count(reply: str, transcript: str) -> int:
 def heard_error_words(heard: str, reply: str, transcript: str) -> int:
     """How many words history's account of an interrupted reply (`heard`, a prefix of `reply`)
     is off from what the speaker played (Whisper heard it as `transcript`)."""
-    return abs(len(normalize_words(heard)) - played_word_count(reply, transcript))
+    return abs(len(spoken_words(heard)) - played_word_count(reply, transcript))
 
 
 def played_audio(record: RunRecord, placement: Placement) -> np.ndarray | None:

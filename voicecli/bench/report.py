@@ -110,6 +110,40 @@ def tag_table(report: dict[str, Any]) -> Table:
     return table
 
 
+def caller_tables(report: dict[str, Any], key: str, title: str) -> list[Table]:
+    """Understanding per corpus split or caller voice (holdout first), one table per pipeline,
+    where the run had any voiced or split scenario."""
+    tables = []
+    for pipeline, values in report["summary"].get(key, {}).items():
+        table = Table(title=f"{title} · {pipeline}")
+        for column in (
+            key.removeprefix("by_"),
+            "n",
+            "expect",
+            "WER",
+            "no reply",
+            "cut-offs",
+            "wrong order",
+            "TTFA p50",
+            "TTFA p95",
+        ):
+            table.add_column(column, justify="left" if column in ("split", "voice") else "right")
+        for name, v in values.items():
+            table.add_row(
+                name,
+                str(v["turns"]),
+                _pct(v["expect_pass"]),
+                _pct(v["wer"]),
+                str(v["unanswered"]),
+                str(v["false_cutoffs"]),
+                f"{v['wrong_order_calls']}/{v['order_calls']}",
+                _ms(v["ttfa_ms"]["p50"]),
+                _ms(v["ttfa_ms"]["p95"]),
+            )
+        tables.append(table)
+    return tables
+
+
 def echo_table(report: dict[str, Any]) -> Table | None:
     """ERLE and heard-text accuracy, where the run measured them."""
     pipelines = report["summary"]["pipelines"]
@@ -144,6 +178,9 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     if echo is not None:
         console.print(echo)
     console.print(tag_table(report))
+    for key, title in (("by_split", "callers by corpus split"), ("by_voice", "callers by voice")):
+        for table in caller_tables(report, key, title):
+            console.print(table)
     res = report["resources"]
     idle = res["idle_cpu_percent"]
     steal = res.get("cpu_steal_percent")

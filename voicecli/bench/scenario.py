@@ -3,27 +3,55 @@
 A scenario describes a simulated caller: their turns (clip, reference text, when to speak,
 pauses, what the reply must contain), how the room behaves (echo of the agent's own playback,
 noise), and order rows to seed. Unknown keys, missing audio and bad values are rejected with one
-line naming the file and the key. Extensions to the contract (documented): top-level `tags`
-(groups for the summary, e.g. "plain") and `reply_timeout_s` (how long an `after_reply` anchor
-waits for a reply that never comes).
+line naming the file and the key. Extensions to the contract (documented in docs/bench.md):
+top-level `tags` (groups for the summary, e.g. "plain"), `reply_timeout_s` (how long an
+`after_reply` anchor waits for a reply that never comes), `split` ("tune" | "holdout": which
+part of the corpus the scenario's sentences are) and `voices` (a voice set or a list of voices,
+bench/voices.py: the scenario runs once in each, its turns' `say` rendered in that voice; a
+turn's `say` may be a list of parts, said with `part_pause_s` of silence between them), and
+`[caller] babble_dbfs` (babble noise at that RMS level, bench/voices.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import os
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from voicecli.audio.wavfile import check_audio_file
+from voicecli.bench.voices import SETS, render, voice_set
 from voicecli.errors import VoicecliError
 
 STARTS = ("at", "after_reply", "during_reply")
 KINDS = ("turn", "barge_in", "backchannel")
-TOP_KEYS = ("name", "description", "tags", "reply_timeout_s", "caller", "order", "turn")
-CALLER_KEYS = ("echo_gain_db", "echo_delay_ms", "echo_reverb_ms", "noise_dbfs")
-TURN_KEYS = ("audio", "text", "start", "delay_s", "kind", "pauses", "expect")
+TOP_KEYS = (
+    "name",
+    "description",
+    "tags",
+    "reply_timeout_s",
+    "split",
+    "voices",
+    "caller",
+    "order",
+    "turn",
+)
+CALLER_KEYS = ("echo_gain_db", "echo_delay_ms", "echo_reverb_ms", "noise_dbfs", "babble_dbfs")
+TURN_KEYS = (
+    "audio",
+    "say",
+    "part_pause_s",
+    "text",
+    "start",
+    "delay_s",
+    "kind",
+    "pauses",
+    "expect",
+)
 
 
 class ScenarioError(VoicecliError):
@@ -38,13 +66,17 @@ class Caller:
     echo_delay_ms: float = 40.0
     echo_reverb_ms: float = 0.0
     noise_dbfs: float | None = None
+    babble_dbfs: float | None = None  # a crowd talking behind the caller, at this RMS level
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One caller utterance."""
+    """One caller utterance: a clip (`audio`), or words a caller voice says (`say`, in parts
+    with `part_pause_s` between them), rendered when the scenario is expanded per voice."""
 
-    audio: Path
+    audio: Path | None
+    say: tuple[str, ...] = ()
+    part_pause_s: float = 0.7
     text: str = ""
     start: str = "after_reply"
     delay_s: float = 0.8
@@ -65,6 +97,9 @@ class Scenario:
     reply_timeout_s: float = 20.0
     caller: Caller = field(default_factory=Caller)
     orders: tuple[dict[str, str], ...] = ()
+    split: str = ""
+    voices: tuple[str, ...] = ()  # voice sets or names (as written)
+    voice: str = ""  # the voice this run speaks in ("" = the clips as they are)
 
 
 def _where(path: Path, key: str) -> str:
@@ -124,17 +159,26 @@ def _turn(path: Path, index: int, raw: Any) -> Turn:
     if not isinstance(raw, dict):
         raise ScenarioError(f"{path}: 'turn' must be an array of tables [[turn]]")
     _check_keys(path, raw, TURN_KEYS, prefix)
-    if "audio" not in raw:
-        raise ScenarioError(f"{path}: {prefix}audio is missing; every turn needs a clip")
-    audio = path.parent / _string(path, prefix + "audio", raw["audio"])
-    if not audio.is_file():
-        raise ScenarioError(
-            f"{path}: {prefix}audio '{raw['audio']}' not found (paths are relative to the file)"
-        )
-    try:
-        check_audio_file(audio, f"{prefix}audio")
-    except VoicecliError as err:
-        raise ScenarioError(f"{path}: {err}") from None
+    if ("audio" in raw) == ("say" in raw):
+        raise ScenarioError(f"{path}: {prefix}audio or {prefix}say is needed (one of them)")
+    say: tuple[str, ...] = ()
+    audio: Path | None = None
+    if "say" in raw:
+        said = raw["say"]
+        say = (_string(path, prefix + "say", said),) if isinstance(said, str) else ()
+        say = say or _strings(path, prefix + "say", said)
+        if not say or not all(part.strip() for part in say):
+            raise ScenarioError(f"{path}: {prefix}say must hold words to say")
+    else:
+        audio = path.parent / _string(path, prefix + "audio", raw["audio"])
+        if not audio.is_file():
+            raise ScenarioError(
+                f"{path}: {prefix}audio '{raw['audio']}' not found (paths are relative to the file)"
+            )
+        try:
+            check_audio_file(audio, f"{prefix}audio")
+        except VoicecliError as err:
+            raise ScenarioError(f"{path}: {err}") from None
     start = _string(path, prefix + "start", raw.get("start", "after_reply"))
     if start not in STARTS:
         raise ScenarioError(f"{path}: {prefix}start '{start}' must be one of {', '.join(STARTS)}")
@@ -144,9 +188,16 @@ def _turn(path: Path, index: int, raw: Any) -> Turn:
     delay = _number(path, prefix + "delay_s", raw.get("delay_s", 0.8))
     if delay < 0:
         raise ScenarioError(f"{path}: {prefix}delay_s must not be negative, got {delay}")
+    part_pause = _number(path, prefix + "part_pause_s", raw.get("part_pause_s", 0.7))
+    if not 0 <= part_pause <= 10:
+        raise ScenarioError(
+            f"{path}: {prefix}part_pause_s must be within 0..10 s, got {part_pause}"
+        )
     return Turn(
         audio=audio,
-        text=_string(path, prefix + "text", raw.get("text", "")),
+        say=say,
+        part_pause_s=part_pause,
+        text=_string(path, prefix + "text", raw.get("text", " ".join(say))),
         start=start,
         delay_s=delay,
         kind=kind,
@@ -180,6 +231,19 @@ def parse_scenario(path: Path) -> Scenario:
     turns = data.get("turn", [])
     if not isinstance(turns, list) or not turns:
         raise ScenarioError(f"{path}: turn is missing; a scenario needs at least one [[turn]]")
+    split = _string(path, "split", data.get("split", ""))
+    if split not in ("", *SETS):
+        raise ScenarioError(f"{path}: split '{split}' must be one of {', '.join(SETS)}")
+    raw_voices = data.get("voices", [])
+    voices = (raw_voices,) if isinstance(raw_voices, str) else _strings(path, "voices", raw_voices)
+    for name in voices:
+        try:
+            voice_set(name)
+        except VoicecliError as err:
+            raise ScenarioError(f"{path}: voices: {err}") from None
+    parsed = tuple(_turn(path, i, raw) for i, raw in enumerate(turns, start=1))
+    if not voices and any(t.say for t in parsed):
+        raise ScenarioError(f"{path}: a turn uses say but the scenario names no voices")
     return Scenario(
         name=_string(path, "name", data["name"]),
         path=path,
@@ -188,8 +252,54 @@ def parse_scenario(path: Path) -> Scenario:
         reply_timeout_s=_number(path, "reply_timeout_s", data.get("reply_timeout_s", 20.0)),
         caller=_caller(path, data.get("caller", {})),
         orders=_orders(path, data.get("order", [])),
-        turns=tuple(_turn(path, i, raw) for i, raw in enumerate(turns, start=1)),
+        turns=parsed,
+        split=split,
+        voices=voices,
     )
+
+
+def shipped_corpus(split: str) -> Path:
+    """The caller corpus's scenarios of one split (run in every voice of that split)."""
+    return shipped_scenarios() / "callers" / split
+
+
+def voice_cache() -> Path:
+    """Where rendered caller clips are kept: $XDG_CACHE_HOME/voicecli/callers, or a temporary
+    folder when that cannot be written."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "voicecli"
+    cache = root / "callers"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        if os.access(cache, os.W_OK):
+            return cache
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="voicecli-callers-"))
+
+
+def in_voices(scenario: Scenario, cache: Path) -> list[Scenario]:
+    """The scenario once per voice it names (`name@voice`), its `say` turns rendered; a
+    scenario that names no voices as it is."""
+    if not scenario.voices:
+        return [scenario]
+    voices = {v.name: v for name in scenario.voices for v in voice_set(name)}
+    runs = []
+    for voice in voices.values():
+        turns = []
+        for turn in scenario.turns:
+            if turn.say:
+                try:
+                    audio, pauses = render(voice, turn.say, cache, turn.part_pause_s)
+                except VoicecliError as err:
+                    raise ScenarioError(f"{scenario.path}: {err}") from None
+                turn = dataclasses.replace(turn, audio=audio, pauses=pauses + turn.pauses)
+            turns.append(turn)
+        runs.append(
+            dataclasses.replace(
+                scenario, name=f"{scenario.name}@{voice.name}", turns=tuple(turns), voice=voice.name
+            )
+        )
+    return runs
 
 
 def shipped_scenarios() -> Path:
@@ -197,8 +307,11 @@ def shipped_scenarios() -> Path:
     return Path(__file__).resolve().parent / "scenarios"
 
 
-def load_scenarios(paths: list[Path]) -> tuple[list[Scenario], list[str]]:
-    """Every scenario under the given files or folders; errors are collected, not raised."""
+def load_scenarios(
+    paths: list[Path], cache: Path | None = None
+) -> tuple[list[Scenario], list[str]]:
+    """Every scenario under the given files or folders, once per voice it names; errors are
+    collected, not raised. `cache`: where rendered voices go (default `voice_cache()`)."""
     files: list[Path] = []
     errors: list[str] = []
     for path in paths:
@@ -222,5 +335,8 @@ def load_scenarios(paths: list[Path]) -> tuple[list[Scenario], list[str]]:
             )
             continue
         names[scenario.name] = file
-        scenarios.append(scenario)
+        try:
+            scenarios += in_voices(scenario, cache or voice_cache())
+        except ScenarioError as err:
+            errors.append(str(err))
     return scenarios, errors

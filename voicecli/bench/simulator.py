@@ -17,7 +17,8 @@ import soxr
 
 from voicecli.audio.echo_path import room_impulse
 from voicecli.bench.clips import RATE, PreparedClip, prepare
-from voicecli.bench.scenario import Scenario, Turn
+from voicecli.bench.scenario import Scenario, Turn, voice_cache
+from voicecli.bench.voices import babble
 
 ACTIVE = 1e-3  # a speaker sample louder than this is agent speech
 REPLY_QUIET_S = 1.2  # this much silence after agent speech ends a reply (sentence gaps are shorter)
@@ -72,6 +73,11 @@ class CallerSimulator:
         self._noise = (
             None if caller.noise_dbfs is None else float(10.0 ** (caller.noise_dbfs / 20.0))
         )
+        self._babble: np.ndarray | None = None
+        if caller.babble_dbfs is not None:
+            crowd = babble(voice_cache())
+            gain = 10.0 ** (caller.babble_dbfs / 20.0) / float(np.sqrt(np.mean(crowd**2)))
+            self._babble = np.roll(crowd * np.float32(gain), seed * RATE)
 
     # -- MicSignal -------------------------------------------------------------------------------
 
@@ -86,6 +92,9 @@ class CallerSimulator:
             block += self._echo_block(start, count)
         if self._noise is not None:
             block += (self._rng.standard_normal(count) * self._noise).astype(np.float32)
+        if self._babble is not None:
+            at = np.arange(start, start + count) % self._babble.size
+            block += self._babble[at]
         return block
 
     def finished(self, next_sample: int) -> bool:

@@ -1,4 +1,5 @@
-"""Bench summary: p50/p95 of every timing, failure rates, per pipeline, per tag, and ratios."""
+"""Bench summary: p50/p95 of every timing, failure rates, per pipeline, per tag, per caller
+voice and corpus split (holdout first), and ratios."""
 
 from __future__ import annotations
 
@@ -82,6 +83,45 @@ def pipeline_summary(
     }
 
 
+def caller_summary(turns: list[TurnMetrics]) -> dict[str, Any]:
+    """How well one group of turns (a voice, a split) was understood and answered."""
+    answered = [t for t in turns if t.kind in ANSWERED]
+    with_ref = [t for t in answered if t.reference]
+    expected = [t for t in turns if t.expect_pass is not None]
+    return {
+        "turns": len(answered),
+        "expect_pass": _rate([bool(t.expect_pass) for t in expected]),
+        "wer": (
+            round(
+                word_error_rate(
+                    [t.reference for t in with_ref], [t.transcript or "" for t in with_ref]
+                ),
+                4,
+            )
+            if with_ref
+            else None
+        ),
+        "unanswered": sum(t.ttfa_ms is None for t in answered),
+        "false_cutoffs": sum(t.false_cutoff for t in answered),
+        "order_calls": sum(len(t.order_calls) for t in turns),
+        "wrong_order_calls": sum(t.wrong_order_calls for t in turns),
+        "ttfa_ms": percentiles(t.ttfa_ms for t in answered),
+    }
+
+
+def by_caller(turns: list[TurnMetrics], key: str) -> dict[str, Any]:
+    """`caller_summary` per pipeline and value of `key` ("voice", "split"), holdout first."""
+    out: dict[str, Any] = {}
+    for pipeline in sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p)):
+        mine = [t for t in turns if t.pipeline == pipeline]
+        values = sorted({getattr(t, key) for t in mine}, key=lambda v: (v != "holdout", v))
+        out[pipeline] = {
+            (v or "clips"): caller_summary([t for t in mine if getattr(t, key) == v])
+            for v in values
+        }
+    return out
+
+
 def summarize(
     turns: list[TurnMetrics],
     phantoms: dict[str, int],
@@ -109,6 +149,9 @@ def summarize(
         }
         for tag in tags
     }
+    if any(t.voice or t.split for t in turns):
+        out["by_split"] = by_caller(turns, "split")
+        out["by_voice"] = by_caller(turns, "voice")
     if {"streaming", "cascade"} <= set(pipelines):
         fast = out["pipelines"]["streaming"]["timings"]
         slow = out["pipelines"]["cascade"]["timings"]
