@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voicecli.policy.agreement import LocalAgreement
+from voicecli.policy.agreement import LocalAgreement, lost_words
 
 
 def test_words_become_stable_when_two_hypotheses_agree() -> None:
@@ -45,3 +45,11 @@ def test_finalize_takes_the_last_hypothesis_whole() -> None:
     agreement.update("what is the")
     final = agreement.finalize("What is the capital of France?")
     assert final.stable_text == "What is the capital of France?" and final.unstable == ()
+
+
+def test_a_pause_decode_that_lost_words_is_weaker() -> None:
+    earlier = ["My", "order", "number", "is", "8"]
+    assert lost_words([], ["My", "order"], earlier), "empty after words were heard"
+    assert lost_words(["Sig."], ["My", "order"], earlier), "fewer words than were agreed"
+    assert not lost_words(["My", "order", "number", "is", "88."], ["My", "order"], earlier)
+    assert not lost_words([], [], None), "nothing was heard before: nothing lost"

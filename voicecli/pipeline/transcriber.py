@@ -4,7 +4,12 @@ While the caller speaks, the whole turn so far is re-decoded on the cut window w
 new audio has arrived and the previous decode has had room to breathe (the cadence adapts to
 decode time, so the stage keeps up on two cores). Each hypothesis is run through LocalAgreement
 and published as a stable prefix plus an unstable tail. When the caller pauses, the turn is
-decoded up to the pause at once: that hypothesis is the one the commit decision reads.
+decoded up to the pause at once: that hypothesis is the one the commit decision reads. A pause's
+decode never loses what earlier passes heard: when it comes back empty or shorter than the
+agreed words, the turn is decoded again on the padded window, and if that is no better the
+earlier hypothesis stands. Whisper's prompt is the agent's last words (what the caller heard,
+e.g. "Which order number is it?"), so a short answer is read as one; a long turn's later windows
+are prompted with its own committed words instead.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from voicecli.bus import EventBus
 from voicecli.config import TranscriberConfig
 from voicecli.engines.stt import WhisperEngine, Word
 from voicecli.events import (
+    AssistantTurn,
     Event,
     TranscribeRequest,
     Transcript,
@@ -32,7 +38,7 @@ from voicecli.events import (
 )
 from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
-from voicecli.policy.agreement import LocalAgreement
+from voicecli.policy.agreement import LocalAgreement, lost_words
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
 from voicecli.policy.longturn import TimedWord, quietest, window_cut
 
@@ -85,6 +91,7 @@ class Transcriber(Stage):
             TurnDiscarded,
             TurnReopened,
             TranscribeRequest,
+            AssistantTurn,
         )
         super().__init__(bus, "transcriber", types)
         self.clean = clean
@@ -97,10 +104,14 @@ class Transcriber(Stage):
         self.open: OpenTurn | None = None
         self.closed: OpenTurn | None = None
         self.agreement = LocalAgreement()
+        self.agent_said = ""  # the reply the caller last heard
 
     def handle(self, event: Event) -> None:
         if isinstance(event, VadFrame):
             self.voiced = event.probability >= self.release
+            return
+        if isinstance(event, AssistantTurn):
+            self.agent_said = event.text
             return
         if isinstance(event, TurnOpened):
             self.open = OpenTurn(event.turn, event.audio_start)
@@ -177,6 +188,8 @@ class Transcriber(Stage):
         text = result.text
         if is_hallucination(text, result.no_speech_prob, result.avg_logprob, window_s, self.guard):
             text = ""
+        if final and not long:
+            text = self._not_weaker(turn, audio, text)
         update = self.agreement.finalize if final else self.agreement.update
         agreement = update(text)
         if long and (final or not result.fallback_reason):
@@ -197,11 +210,34 @@ class Transcriber(Stage):
             )
         )
 
+    def _not_weaker(self, turn: OpenTurn, audio: np.ndarray, text: str) -> str:
+        """A pause's hypothesis that lost words earlier passes had is redone on the padded
+        window; if that is no better, the earlier passes' words stand."""
+        stable = list(self.agreement.stable)
+        earlier = self.agreement.previous
+        if not lost_words(text.split(), stable, earlier):
+            return text
+        wide = self.stt.transcribe(audio, prompt=self._prompt(turn), cut=False, words=False)
+        heard = wide.text
+        if is_hallucination(
+            heard, wide.no_speech_prob, wide.avg_logprob, audio.size / RATE, self.guard
+        ):
+            heard = ""
+        if not lost_words(heard.split(), stable, earlier):
+            return heard
+        return " ".join(earlier or [])
+
     def _prompt(self, turn: OpenTurn) -> str:
-        """The words just before the window (a long turn's last committed ones), so Whisper
-        goes on mid-sentence instead of starting a new one."""
+        """The words just before the window: a long turn's last committed ones, so Whisper
+        goes on mid-sentence instead of starting a new one; else the agent's last words."""
         n = self.config.prompt_words
-        return " ".join(turn.committed[-n:]) if n and turn.committed else ""
+        if not n:
+            return ""
+        if turn.committed:
+            return " ".join(turn.committed[-n:])
+        if self.config.prompt_with_reply:
+            return " ".join(self.agent_said.split()[-n:])
+        return ""
 
     def _fit_window(self, turn: OpenTurn, end: int, cut: bool) -> None:
         """Before a decode: a window that would not fit Whisper's 30 s (the cascade's one

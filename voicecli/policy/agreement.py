@@ -60,3 +60,12 @@ class LocalAgreement:
         self.stable = hypothesis.split()
         self.previous = list(self.stable)
         return Agreement(tuple(self.stable), ())
+
+
+def lost_words(final: list[str], stable: list[str], earlier: list[str] | None) -> bool:
+    """The end-of-speech hypothesis is weaker than what earlier passes heard: it is empty
+    where the last interim pass had words, or shorter than the prefix two passes agreed on.
+    (A caller reading digits with pauses: the pause's decode can come back empty.)"""
+    if not earlier:
+        return False
+    return not final or len(final) < len(stable)
