@@ -18,6 +18,7 @@ from typing import Any
 
 from voicecli.bounds import bounds_of, nonempty, one_of, within
 from voicecli.errors import ConfigError
+from voicecli.policy.callerlevel import CallerLevelRules
 from voicecli.policy.clauses import FlushRules
 from voicecli.policy.hallucination import HallucinationRules
 from voicecli.policy.interruption import InterruptRules
@@ -172,6 +173,7 @@ class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     vad: VadConfig = field(default_factory=VadConfig)
     speech: SegmenterRules = field(default_factory=SegmenterRules)
+    caller_level: CallerLevelRules = field(default_factory=CallerLevelRules)
     turn: TurnRules = field(default_factory=TurnRules)
     interrupt: InterruptRules = field(default_factory=InterruptRules)
     stt: SttConfig = field(default_factory=SttConfig)

@@ -189,6 +189,7 @@ class Conversation:
                 SpeexAec(config.aec) if config.aec.enabled and options.aec else None,
                 config.interrupt,
                 step=config.aec.frame_samples(IN_RATE),
+                caller_level=config.caller_level,
             ),
             Transcriber(
                 self.bus,

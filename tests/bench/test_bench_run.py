@@ -18,6 +18,7 @@ from voicecli.bench.report import print_report
 from voicecli.bench.runner import BenchOptions, run_bench
 from voicecli.bench.scenario import shipped_scenarios
 from voicecli.config import Config
+from voicecli.pipeline.mode import Pipeline
 from voicecli.report import read_log, ttfa_by_pipeline
 
 pytestmark = pytest.mark.slow
@@ -98,3 +99,24 @@ def test_cli_reports_a_malformed_scenario_and_runs_the_rest(tmp_path: Path) -> N
     jsonschema.validate(report, schema())
     assert report["header"]["scenarios"] == ["plain-week"]
     assert len(report["errors"]) == 1
+
+
+def test_a_voiced_corpus_scenario_reports_per_voice_and_acts_on_no_wrong_order(
+    config: Config, engines, tmp_path: Path
+) -> None:
+    """One tune scenario in two tune voices (espeak-ng and flite): the report validates with
+    its per-split and per-voice summary, and whatever Whisper made of the number, no tool ran
+    on an order the caller does not have (a guess is read back first)."""
+    source = shipped_scenarios() / "callers" / "tune" / "t-order-pairs.toml"
+    text = source.read_text().replace('voices = "tune"', 'voices = ["espeak-us-m3", "flite-kal"]')
+    scenario = tmp_path / "t-order-pairs.toml"
+    scenario.write_text(text)
+    options = BenchOptions(scenarios=[scenario], pipelines=[Pipeline.STREAMING], idle_s=0.0)
+    report = run_bench(config, engines, options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    jsonschema.validate(report, schema())
+    assert report["errors"] == []
+    by_voice = report["summary"]["by_voice"]["streaming"]
+    assert set(by_voice) == {"espeak-us-m3", "flite-kal"}
+    assert report["summary"]["by_split"]["streaming"]["tune"]["turns"] == 2
+    assert all(t["wrong_order_calls"] == 0 for t in report["turns"]), report["turns"]
+    assert all(t["ttfa_ms"] is not None for t in report["turns"]), "every caller got a reply"

@@ -4,7 +4,9 @@ It walks the capture timeline in echo-canceller frames (`aec.frame_ms`, 10 ms). 
 is cleaned of the speaker's echo with the far-end reference — the samples the speaker played, on
 the same timeline — and written to the clean ring (the audio the transcriber reads). Every 512
 clean samples Silero VAD scores a frame and the segmenter turns the scores into speech start and
-end events, pre-roll included. Echo estimates (ERL, ERLE) are published every half second.
+end events, pre-roll included; a frame far below the caller's own voice is not speech
+(policy/callerlevel.py: people talking behind the caller). Echo estimates (ERL, ERLE) are
+published every half second.
 A loud frame after quiet is published at once as a sound onset (a fast barge-in) unless the
 canceller took most of it out: then it is the residual of a loud word of the agent's own.
 """
@@ -22,6 +24,7 @@ from voicecli.engines.aec import SpeexAec
 from voicecli.engines.vad import FRAME_SAMPLES, SAMPLE_RATE, SileroVad
 from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, VadFrame
 from voicecli.pipeline.stage import Stage
+from voicecli.policy.callerlevel import CallerLevel, CallerLevelRules
 from voicecli.policy.interruption import InterruptRules
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
 
@@ -41,6 +44,7 @@ class Listener(Stage):
         interrupt: InterruptRules,
         *,
         step: int,
+        caller_level: CallerLevelRules | None = None,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
@@ -50,6 +54,7 @@ class Listener(Stage):
         self.aec = aec
         self.step = step  # the canceller's frame (`aec.frame_ms`), with or without it
         self.segmenter = Segmenter(rules)
+        self.caller = CallerLevel(caller_level or CallerLevelRules(), rules.threshold)
         self.meter = EchoMeter(SAMPLE_RATE // 2, interrupt.no_echo_erl_db)
         self.cursor = 0
         self.pending = np.zeros(0, dtype=np.float32)
@@ -116,10 +121,11 @@ class Listener(Stage):
         self.quiet_frames = 0
 
     def score(self, frame: np.ndarray, end: int) -> None:
-        probability = self.vad(frame)
+        level = dbfs(frame)
+        probability = self.caller.gate(self.vad(frame), level)
         self.probability = probability
         now = self.bus.now()
-        self.bus.publish(VadFrame(now, end, probability, dbfs(frame)))
+        self.bus.publish(VadFrame(now, end, probability, level))
         index = end // FRAME_SAMPLES - 1
         event = self.segmenter.push(index, probability)
         if isinstance(event, SpeechStart):

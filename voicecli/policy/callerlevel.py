@@ -1,0 +1,57 @@
+"""The caller's own level at the mic: speech far below it is the room, not the caller.
+
+Silero VAD hears any speech, and other people talking behind the caller (a café, a TV) are
+speech: with babble at 20 dB below the caller, its probability stays over 0.5 in nearly every
+frame after the caller stops, so the turn never ends and the caller is never answered. The
+caller is nearer the mic than the room: their voiced frames set a level (the 90th percentile
+of the recent ones), and a frame whose surroundings — the power of the last `smooth_frames`
+frames, so the dips between a caller's syllables do not count — are more than
+`caller_drop_db` below it counts as not speech once that has lasted `hold_frames` (a
+caller's own short pauses end on the VAD alone, as before). Frames the gate lets through are the
+caller's and keep the level current; until enough of them were heard, nothing is gated.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from voicecli.bounds import within
+
+
+@dataclass(frozen=True)
+class CallerLevelRules:
+    """How far below the caller's voice a frame is the room, and when the level is known."""
+
+    caller_drop_db: float = within(10.0, 3.0, 80.0, "dB")
+    smooth_frames: int = within(8, 1, 100, "frames")
+    hold_frames: int = within(10, 1, 100, "frames")
+    known_after_frames: int = within(15, 1, 1000, "frames")
+    memory_frames: int = within(600, 10, 100000, "frames")
+
+
+class CallerLevel:
+    """Tracks the caller's voice level and gates VAD probabilities with it."""
+
+    def __init__(self, rules: CallerLevelRules, threshold: float) -> None:
+        self.rules = rules
+        self.threshold = threshold
+        self.levels: deque[float] = deque(maxlen=rules.memory_frames)
+        self.recent: deque[float] = deque(maxlen=rules.smooth_frames)
+        self.level_db: float | None = None
+        self.below = 0  # frames in a row under the caller's level
+
+    def gate(self, probability: float, level_db: float) -> float:
+        """The probability that this frame is the caller speaking."""
+        self.recent.append(10.0 ** (level_db / 10.0))
+        around_db = 10.0 * float(np.log10(np.mean(np.fromiter(self.recent, float)) + 1e-12))
+        under = self.level_db is not None and around_db < self.level_db - self.rules.caller_drop_db
+        self.below = self.below + 1 if under else 0
+        gated = 0.0 if self.below >= self.rules.hold_frames else probability
+        if gated >= self.threshold:
+            self.levels.append(level_db)
+            if len(self.levels) >= self.rules.known_after_frames:
+                self.level_db = float(np.percentile(np.fromiter(self.levels, float), 90))
+        return gated
