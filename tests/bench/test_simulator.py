@@ -139,3 +139,28 @@ def test_speaker_and_mic_stay_on_one_timeline_when_a_block_is_not_whole_samples(
     assert io.mic().size == blocks * 160
     assert io.played().size == round(blocks * 220.5)
     assert abs(far.written - capture.written) <= 1, "the far end is on the mic's timeline"
+
+
+@pytest.mark.parametrize(
+    ("reply", "answered"),
+    [("Order 4711 — is that right?", True), ("Your order 4711 is shipped.", False)],
+)
+def test_a_when_asked_turn_is_said_only_after_that_question(
+    clip: Path, reply: str, answered: bool
+) -> None:
+    """The caller answers the agent's read-back only when the agent read a number back."""
+    turns = (
+        Turn(audio=clip, start="at", delay_s=0.0),
+        Turn(audio=clip, start="after_reply", delay_s=0.2, when_asked="is that right"),
+    )
+    sim = CallerSimulator(Scenario(name="s", path=Path("s.toml"), turns=turns), OUT)
+    silence = np.zeros(0, dtype=np.float32)
+    sim.read(0, 1600, silence)
+    assert len(sim.placements) == 1
+    sim.agent_said(reply)  # the reply's text is known before its audio plays
+    played = np.zeros(int(4.0 * OUT), dtype=np.float32)
+    played[int(1.6 * OUT) : int(2.4 * OUT)] = 0.2  # the reply after the caller, then quiet
+    sim.read(1600, int(3.0 * RATE), played)
+    sim.read(int(3.1 * RATE), int(1.0 * RATE), np.zeros(int(1.0 * OUT), np.float32))
+    assert len(sim.placements) == (2 if answered else 1)
+    assert sim.finished(int(10 * RATE)) is True

@@ -226,6 +226,10 @@ def turn_metrics(record: RunRecord) -> tuple[list[TurnMetrics], int]:
         if mine:
             _fill_reply(m, line, placement, mine)
         m.expect_pass = _expect_pass(turn.expect, m.heard_reply)
+        if turn.when_asked and out and out[-1].expect:  # the caller answered the agent's
+            before = out[-1]  # question: the turn that asked is judged on both replies
+            both = " ".join(r for r in (before.heard_reply, m.heard_reply) if r)
+            before.expect_pass = _expect_pass(tuple(before.expect), both)
         out.append(m)
     phantoms = sum(1 for c in commits if id(c) not in claimed)
     return out, phantoms

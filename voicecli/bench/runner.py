@@ -39,7 +39,7 @@ from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import summarize
 from voicecli.config import Config, defaults_as_dict
 from voicecli.errors import VoicecliError
-from voicecli.events import EchoStats, Event, SessionEnded, VadFrame
+from voicecli.events import EchoStats, Event, ReplyPiece, SessionEnded, VadFrame
 from voicecli.pipeline.mode import Pipeline
 from voicecli.talk import Conversation, Engines, TalkOptions
 from voicecli.tools.orders import OrderStore
@@ -132,6 +132,8 @@ class Bench:
         trace = self.trace
 
         def on_event(event: Event, t0: float) -> None:
+            if isinstance(event, ReplyPiece):
+                simulator.agent_said(event.text)
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)
 

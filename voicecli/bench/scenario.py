@@ -9,7 +9,9 @@ top-level `tags` (groups for the summary, e.g. "plain"), `reply_timeout_s` (how 
 part of the corpus the scenario's sentences are) and `voices` (a voice set or a list of voices,
 bench/voices.py: the scenario runs once in each, its turns' `say` rendered in that voice; a
 turn's `say` may be a list of parts, said with `part_pause_s` of silence between them), and
-`[caller] babble_dbfs` (babble noise at that RMS level, bench/voices.py).
+`[caller] babble_dbfs` (babble noise at that RMS level, bench/voices.py); a turn's `when_asked`
+says it only when the agent's reply before it holds that text (a caller who answers "Order 4711
+— is that right?"; skipped otherwise, and the turn before it is judged on both replies).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ TOP_KEYS = (
 )
 CALLER_KEYS = ("echo_gain_db", "echo_delay_ms", "echo_reverb_ms", "noise_dbfs", "babble_dbfs")
 TURN_KEYS = (
+    "when_asked",
     "audio",
     "say",
     "part_pause_s",
@@ -75,6 +78,7 @@ class Turn:
     with `part_pause_s` between them), rendered when the scenario is expanded per voice."""
 
     audio: Path | None
+    when_asked: str = ""  # said only if the agent's reply before it holds this
     say: tuple[str, ...] = ()
     part_pause_s: float = 0.7
     text: str = ""
@@ -188,6 +192,9 @@ def _turn(path: Path, index: int, raw: Any) -> Turn:
     delay = _number(path, prefix + "delay_s", raw.get("delay_s", 0.8))
     if delay < 0:
         raise ScenarioError(f"{path}: {prefix}delay_s must not be negative, got {delay}")
+    when_asked = _string(path, prefix + "when_asked", raw.get("when_asked", ""))
+    if when_asked and start != "after_reply":
+        raise ScenarioError(f'{path}: {prefix}when_asked needs start = "after_reply"')
     part_pause = _number(path, prefix + "part_pause_s", raw.get("part_pause_s", 0.7))
     if not 0 <= part_pause <= 10:
         raise ScenarioError(
@@ -195,6 +202,7 @@ def _turn(path: Path, index: int, raw: Any) -> Turn:
         )
     return Turn(
         audio=audio,
+        when_asked=when_asked,
         say=say,
         part_pause_s=part_pause,
         text=_string(path, prefix + "text", raw.get("text", " ".join(say))),

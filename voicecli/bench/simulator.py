@@ -57,6 +57,8 @@ class CallerSimulator:
         self.out_rate = out_rate
         self.clips: list[PreparedClip] = [prepare(t.audio, t.pauses) for t in scenario.turns]
         self.placements: list[Placement] = []
+        self._next = 0  # the next turn of the scenario (a `when_asked` turn may be skipped)
+        self._said: list[tuple[int, str]] = []  # reply text, by how many turns were placed
         self.replies: list[Reply] = []
         self._caller = np.zeros(0, dtype=np.float32)
         self._far = np.zeros(0, dtype=np.float32)
@@ -98,10 +100,18 @@ class CallerSimulator:
         return block
 
     def finished(self, next_sample: int) -> bool:
-        if len(self.placements) < len(self.clips):
+        if self._next < len(self.clips) or not self.placements:
             return False
         last = self.placements[-1]
-        return next_sample / RATE >= last.start_s + self.clips[-1].duration_s + TAIL_S
+        return next_sample / RATE >= last.start_s + self.clips[last.index].duration_s + TAIL_S
+
+    def agent_said(self, text: str) -> None:
+        """A piece of the agent's reply, as written (the bench tells; `when_asked` reads it)."""
+        self._said.append((len(self.placements), text))
+
+    def _asked(self, turn: Turn) -> bool:
+        heard = " ".join(t for n, t in self._said if n == len(self.placements))
+        return turn.when_asked.lower() in heard.lower()
 
     # -- the agent's replies, heard at the speaker ------------------------------------------------
 
@@ -153,16 +163,19 @@ class CallerSimulator:
         return timeout_at if now_s >= timeout_at else None
 
     def _schedule(self, now_s: float) -> None:
-        while len(self.placements) < len(self.clips):
-            index = len(self.placements)
+        while self._next < len(self.clips):
+            index = self._next
             turn = self.scenario.turns[index]
             wanted = self._anchor(turn, now_s)
             if wanted is None:
                 return
+            self._next += 1
+            if turn.when_asked and not self._asked(turn):
+                continue  # the agent did not ask: the caller has nothing to answer
             start = max(wanted, now_s)  # an anchor learnt late starts now (recorded as late)
             if self.placements:
                 previous = self.placements[-1]
-                start = max(start, previous.start_s + self.clips[index - 1].duration_s)
+                start = max(start, previous.start_s + self.clips[previous.index].duration_s)
             clip = self.clips[index]
             self._place(clip.audio, start)
             self.placements.append(

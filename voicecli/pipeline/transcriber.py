@@ -7,9 +7,9 @@ and published as a stable prefix plus an unstable tail. When the caller pauses, 
 decoded up to the pause at once: that hypothesis is the one the commit decision reads. A pause's
 decode never loses what earlier passes heard: when it comes back empty or shorter than the
 agreed words, the turn is decoded again on the padded window, and if that is no better the
-earlier hypothesis stands. Whisper's prompt is the agent's last words (what the caller heard,
-e.g. "Which order number is it?"), so a short answer is read as one; a long turn's later windows
-are prompted with its own committed words instead.
+earlier hypothesis stands (a turn is dropped only when no pass found words). Whisper's prompt
+is the agent's last words (what the caller heard, e.g. "Which order number is it?"), so a short
+answer is read as one; a long turn's later windows are prompted with its own committed words.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ class Transcriber(Stage):
         if is_hallucination(text, result.no_speech_prob, result.avg_logprob, window_s, self.guard):
             text = ""
         if final and not long:
-            text = self._not_weaker(turn, audio, text)
+            text = self._not_weaker(turn, audio, text, padded=result.window == "padded")
         update = self.agreement.finalize if final else self.agreement.update
         agreement = update(text)
         if long and (final or not result.fallback_reason):
@@ -210,22 +210,25 @@ class Transcriber(Stage):
             )
         )
 
-    def _not_weaker(self, turn: OpenTurn, audio: np.ndarray, text: str) -> str:
+    def _not_weaker(self, turn: OpenTurn, audio: np.ndarray, text: str, padded: bool) -> str:
         """A pause's hypothesis that lost words earlier passes had is redone on the padded
-        window; if that is no better, the earlier passes' words stand."""
+        window (unless it came from there); if that is no better, the earlier passes' words
+        stand."""
         stable = list(self.agreement.stable)
         earlier = self.agreement.previous
         if not lost_words(text.split(), stable, earlier):
             return text
+        if padded:
+            return " ".join(earlier) if earlier else text
         wide = self.stt.transcribe(audio, prompt=self._prompt(turn), cut=False, words=False)
         heard = wide.text
         if is_hallucination(
             heard, wide.no_speech_prob, wide.avg_logprob, audio.size / RATE, self.guard
         ):
             heard = ""
-        if not lost_words(heard.split(), stable, earlier):
+        if not lost_words(heard.split(), stable, earlier) or not earlier:
             return heard
-        return " ".join(earlier or [])
+        return " ".join(earlier)
 
     def _prompt(self, turn: OpenTurn) -> str:
         """The words just before the window: a long turn's last committed ones, so Whisper

@@ -63,9 +63,7 @@ class LocalAgreement:
 
 
 def lost_words(final: list[str], stable: list[str], earlier: list[str] | None) -> bool:
-    """The end-of-speech hypothesis is weaker than what earlier passes heard: it is empty
-    where the last interim pass had words, or shorter than the prefix two passes agreed on.
+    """The end-of-speech hypothesis is weaker than what was heard: it is empty (the VAD heard
+    speech, or there would be no turn), or shorter than the prefix two passes agreed on.
     (A caller reading digits with pauses: the pause's decode can come back empty.)"""
-    if not earlier:
-        return False
     return not final or len(final) < len(stable)
