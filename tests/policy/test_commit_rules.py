@@ -208,9 +208,12 @@ def test_a_wrong_guess_asks_for_the_number_and_the_answer_is_taken() -> None:
 def test_a_heard_number_the_store_has_is_used_without_asking() -> None:
     plan = store_rules().decide("Where is order 4219?")
     assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
-    # not in the store and no close reading is: looked up as heard (the store says so)
-    plan = store_rules().decide("Where is order 9999?")
-    assert plan.call == ToolCall("get_order_status", "9999", Phase.COMMITTED)
+    # not in the store and no close reading is: asked again, nothing looked up
+    rules = store_rules()
+    plan = rules.decide("Where is order 9999?")
+    assert plan.step is Step.ASK_NUMBER and plan.call is None and "9999" in plan.say
+    plan = rules.decide("Sorry, four two one nine.")
+    assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
 
 
 def test_the_answer_to_which_order_number_is_it() -> None:

@@ -7,6 +7,7 @@
   only an explicit yes in the caller's next turn runs it.
 - A number that had to be guessed (the store has "4711", Whisper wrote "for 711") is read back
   first — "Order 4711 — is that right?" — and nothing is looked up or done with it before a yes.
+- A number the store does not have (nor one a digit away) is asked for again, not looked up.
 - A turn after "Which order number is it?" that says a number is the answer to it.
 - A question about the store (returns, shipping, hours…) is answered from its knowledge row;
   any other turn goes to the language model, with the rows its words touch as context.
@@ -130,7 +131,8 @@ class CommitRules:
             if routed.intent is Intent.NO and routed.order_id is None:
                 self.awaiting = Awaiting(awaiting.intent)
                 return Plan(Step.ASK_NUMBER, say="Sorry. Which order number is it?")
-        reading = pick(readings(text), self.order_ids() if self.order_ids else None)
+        known = self.order_ids() if self.order_ids else None
+        reading = pick(readings(text), known)
         if awaiting is not None and reading is not None and not _asks_a_tool(routed):
             routed = Routed(awaiting.intent, reading.digits)  # "It's 4219."
         if routed.intent is Intent.INFO:
@@ -142,6 +144,11 @@ class CommitRules:
         if reading is not None and reading.guessed:
             self.awaiting = Awaiting(routed.intent, reading.digits)
             return Plan(Step.CONFIRM_NUMBER, say=f"Order {reading.digits} — is that right?")
+        if reading is not None and known is not None and reading.digits not in known:
+            # no order has that number, nor one a digit away: ask again, look nothing up
+            self.awaiting = Awaiting(routed.intent)
+            say = f"I can't find an order {reading.digits}. Could you read me the number again?"
+            return Plan(Step.ASK_NUMBER, say=say)
         order = reading.digits if reading is not None else self.last_order
         if order is None:  # "where is it?" with no order yet
             self.awaiting = Awaiting(routed.intent)
