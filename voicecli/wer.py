@@ -16,7 +16,7 @@ import jiwer
 from voicecli.policy.numbers import is_number_word, number_value
 from voicecli.policy.speakable import speakable
 
-ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint"}
+ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "ok": "okay"}
 # written either way by Whisper and by people: compared in full
 CONTRACTIONS = {
     "it's": "it is",

@@ -236,3 +236,12 @@ def test_other_turns_go_to_the_model_with_the_rows_they_touch() -> None:
     assert plan.step is Step.LLM
     assert len(plan.context) == 1 and "American Express" in plan.context[0]
     assert rules.decide("What is the capital of France?").context == ()
+
+
+def test_a_story_before_the_question_brings_no_shop_facts() -> None:
+    story = (
+        "The shop by the river was open late, and I paid cash for the flowers and some bread. "
+        "My brother lives abroad and we talked for an hour. What is the capital of Italy?"
+    )
+    plan = store_rules().decide(story)
+    assert plan.step is Step.LLM and plan.context == ()

@@ -42,6 +42,16 @@ class Match:
     shared: int  # content words shared with the row's text
 
 
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+REQUEST_SENTENCES = 2
+
+
+def request_part(text: str) -> str:
+    """The end of what the caller said, where a question is: its last two sentences. (A story
+    before it — "the shop was open late", "I paid cash" — is not a question about the shop.)"""
+    return " ".join(SENTENCE_END.split(text.strip())[-REQUEST_SENTENCES:])
+
+
 def words(text: str) -> list[str]:
     return WORD.findall(text.lower().replace("-", " "))
 
@@ -80,8 +90,8 @@ def matches(text: str, rows: tuple[KnowledgeRow, ...]) -> list[Match]:
 
 
 def topic_of(text: str, rows: tuple[KnowledgeRow, ...]) -> KnowledgeRow | None:
-    """The row the caller asks about (a keyword phrase names it), or None."""
-    found = matches(text, rows)
+    """The row the caller asks about (a keyword phrase in the request names it), or None."""
+    found = matches(request_part(text), rows)
     return found[0].row if found and found[0].phrases else None
 
 
@@ -89,5 +99,7 @@ def context_rows(
     text: str, rows: tuple[KnowledgeRow, ...], min_shared: int = 2
 ) -> list[KnowledgeRow]:
     """Rows worth giving the language model when no phrase names a topic: those sharing at
-    least `min_shared` content words with the question."""
-    return [m.row for m in matches(text, rows) if m.phrases or m.shared >= min_shared][:2]
+    least `min_shared` content words with the request. (Facts that do not answer the question
+    make a small model recite them instead of answering.)"""
+    found = matches(request_part(text), rows)
+    return [m.row for m in found if m.phrases or m.shared >= min_shared][:2]
