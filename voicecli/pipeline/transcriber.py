@@ -7,9 +7,9 @@ and published as a stable prefix plus an unstable tail. When the caller pauses, 
 decoded up to the pause at once: that hypothesis is the one the commit decision reads. A pause's
 decode never loses what earlier passes heard: when it comes back empty or shorter than the
 agreed words, the turn is decoded again on the padded window, and if that is no better the
-earlier hypothesis stands (a turn is dropped only when no pass found words). Whisper's prompt
-is the agent's last words (what the caller heard, e.g. "Which order number is it?"), so a short
-answer is read as one; a long turn's later windows are prompted with its own committed words.
+earlier hypothesis stands (a turn is dropped only when no pass found words). A long turn's later
+windows are prompted with its own committed words; with `prompt_with_reply` a turn's first
+window is prompted with the agent's last words ("Which order number is it?").
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ class Transcriber(Stage):
         text = result.text
         if is_hallucination(text, result.no_speech_prob, result.avg_logprob, window_s, self.guard):
             text = ""
-        if final and not long:
+        if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
             text = self._not_weaker(turn, audio, text, padded=result.window == "padded")
         update = self.agreement.finalize if final else self.agreement.update
         agreement = update(text)
