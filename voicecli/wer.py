@@ -69,13 +69,11 @@ def spoken_words(text: str) -> list[str]:
 def normalize_words(text: str) -> list[str]:
     """The words as transcripts are compared: spoken, contractions written out, hesitations
     left out, each run of number words one number in digits."""
-    text = speakable(text).lower().replace("-", " ")
-    words = re.sub(r"[^a-z' ]+", " ", text).split()
     plain = [
         part
-        for w in (w.strip("'") for w in words)
-        if w and w not in FILLERS
-        for part in CONTRACTIONS.get(w, ABBREVIATIONS.get(w, w)).split()
+        for w in spoken_words(text)
+        if w not in FILLERS
+        for part in CONTRACTIONS.get(w, w).split()
     ]
     out: list[str] = []
     run: list[str] = []

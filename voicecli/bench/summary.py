@@ -36,6 +36,19 @@ def percentiles(values: Iterable[float | None]) -> dict[str, float | int | None]
     }
 
 
+def corpus_wer(turns: list[TurnMetrics]) -> float | None:
+    """WER over the turns' references and transcripts (None when none has a reference)."""
+    if not turns:
+        return None
+    refs = [t.reference for t in turns]
+    return round(word_error_rate(refs, [t.transcript or "" for t in turns]), 4)
+
+
+def pipelines_of(turns: list[TurnMetrics]) -> list[str]:
+    """The pipelines the turns ran in, streaming first."""
+    return sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p))
+
+
 def _rate(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
@@ -62,16 +75,7 @@ def pipeline_summary(
             "expect_pass": _rate([bool(t.expect_pass) for t in expected]),
             "false_barge_in": _rate([t.false_barge_in for t in backchannels]),
         },
-        "wer": (
-            round(
-                word_error_rate(
-                    [t.reference for t in with_ref], [t.transcript or "" for t in with_ref]
-                ),
-                4,
-            )
-            if with_ref
-            else None
-        ),
+        "wer": corpus_wer(with_ref),
         "phantom_turns": phantom_turns,
         "false_pauses": false_pauses,
         "erle_db": percentiles(erle or []),
@@ -91,16 +95,7 @@ def caller_summary(turns: list[TurnMetrics]) -> dict[str, Any]:
     return {
         "turns": len(answered),
         "expect_pass": _rate([bool(t.expect_pass) for t in expected]),
-        "wer": (
-            round(
-                word_error_rate(
-                    [t.reference for t in with_ref], [t.transcript or "" for t in with_ref]
-                ),
-                4,
-            )
-            if with_ref
-            else None
-        ),
+        "wer": corpus_wer(with_ref),
         "unanswered": sum(t.ttfa_ms is None for t in answered),
         "false_cutoffs": sum(t.false_cutoff for t in answered),
         "order_calls": sum(len(t.order_calls) for t in turns),
@@ -112,7 +107,7 @@ def caller_summary(turns: list[TurnMetrics]) -> dict[str, Any]:
 def by_caller(turns: list[TurnMetrics], key: str) -> dict[str, Any]:
     """`caller_summary` per pipeline and value of `key` ("voice", "split"), holdout first."""
     out: dict[str, Any] = {}
-    for pipeline in sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p)):
+    for pipeline in pipelines_of(turns):
         mine = [t for t in turns if t.pipeline == pipeline]
         values = sorted({getattr(t, key) for t in mine}, key=lambda v: (v != "holdout", v))
         out[pipeline] = {
@@ -129,7 +124,7 @@ def summarize(
     false_pauses: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Summary per pipeline, per tag and pipeline (TTFA), and cascade/streaming ratios."""
-    pipelines = sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p))
+    pipelines = pipelines_of(turns)
     out: dict[str, Any] = {
         "pipelines": {
             p: pipeline_summary(

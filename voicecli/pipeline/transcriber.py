@@ -22,6 +22,7 @@ import numpy as np
 from voicecli.audio.ring import SampleRing
 from voicecli.bus import EventBus
 from voicecli.config import TranscriberConfig
+from voicecli.engines.stt import Transcript as SttTranscript
 from voicecli.engines.stt import WhisperEngine, Word
 from voicecli.events import (
     AssistantTurn,
@@ -185,9 +186,7 @@ class Transcriber(Stage):
         turn.last_decode_at = time.monotonic()
         if final or not result.fallback_reason:
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
-        text = result.text
-        if is_hallucination(text, result.no_speech_prob, result.avg_logprob, window_s, self.guard):
-            text = ""
+        text = self._heard(result, window_s)
         if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
             text = self._not_weaker(turn, audio, text, padded=result.window == "padded")
         update = self.agreement.finalize if final else self.agreement.update
@@ -210,6 +209,13 @@ class Transcriber(Stage):
             )
         )
 
+    def _heard(self, result: SttTranscript, seconds: float) -> str:
+        """The decode's text, or "" when the guard takes it for Whisper inventing words."""
+        invented = is_hallucination(
+            result.text, result.no_speech_prob, result.avg_logprob, seconds, self.guard
+        )
+        return "" if invented else result.text
+
     def _not_weaker(self, turn: OpenTurn, audio: np.ndarray, text: str, padded: bool) -> str:
         """A pause's hypothesis that lost words earlier passes had is redone on the padded
         window (unless it came from there); if that is no better, the earlier passes' words
@@ -221,11 +227,7 @@ class Transcriber(Stage):
         if padded:
             return " ".join(earlier) if earlier else text
         wide = self.stt.transcribe(audio, prompt=self._prompt(turn), cut=False, words=False)
-        heard = wide.text
-        if is_hallucination(
-            heard, wide.no_speech_prob, wide.avg_logprob, audio.size / RATE, self.guard
-        ):
-            heard = ""
+        heard = self._heard(wide, audio.size / RATE)
         if not lost_words(heard.split(), stable, earlier) or not earlier:
             return heard
         return " ".join(earlier)

@@ -104,7 +104,7 @@ class CommitRules:
         """Before commit: a read-only lookup worth starting now, if any. Never a side effect."""
         routed = route(partial)
         order = routed.order_id
-        if order and routed.intent in READ_ONLY | SIDE_EFFECTS:
+        if order and _asks_a_tool(routed):
             # even a cancellation only ever prefetches the order's status
             return ToolCall(Intent.ORDER_STATUS.value, order, Phase.PREFETCH)
         return None
@@ -138,7 +138,7 @@ class CommitRules:
         if routed.intent is Intent.INFO:
             row = next(r for r in self.knowledge if r.topic == routed.topic)
             return Plan(Step.INFORM, say=row.text, topic=row.topic)
-        if routed.intent not in READ_ONLY | SIDE_EFFECTS:
+        if not _asks_a_tool(routed):
             rows = context_rows(text, self.knowledge)
             return Plan(Step.LLM, context=tuple(r.text for r in rows))
         if reading is not None and reading.guessed:

@@ -74,7 +74,8 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\d+|[a-z]+|-", text)
 
 
-def _is_number_word(token: str) -> bool:
+def is_number_word(token: str) -> bool:
+    """A word that can be part of a spoken number ("four", "forty", "double", "oh", "4")."""
     return (
         token in UNITS
         or token in TENS
@@ -84,8 +85,8 @@ def _is_number_word(token: str) -> bool:
     )
 
 
-def _group_value(tokens: list[str]) -> str:
-    """Digits of one run of number tokens, read the way people read codes."""
+def number_value(tokens: list[str]) -> str:
+    """The digits a run of number words says, read the way people read codes."""
     digits = ""
     i = 0
     while i < len(tokens):
@@ -110,13 +111,13 @@ def _group_value(tokens: list[str]) -> str:
         elif token == "hundred":
             digits = digits + "00" if digits else "100"
             if i + 1 < len(tokens) and (tokens[i + 1] in UNITS or tokens[i + 1] in TENS):
-                rest = _group_value(tokens[i + 1 :])
+                rest = number_value(tokens[i + 1 :])
                 digits = digits[: len(digits) - len(rest)] + rest
                 return digits
         elif token == "thousand":
             digits = (digits or "1") + "000"
             if i + 1 < len(tokens):
-                rest = _group_value(tokens[i + 1 :])
+                rest = number_value(tokens[i + 1 :])
                 digits = digits[: len(digits) - len(rest)] + rest
                 return digits
         elif token in UNITS:
@@ -132,9 +133,9 @@ def _read_homophones(tokens: list[str], flips: frozenset[int] = frozenset()) -> 
     for i, token in enumerate(tokens):
         if token not in HOMOPHONES:
             continue
-        after_number = i > 0 and _is_number_word(out[i - 1])
+        after_number = i > 0 and is_number_word(out[i - 1])
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        digit = after_number and (nxt is None or _is_number_word(HOMOPHONES.get(nxt, nxt)))
+        digit = after_number and (nxt is None or is_number_word(HOMOPHONES.get(nxt, nxt)))
         if digit != (i in flips):
             out[i] = HOMOPHONES[token]
     return out
@@ -147,8 +148,8 @@ def _ambiguous(tokens: list[str]) -> list[int]:
         for i, token in enumerate(tokens)
         if token in HOMOPHONES
         and (
-            (i > 0 and _is_number_word(tokens[i - 1]))
-            or (i + 1 < len(tokens) and _is_number_word(tokens[i + 1]))
+            (i > 0 and is_number_word(tokens[i - 1]))
+            or (i + 1 < len(tokens) and is_number_word(tokens[i + 1]))
         )
     ]
 
@@ -189,13 +190,13 @@ def _numbers(tokens: list[str]) -> list[str]:
     current: list[str] = []
     for index, token in enumerate(tokens):
         nxt = tokens[index + 1] if index + 1 < len(tokens) else ""
-        joins = (token == "-" and current and _is_number_word(nxt)) or (
+        joins = (token == "-" and current and is_number_word(nxt)) or (
             token == "and"
             and current
             and current[-1] in ("hundred", "thousand")
-            and _is_number_word(nxt)
+            and is_number_word(nxt)
         )
-        if _is_number_word(token):
+        if is_number_word(token):
             current.append(token)
         elif joins:
             continue
@@ -204,7 +205,7 @@ def _numbers(tokens: list[str]) -> list[str]:
             current = []
     if current:
         runs.append(current)
-    return [value for run in runs if (value := _group_value(run))]
+    return [value for run in runs if (value := number_value(run))]
 
 
 def order_number(text: str, min_digits: int = 3) -> str | None:
@@ -265,13 +266,3 @@ def pick(options: list[Reading], orders: frozenset[str] | None) -> Reading | Non
     if len(near) == 1:
         return Reading(near.pop(), guessed=True)
     return options[0]
-
-
-def is_number_word(word: str) -> bool:
-    """A word that can be part of a spoken number ("four", "forty", "double", "oh", "4")."""
-    return _is_number_word(word)
-
-
-def number_value(words: list[str]) -> str:
-    """The digits a run of number words says, read the way people read codes."""
-    return _group_value(words)
