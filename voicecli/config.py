@@ -56,6 +56,7 @@ class SttConfig:
     compute_type: str = one_of("int8", "int8", "int8_float32", "int16", "float32")
     threads: int = within(2, 1, 64, "threads")
     beam_size: int = within(1, 1, 10)
+    final_beam_size: int = within(5, 1, 10)
     language: str = nonempty("en")
     window_pad_s: float = within(0.5, 0.0, 5.0, "s")
     min_window_s: float = within(3.0, 0.5, 30.0, "s")

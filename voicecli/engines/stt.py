@@ -186,29 +186,32 @@ class WhisperEngine:
         cut: bool = True,
         words: bool | None = None,
         fallback: bool = True,
+        beam_size: int | None = None,
     ) -> Transcript:
         """Transcribe 16 kHz float32 audio.
 
         `cut=False` forces the padded 30 s window; `words` overrides the config's
         word_timestamps (word alignment costs one more decoder pass). With `fallback=False`
         (interim hypotheses) a cut-window decode that looks wrong is not redone on the padded
-        window: its text up to where it went wrong is returned instead.
+        window: its text up to where it went wrong is returned instead. `beam_size` overrides
+        the config's (the transcriber asks for a wider beam on the decodes it commits).
         """
         started = time.perf_counter()
         audio_s = audio.size / SAMPLE_RATE
         want_words = self.config.word_timestamps if words is None else words
         reason = ""
+        beam = beam_size or self.config.beam_size
         if cut:
-            attempt = self._generate(audio, prompt, padded=False)
+            attempt = self._generate(audio, prompt, beam, padded=False)
             if self._heard_nothing(attempt) and audio_s < self.config.min_window_s:
-                attempt = self._generate(audio, prompt, padded=False, widen=True)
+                attempt = self._generate(audio, prompt, beam, padded=False, widen=True)
             tokens, reason = self._repair(attempt)
             if not reason or not fallback:
                 result = self._finish(attempt, tokens, want_words, audio_s)
                 result.fallback_reason = reason
                 reason = ""
         if not cut or reason:
-            attempt = self._generate(audio, prompt, padded=True)
+            attempt = self._generate(audio, prompt, beam, padded=True)
             tokens, _ = self._repair(attempt)  # the last resort: a loop is cut, not redone
             result = self._finish(attempt, tokens, want_words, audio_s)
             result.fallback_reason = reason
@@ -263,7 +266,7 @@ class WhisperEngine:
         return mel[:, :frames]
 
     def _generate(
-        self, audio: np.ndarray, prompt: str, padded: bool, widen: bool = False
+        self, audio: np.ndarray, prompt: str, beam: int, padded: bool, widen: bool = False
     ) -> Attempt:
         mel = self._mel(audio, padded, widen)
         encoded = self._fw.encode(mel)
@@ -286,7 +289,7 @@ class WhisperEngine:
         result = self.model.generate(
             encoded,
             [start],
-            beam_size=self.config.beam_size,
+            beam_size=beam,
             # CTranslate2 4.x lets Whisper emit min(max_length/2, max_length - prompt) new
             # tokens (measured), so ask for enough to allow `bound` new tokens.
             max_length=max(2 * bound, bound + len(start)),

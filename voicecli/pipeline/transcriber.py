@@ -97,6 +97,7 @@ class Transcriber(Stage):
         super().__init__(bus, "transcriber", types)
         self.clean = clean
         self.stt = stt
+        self._beam = stt.config.final_beam_size  # the decodes a turn is committed on
         self.config = config
         self.guard = guard
         self.cascade = pipeline is Pipeline.CASCADE
@@ -180,7 +181,12 @@ class Transcriber(Stage):
         long = window_s > self.config.max_window_s  # a pause's decode too: the turn goes on
         started = time.monotonic()
         result = self.stt.transcribe(
-            audio, prompt=self._prompt(turn), cut=cut, words=long, fallback=final
+            audio,
+            prompt=self._prompt(turn),
+            cut=cut,
+            words=long,
+            fallback=final,
+            beam_size=self._beam if final else None,
         )
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
@@ -226,7 +232,9 @@ class Transcriber(Stage):
             return text
         if padded:
             return " ".join(earlier) if earlier else text
-        wide = self.stt.transcribe(audio, prompt=self._prompt(turn), cut=False, words=False)
+        wide = self.stt.transcribe(
+            audio, prompt=self._prompt(turn), cut=False, words=False, beam_size=self._beam
+        )
         heard = self._heard(wide, audio.size / RATE)
         if not lost_words(heard.split(), stable, earlier) or not earlier:
             return heard
@@ -252,7 +260,9 @@ class Transcriber(Stage):
         while end - turn.window_start > hard and self.open is turn and not self.stopping:
             before = turn.window_start
             audio = self.clean.read(turn.window_start, turn.window_start + hard)
-            result = self.stt.transcribe(audio, prompt=self._prompt(turn), cut=cut, words=True)
+            result = self.stt.transcribe(
+                audio, prompt=self._prompt(turn), cut=cut, words=True, beam_size=self._beam
+            )
             words = tuple(result.text.split())
             self._cut_window(turn, audio, result.words, words, forced=True)
             if turn.window_start - before < RATE:  # word times that make no progress
