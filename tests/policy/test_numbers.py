@@ -27,6 +27,8 @@ CASES = {
     "four two, one nine please": "4219",
     "oh eight one five": "0815",
     "one hundred and five": "105",
+    "seven seven free one": "7731",  # th-fronted "three"
+    "Could you look up order 3.007 for me?": "3007",  # "three double oh seven" as a decimal
 }
 
 
@@ -44,6 +46,7 @@ def test_words_that_sound_like_digits_only_count_next_to_digits() -> None:
     assert order_number("I want to return it") is None
     assert order_number("one nine for me") is None, "two digits is not an order number"
     assert order_numbers("one nine for me") == ["19"]
+    assert order_number("Is shipping free for 2 items?") is None
 
 
 def test_no_number() -> None:
@@ -63,6 +66,7 @@ def test_no_number() -> None:
         ("order 20-58", {"2258", "4219"}, "2258", True),  # a digit lost: the one close order
         ("order 4210", {"4219", "4211"}, "4210", False),  # two are close: ask, don't guess
         ("my order is 4219 too", {"4219"}, "4219", True),
+        ("Order, um, seven seven, uh, free one.", {"7731"}, "7731", False),
     ],
 )
 def test_readings_are_checked_against_the_store(heard, store, digits, guessed) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from voicecli.policy.numbers import HOMOPHONES
 from voicecli.policy.speakable import DIGITS
 
 HOLD_WORDS = {
@@ -139,8 +140,6 @@ PRONOUNS = {
     "those",
 }
 NUMBER_WORDS = set(DIGITS) | {"oh", "double", "triple"}
-# what Whisper writes for a digit heard on its own: "4, too" is "four two"
-DIGIT_HOMOPHONES = {"to", "too", "for", "won", "ate", "free", "tree", "sex", "fife", "nein"}
 NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "pin", "is"}
 MIN_DIGITS_FOR_A_NUMBER = 4
 
@@ -170,7 +169,7 @@ def _trailing_digits(words: list[str]) -> int:
         elif word in NUMBER_WORDS:
             count += 1 + pending
             pending = 0
-        elif word in DIGIT_HOMOPHONES:
+        elif word in HOMOPHONES:
             pending += 1
         else:
             break

@@ -53,8 +53,20 @@ TENS = {
     "ninety": 90,
 }
 REPEATS = {"double": 2, "triple": 3}
-# what Whisper writes for a digit said on its own
-HOMOPHONES = {"to": "two", "too": "two", "for": "four", "won": "one", "ate": "eight"}
+# what Whisper writes for a digit said on its own, or as an accent says it ("free" for "three":
+# th-fronting, common in London and elsewhere, and in espeak's voices)
+HOMOPHONES = {
+    "to": "two",
+    "too": "two",
+    "for": "four",
+    "won": "one",
+    "ate": "eight",
+    "free": "three",
+    "tree": "three",
+    "sex": "six",
+    "fife": "five",
+    "nein": "nine",
+}
 # sounds a caller makes between the digits of one number
 FILLERS = frozenset({"um", "uh", "er", "erm", "ah", "hm", "hmm", "mm"})
 MAX_FLIPS = 4  # homophones considered either way (2**4 readings at most)
