@@ -216,6 +216,17 @@ def test_a_heard_number_the_store_has_is_used_without_asking() -> None:
     assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
 
 
+def test_a_number_the_store_has_is_an_order_question_even_without_an_ask() -> None:
+    plan = store_rules().decide("Could you look up power to 4.219 for me?")  # "order four…"
+    assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
+    plan = store_rules().decide("Hi, it's about 4.219.")
+    assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
+    plan = store_rules().decide("Order, um, seven, seven, uh, free one, when does it arrive?")
+    assert plan.call == ToolCall("get_order_status", "7731", Phase.COMMITTED)
+    plan = store_rules().decide("My lucky number is 9999.")  # no such order: just talk
+    assert plan.step is Step.LLM and plan.call is None
+
+
 def test_the_answer_to_which_order_number_is_it() -> None:
     rules = store_rules()
     assert rules.decide("I'd like to cancel my order.").step is Step.ASK_NUMBER

@@ -23,7 +23,7 @@ from enum import Enum
 
 from voicecli.policy.intent import Intent, Routed, route
 from voicecli.policy.knowledge import KnowledgeRow, context_rows
-from voicecli.policy.numbers import pick, readings
+from voicecli.policy.numbers import Reading, pick, readings
 
 READ_ONLY = frozenset({Intent.ORDER_STATUS})
 SIDE_EFFECTS = frozenset({Intent.TRACKING_LINK, Intent.CANCEL, Intent.RETURN})
@@ -135,6 +135,8 @@ class CommitRules:
         reading = pick(readings(text), known)
         if awaiting is not None and reading is not None and not _asks_a_tool(routed):
             routed = Routed(awaiting.intent, reading.digits)  # "It's 4219."
+        elif _names_a_known_order(routed, reading, known):
+            routed = Routed(Intent.ORDER_STATUS, reading.digits)  # "look up power to 3.007"
         if routed.intent is Intent.INFO:
             row = next(r for r in self.knowledge if r.topic == routed.topic)
             return Plan(Step.INFORM, say=row.text, topic=row.topic)
@@ -170,6 +172,19 @@ class CommitRules:
     def offer_retry(self, call: ToolCall) -> None:
         """A tool failed and the agent offered to try again: a yes now retries it."""
         self.pending = ToolCall(call.tool, call.order_id, Phase.CONFIRMED)
+
+
+def _names_a_known_order(
+    routed: Routed, reading: Reading | None, known: frozenset[str] | None
+) -> bool:
+    """Words that ask nothing the router knows but name an order the store has (or one a digit
+    away, read back first): a caller of a shop who says its number wants to know about it."""
+    return (
+        routed.intent is Intent.OTHER
+        and reading is not None
+        and known is not None
+        and reading.digits in known
+    )
 
 
 def _asks_a_tool(routed: Routed) -> bool:

@@ -2,10 +2,11 @@
 
 Keyword rules over the transcript, with corrections honoured: in "cancel — no, track order
 4219" the caller changed their mind, and the last request wins. The order number is read with
-the spoken-number parser. An order tool needs a particular order — a number, "my order", or a
-pronoun while an order is the subject of the call; a question about how things work ("what is
-your return policy?", "how long does shipping take?") is information, answered from the rows
-of the store's knowledge base that its words name. (Measured against grammar-constrained
+the spoken-number parser (its first reading: a filler inside the number does not hide it). An
+order tool needs a particular order — a number, "my order", or a pronoun while an order is
+the subject of the call; a question about how things work ("what is your return policy?",
+"how long does shipping take?") is information, answered from the rows of the store's
+knowledge base that its words name. (Measured against grammar-constrained
 selection with the 0.5B model: see docs/tools.md.)
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from voicecli.policy.knowledge import KnowledgeRow, topic_of
-from voicecli.policy.numbers import order_number
+from voicecli.policy.numbers import readings
 
 
 class Intent(Enum):
@@ -44,7 +45,7 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         Intent.ORDER_STATUS,
         re.compile(
             r"\b(where('s| is| it is| are)|status|track\w*|check\w*|arriv\w*|deliver\w*|ship\w*|"
-            r"dispatch\w*|when will|"
+            r"dispatch\w*|when will|look(ing)? (up|into)|"
             r"eta|how long|late|delayed)\b"
         ),
     ),
@@ -96,7 +97,8 @@ def route(
     about an order, so "where is it?" asks about that one; `knowledge`: the rows information
     questions are answered from."""
     said = text.lower().strip()
-    number = order_number(said)
+    found = readings(said)  # the literal reading first; "seven, uh, free one" too
+    number = found[0].digits if found else None
     if awaiting_confirmation:
         if YES.search(said):  # "yes, no problem" starts with yes
             return Routed(Intent.YES, number)
