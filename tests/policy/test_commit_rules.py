@@ -225,6 +225,8 @@ def test_a_number_the_store_has_is_an_order_question_even_without_an_ask() -> No
     assert plan.call == ToolCall("get_order_status", "7731", Phase.COMMITTED)
     plan = store_rules().decide("My lucky number is 9999.")  # no such order: just talk
     assert plan.step is Step.LLM and plan.call is None
+    plan = store_rules().decide("The train was late. She taught for thirty years.")
+    assert plan.step is Step.LLM and plan.call is None, "a homophone read as a digit is a guess"
 
 
 def test_the_answer_to_which_order_number_is_it() -> None:

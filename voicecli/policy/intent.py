@@ -97,8 +97,9 @@ def route(
     about an order, so "where is it?" asks about that one; `knowledge`: the rows information
     questions are answered from."""
     said = text.lower().strip()
-    found = readings(said)  # the literal reading first; "seven, uh, free one" too
-    number = found[0].digits if found else None
+    # as said, or with a filler inside it ("seven, uh, free one"); never a guess ("taught for
+    # thirty years" is not order 430)
+    number = next((r.digits for r in readings(said) if not r.guessed), None)
     if awaiting_confirmation:
         if YES.search(said):  # "yes, no problem" starts with yes
             return Routed(Intent.YES, number)
