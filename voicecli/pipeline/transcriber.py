@@ -8,8 +8,9 @@ decoded up to the pause at once: that hypothesis is the one the commit decision 
 decode never loses what earlier passes heard: when it comes back empty or shorter than the
 agreed words, the turn is decoded again on the padded window, and if that is no better the
 earlier hypothesis stands (a turn is dropped only when no pass found words). A long turn's later
-windows are prompted with its own committed words; with `prompt_with_reply` a turn's first
-window is prompted with the agent's last words ("Which order number is it?").
+windows are prompted with its own committed words; with `prompt_with_reply` a turn that opens
+after the agent finished a reply (not one that began over it: its audio holds the reply's echo)
+is prompted with the agent's last words ("Which order number is it?").
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from voicecli.engines.stt import WhisperEngine, Word
 from voicecli.events import (
     AssistantTurn,
     Event,
+    ReplyStarted,
     TranscribeRequest,
     Transcript,
     TurnCommitted,
@@ -42,6 +44,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement, lost_words
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
 from voicecli.policy.longturn import TimedWord, quietest, window_cut
+from voicecli.policy.replyprompt import ReplyPrompt
 
 RATE = 16000
 HARD_WINDOW_S = 28.0  # the longest window decoded (Whisper hears at most 30 s)
@@ -61,6 +64,8 @@ class OpenTurn:
     pause_decoded: int | None = None
     last_decode_at: float = 0.0
     last_decode_s: float = 0.0
+    reply_prompt: str = ""  # the reply the caller had heard out when the turn opened
+    last_text: str = ""  # the last decode's text
 
     def __post_init__(self) -> None:
         if self.window_start < 0:
@@ -92,6 +97,7 @@ class Transcriber(Stage):
             TurnDiscarded,
             TurnReopened,
             TranscribeRequest,
+            ReplyStarted,
             AssistantTurn,
         )
         super().__init__(bus, "transcriber", types)
@@ -106,17 +112,21 @@ class Transcriber(Stage):
         self.open: OpenTurn | None = None
         self.closed: OpenTurn | None = None
         self.agreement = LocalAgreement()
-        self.agent_said = ""  # the reply the caller last heard
+        self.reply_prompt = ReplyPrompt(config.prompt_words if config.prompt_with_reply else 0)
 
     def handle(self, event: Event) -> None:
         if isinstance(event, VadFrame):
             self.voiced = event.probability >= self.release
             return
+        if isinstance(event, ReplyStarted):
+            self.reply_prompt.reply_started()
+            return
         if isinstance(event, AssistantTurn):
-            self.agent_said = event.text
+            self.reply_prompt.reply_ended(event.text, event.interrupted)
             return
         if isinstance(event, TurnOpened):
-            self.open = OpenTurn(event.turn, event.audio_start)
+            prompt = self.reply_prompt.for_new_turn()
+            self.open = OpenTurn(event.turn, event.audio_start, reply_prompt=prompt)
             self.closed = None
             self.agreement = LocalAgreement()
             return
@@ -145,7 +155,7 @@ class Transcriber(Stage):
         if turn is None or self.cascade:  # the cascade transcribes only on request
             return
         if turn.paused_at is not None:
-            if turn.decoded_until >= turn.paused_at:
+            if turn.decoded_until >= turn.paused_at and self._interim_will_do(turn):
                 turn.pause_decoded = turn.paused_at  # the last decode already heard it all
             if turn.pause_decoded != turn.paused_at:
                 self._decode_to_pause(turn)
@@ -161,6 +171,12 @@ class Transcriber(Stage):
             and now - turn.last_decode_at >= wait
         ):
             self._decode(turn, available, final=False)
+
+    def _interim_will_do(self, turn: OpenTurn) -> bool:
+        """An interim decode that covers the pause stands for the pause's decode only if it
+        heard words and was decoded as the pause's would be (same beam): an empty one would
+        drop the turn without the retries a pause's decode gets (a human reading digits)."""
+        return bool(turn.last_text) and self._beam <= self.stt.config.beam_size
 
     def _decode_to_pause(self, turn: OpenTurn) -> None:
         assert turn.paused_at is not None
@@ -193,6 +209,7 @@ class Transcriber(Stage):
         if final or not result.fallback_reason:
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
         text = self._heard(result, window_s)
+        turn.last_text = text
         if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
             text = self._not_weaker(turn, audio, text, padded=result.window == "padded")
         update = self.agreement.finalize if final else self.agreement.update
@@ -242,15 +259,13 @@ class Transcriber(Stage):
 
     def _prompt(self, turn: OpenTurn) -> str:
         """The words just before the window: a long turn's last committed ones, so Whisper
-        goes on mid-sentence instead of starting a new one; else the agent's last words."""
+        goes on mid-sentence instead of starting a new one; else what ReplyPrompt gave it."""
         n = self.config.prompt_words
         if not n:
             return ""
         if turn.committed:
             return " ".join(turn.committed[-n:])
-        if self.config.prompt_with_reply:
-            return " ".join(self.agent_said.split()[-n:])
-        return ""
+        return turn.reply_prompt
 
     def _fit_window(self, turn: OpenTurn, end: int, cut: bool) -> None:
         """Before a decode: a window that would not fit Whisper's 30 s (the cascade's one
