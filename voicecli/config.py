@@ -137,7 +137,7 @@ class TranscriberConfig:
     max_window_s: float = within(10.0, 5.0, 27.0, "s")
     keep_window_s: float = within(3.0, 1.0, 7.0, "s")
     prompt_words: int = within(20, 0, 60, "words")
-    prompt_with_reply: bool = False  # Whisper's prompt: the agent's last words (design notes)
+    prompt_with_reply: bool = True  # a turn after a reply heard out: its words (design notes)
 
 
 @dataclass
