@@ -18,7 +18,7 @@ import soxr
 from voicecli.audio.echo_path import room_impulse
 from voicecli.bench.clips import RATE, PreparedClip, prepare
 from voicecli.bench.scenario import Scenario, Turn, voice_cache
-from voicecli.bench.voices import babble
+from voicecli.bench.voices import babble_at
 
 ACTIVE = 1e-3  # a speaker sample louder than this is agent speech
 REPLY_QUIET_S = 1.2  # this much silence after agent speech ends a reply (sentence gaps are shorter)
@@ -77,9 +77,7 @@ class CallerSimulator:
         )
         self._babble: np.ndarray | None = None
         if caller.babble_dbfs is not None:
-            crowd = babble(voice_cache())
-            gain = 10.0 ** (caller.babble_dbfs / 20.0) / float(np.sqrt(np.mean(crowd**2)))
-            self._babble = np.roll(crowd * np.float32(gain), seed * RATE)
+            self._babble = babble_at(voice_cache(), caller.babble_dbfs, seed)
 
     # -- MicSignal -------------------------------------------------------------------------------
 

@@ -164,3 +164,11 @@ def babble(cache: Path, seconds: float = 20.0) -> np.ndarray:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_wav(path, mix * np.float32(0.1), RATE)
     return mix * np.float32(0.1)
+
+
+def babble_at(cache: Path, dbfs: float, seed: int) -> np.ndarray:
+    """The babble at an RMS of `dbfs`, started `seed` seconds in (each run hears another
+    stretch of the crowd); loop it over the run's samples."""
+    crowd = babble(cache)
+    gain = 10.0 ** (dbfs / 20.0) / float(np.sqrt(np.mean(crowd**2)))
+    return np.roll(crowd * np.float32(gain), seed * RATE)
