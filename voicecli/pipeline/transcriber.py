@@ -65,7 +65,6 @@ class OpenTurn:
     last_decode_at: float = 0.0
     last_decode_s: float = 0.0
     reply_prompt: str = ""  # the reply the caller had heard out when the turn opened
-    last_text: str = ""  # the last decode's text
 
     def __post_init__(self) -> None:
         if self.window_start < 0:
@@ -155,7 +154,7 @@ class Transcriber(Stage):
         if turn is None or self.cascade:  # the cascade transcribes only on request
             return
         if turn.paused_at is not None:
-            if turn.decoded_until >= turn.paused_at and self._interim_will_do(turn):
+            if turn.decoded_until >= turn.paused_at and self._interim_will_do():
                 turn.pause_decoded = turn.paused_at  # the last decode already heard it all
             if turn.pause_decoded != turn.paused_at:
                 self._decode_to_pause(turn)
@@ -172,11 +171,12 @@ class Transcriber(Stage):
         ):
             self._decode(turn, available, final=False)
 
-    def _interim_will_do(self, turn: OpenTurn) -> bool:
+    def _interim_will_do(self) -> bool:
         """An interim decode that covers the pause stands for the pause's decode only if it
-        heard words and was decoded as the pause's would be (same beam): an empty one would
-        drop the turn without the retries a pause's decode gets (a human reading digits)."""
-        return bool(turn.last_text) and self._beam <= self.stt.config.beam_size
+        heard words (the agreement's last hypothesis) and was decoded as the pause's would be
+        (same beam): an empty one would drop the turn without the retries a pause's decode
+        gets (a human reading digits)."""
+        return bool(self.agreement.previous) and self._beam <= self.stt.config.beam_size
 
     def _decode_to_pause(self, turn: OpenTurn) -> None:
         assert turn.paused_at is not None
@@ -209,7 +209,6 @@ class Transcriber(Stage):
         if final or not result.fallback_reason:
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
         text = self._heard(result, window_s)
-        turn.last_text = text
         if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
             text = self._not_weaker(turn, audio, text, padded=result.window == "padded")
         update = self.agreement.finalize if final else self.agreement.update

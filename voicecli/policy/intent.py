@@ -2,7 +2,7 @@
 
 Keyword rules over the transcript, with corrections honoured: in "cancel — no, track order
 4219" the caller changed their mind, and the last request wins. The order number is read with
-the spoken-number parser (its first reading: a filler inside the number does not hide it). An
+the spoken-number parser: as said, or with a filler inside it, never a guessed reading. An
 order tool needs a particular order — a number, "my order", or a pronoun while an order is
 the subject of the call; a question about how things work ("what is your return policy?",
 "how long does shipping take?") is information, answered from the rows of the store's
