@@ -185,7 +185,7 @@ def talk(
     ] = False,
 ) -> None:
     """Talk to voicecli: speak, and it answers."""
-    from voicecli.pipeline.mode import Pipeline
+    from voicecli.core.mode import Pipeline
     from voicecli.talk import TalkOptions, run_talk
     from voicecli.userpaths import check_input_file, check_output_file
 

@@ -128,6 +128,7 @@ class TurnCommitted(Event):
     reason: str
     speech_end: int
     silence_ms: float
+    transcript_t: float = 0.0  # when the transcript it was committed on arrived
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,45 @@ class SpanStarted(Event):
     gen: int
     piece: int
     device_sample: int
+
+
+@dataclass(frozen=True)
+class SpanQueued(Event):
+    """The speaker queued a span on the playout stream: samples [start, end) speak `text`,
+    each word at `word_times` (from `start`)."""
+
+    gen: int
+    piece: int
+    text: str
+    start: int
+    end: int
+    word_times: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SpanPlaying(Event):
+    """The output device reached the first sample of a span (pushed by the playout ring)."""
+
+    gen: int
+    piece: int
+    device_sample: int
+
+
+@dataclass(frozen=True)
+class SpanPlayed(Event):
+    """The output device played a span to its end, or to where a flush cut it."""
+
+    gen: int
+    piece: int
+    device_sample: int
+    cut: bool = False
+
+
+@dataclass(frozen=True)
+class PlayoutStopped(Event):
+    """Playout was flushed: the stream stopped at `position` (what played is what was heard)."""
+
+    position: int
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from voicecli.audio.virtual import FileSignal, MicSignal, VirtualIO
 from voicecli.audio.wavfile import read_wav, write_wav
 from voicecli.bus import EventBus
 from voicecli.config import Config
+from voicecli.core.mode import Pipeline
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.loader import EngineLoader
@@ -44,7 +45,6 @@ from voicecli.events import (
 )
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.listener import Listener
-from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.responder import Responder
 from voicecli.pipeline.session import Session
 from voicecli.pipeline.speaker import Speaker

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.playout import PlayoutRing, Progress
 from voicecli.audio.ring import SampleRing
 
 
@@ -78,13 +78,30 @@ def test_flush_cuts_the_playing_span_and_refuses_older_generations() -> None:
     ring.write(np.ones(40), gen=1, piece=0, text="a")
     ring.write(np.ones(40), gen=1, piece=1, text="b")
     play(ring, 1)
-    dropped = ring.flush(min_gen=2)
-    assert dropped == 55
+    stopped_at = ring.flush(min_gen=2)
+    assert stopped_at == 25
     spans = ring.state().spans
     assert [(s.piece, s.end, s.device_end) for s in spans] == [(0, 25, 25)]
     assert not ring.write(np.ones(10), gen=1, piece=2, text="stale")
     assert ring.write(np.ones(10), gen=2, piece=0, text="new")
     assert ring.pending == 10
+
+
+def test_the_ring_tells_its_listener_what_each_span_did() -> None:
+    ring = PlayoutRing(200, 10)
+    news: list[tuple[Progress, int, int | None, int | None]] = []
+    ring.listen(lambda p, s: news.append((p, s.piece, s.device_start, s.device_end)))
+    ring.write(np.ones(20), gen=1, piece=0, text="a")
+    ring.write(np.ones(40), gen=1, piece=1, text="b")
+    assert news == [(Progress.QUEUED, 0, None, None), (Progress.QUEUED, 1, None, None)]
+    play(ring, 1)  # 25 samples: piece 0 played whole, piece 1 started
+    assert news[2:] == [
+        (Progress.PLAYING, 0, 0, None),
+        (Progress.PLAYED, 0, 0, 20),
+        (Progress.PLAYING, 1, 20, None),
+    ]
+    ring.flush(min_gen=2)
+    assert news[5:] == [(Progress.CUT, 1, 20, 25)]
 
 
 def test_a_full_ring_blocks_the_writer_until_played() -> None:

@@ -18,7 +18,7 @@ from voicecli.bench.report import print_report
 from voicecli.bench.runner import BenchOptions, run_bench
 from voicecli.bench.scenario import shipped_scenarios
 from voicecli.config import Config
-from voicecli.pipeline.mode import Pipeline
+from voicecli.core.mode import Pipeline
 from voicecli.report import read_log, ttfa_by_pipeline
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ from rich.console import Console
 from voicecli.bench.runner import BenchOptions, run_bench
 from voicecli.bench.scenario import parse_scenario, shipped_scenarios
 from voicecli.config import Config
-from voicecli.pipeline.mode import Pipeline
+from voicecli.core.mode import Pipeline
 
 pytestmark = pytest.mark.slow
 

@@ -13,6 +13,7 @@ import pytest
 from tests.pipeline.conversation import RATE, converse, of_kind, silence
 from voicecli.audio.virtual import FileSignal
 from voicecli.config import Config
+from voicecli.core.mode import CASCADE_SILENCE_S, Pipeline
 from voicecli.events import (
     AssistantTurn,
     PlayoutFinished,
@@ -23,7 +24,6 @@ from voicecli.events import (
     TurnCommitted,
     TurnTimings,
 )
-from voicecli.pipeline.mode import CASCADE_SILENCE_S, Pipeline
 from voicecli.policy.numbers import order_number
 from voicecli.talk import Conversation, TalkOptions
 from voicecli.wer import character_error_rate, word_error_rate

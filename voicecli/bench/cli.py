@@ -14,9 +14,9 @@ from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
 from voicecli.bench.scenario import shipped_corpus, shipped_scenarios
 from voicecli.bench.voices import SETS
 from voicecli.config import Config
+from voicecli.core.mode import Pipeline
 from voicecli.errors import UsageError, VoicecliError
 from voicecli.modelstore import ModelStore
-from voicecli.pipeline.mode import Pipeline
 from voicecli.talk import Engines
 from voicecli.userpaths import check_output_file, write_atomically
 

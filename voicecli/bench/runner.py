@@ -38,9 +38,9 @@ from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
 from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import summarize
 from voicecli.config import Config, defaults_as_dict
+from voicecli.core.mode import Pipeline
 from voicecli.errors import VoicecliError
 from voicecli.events import EchoStats, Event, ReplyPiece, SessionEnded, VadFrame
-from voicecli.pipeline.mode import Pipeline
 from voicecli.talk import Conversation, Engines, TalkOptions
 from voicecli.tools.orders import OrderStore
 from voicecli.trace import TraceWriter

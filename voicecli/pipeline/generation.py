@@ -27,11 +27,16 @@ class Generation:
 
     def bump(self) -> int:
         """Start a new generation; everything stamped with an older one is cancelled."""
+        return self.advance(self._value + 1)
+
+    def advance(self, gen: int) -> int:
+        """Generation `gen` (if newer) is current; everything stamped older is cancelled."""
         with self._lock:
-            for event in self._cancelled.values():
-                event.set()
-            self._cancelled.clear()
-            self._value += 1
+            if gen > self._value:
+                for event in self._cancelled.values():
+                    event.set()
+                self._cancelled.clear()
+                self._value = gen
             return self._value
 
     def cancelled(self, gen: int) -> threading.Event:

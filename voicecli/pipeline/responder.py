@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from voicecli.bus import EventBus
 from voicecli.config import ToolsConfig
+from voicecli.core.mode import Pipeline
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.tts import split_sentences
 from voicecli.events import (
@@ -29,7 +30,6 @@ from voicecli.events import (
     ToolResult,
 )
 from voicecli.pipeline.generation import Generation
-from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.clauses import ClauseFlusher, FlushRules
 from voicecli.policy.speakable import speakable

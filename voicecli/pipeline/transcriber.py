@@ -23,6 +23,7 @@ import numpy as np
 from voicecli.audio.ring import SampleRing
 from voicecli.bus import EventBus
 from voicecli.config import TranscriberConfig
+from voicecli.core.mode import Pipeline
 from voicecli.engines.stt import Transcript as SttTranscript
 from voicecli.engines.stt import WhisperEngine, Word
 from voicecli.events import (
@@ -39,7 +40,6 @@ from voicecli.events import (
     TurnResumed,
     VadFrame,
 )
-from voicecli.pipeline.mode import Pipeline
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement, lost_words
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination

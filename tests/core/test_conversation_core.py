@@ -1,0 +1,358 @@
+"""The conversation core, scripted: events in, events and effects out — no threads, no models.
+
+Transitions covered (state before → event → state after, and what it must say or do):
+- listening → speech starts → user speaking: a turn opens (test_a_question_is_committed_...)
+- user speaking → pause, speech again → user speaking: the turn pauses and resumes as one turn,
+  and the pending commit is dropped (test_a_pause_and_more_speech_is_one_turn)
+- user speaking → silence and a fresh transcript → thinking: committed, a new generation
+  cancels older work, the reply is planned with the turn in history (test_a_question_...)
+- user speaking → silence but the transcript is stale → still user speaking until it covers
+  the pause (test_the_commit_waits_for_a_transcript_covering_the_pause)
+- user speaking → silence, empty transcript → listening: discarded "nothing said"
+  (test_an_empty_transcript_is_discarded)
+- user speaking → silence, no transcript within transcript_wait_s → listening: discarded
+  "no transcript" (test_no_transcript_at_all_is_discarded_after_the_wait)
+- thinking → speech within the reopen window → user speaking: reopened, the reply cancelled,
+  the turn taken back out of history (test_speech_right_after_the_commit_reopens_the_turn)
+- thinking → speech after the reopen window → user speaking: superseded by a new turn
+  (test_speech_long_after_the_commit_supersedes_the_reply)
+- thinking → the first span plays → speaking: playout started (test_a_question_...)
+- speaking → every span played → listening: the whole reply enters history
+  (test_a_question_is_committed_answered_and_heard_out)
+- a reply with no audio at all → listening as soon as it is done (test_a_silent_reply_...)
+- speaking → a caller's sound → paused; short sound then quiet → speaking: resumed, the
+  suspect discarded (test_a_short_sound_pauses_and_resumes)
+- speaking → a sound onset event → paused (test_a_sound_onset_pauses_at_once)
+- speaking → caller keeps talking → user speaking: barge-in, cancelled at the stop position,
+  history keeps the heard prefix (test_a_caller_who_keeps_talking_takes_the_floor)
+- paused → transcript with words → user speaking (test_a_transcript_of_real_words_interrupts)
+- paused → backchannel transcript, then quiet → speaking (test_a_backchannel_resumes)
+- paused → transcript of the agent's own words → speaking: echo (test_the_agents_own_echo_...)
+- paused → enough speech to read → a probe transcription is asked (test_a_suspect_is_probed)
+- paused → the reply ends meanwhile → user speaking: the suspect takes the floor
+  (test_the_reply_ending_while_judging_gives_the_caller_the_floor)
+- a suspect right after a resumed one starts where that one did (test_a_rejoin_...)
+- speaking, canceller not trusted yet → no pause (test_an_untrusted_canceller_pauses_nothing)
+- prefill and read-only prefetch while speaking (test_speculative_prefill_and_prefetch)
+- tool: confirm → yes executes, no drops, a failed call offers a retry that a yes runs
+  (test_a_side_effect_needs_a_yes, test_no_drops_the_side_effect, test_a_failed_tool_...)
+- cascade: the turn is transcribed only on the silence decision (test_cascade_...)
+- mirror: every turn is answered as said, with no prefill (test_mirror_...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.core.script import WORD_SAMPLES, Script
+from voicecli.config import Config
+from voicecli.core.effects import CancelReplies, PausePlayout, ResumePlayout
+from voicecli.core.mode import Pipeline
+from voicecli.core.state import State
+from voicecli.events import (
+    AssistantTurn,
+    BargeIn,
+    PlayoutStarted,
+    PrefillRequest,
+    ReplyStarted,
+    StateChanged,
+    ToolRequest,
+    TranscribeRequest,
+    TurnCommitted,
+    TurnDiscarded,
+    TurnOpened,
+    TurnPaused,
+    TurnReopened,
+    TurnResumed,
+)
+
+
+def asked(s: Script, text: str = "What time is it?", speech_s: float = 1.0) -> None:
+    """The caller says `text` and pauses long enough to be committed."""
+    s.silence(0.3)
+    s.speech(speech_s)
+    s.heard(text)
+    s.silence(0.4)
+
+
+def answering(s: Script, *pieces: str) -> Script:
+    """The agent is speaking `pieces`, the first of them playing."""
+    s.reply(*pieces)
+    s.play(WORD_SAMPLES // 2)
+    assert s.core.state is State.SPEAKING
+    return s
+
+
+def states(s: Script) -> list[str]:
+    return [e.state for e in s.of(StateChanged)]
+
+
+def test_a_question_is_committed_answered_and_heard_out() -> None:
+    s = Script()
+    asked(s)
+    commit = s.last(TurnCommitted)
+    assert (commit.text, commit.reason, commit.gen) == ("What time is it?", "complete", 1)
+    assert s.effects(CancelReplies) == [CancelReplies(1)]
+    plan = s.last(ReplyStarted)
+    assert plan.step == "llm" and plan.messages[-1]["content"] == "What time is it?"
+    s.reply("It is noon.", "Anything else?")
+    s.play(WORD_SAMPLES)
+    assert s.last(PlayoutStarted).gen == 1 and s.core.state is State.SPEAKING
+    s.play_all()
+    assert s.last(AssistantTurn).text == "It is noon. Anything else?"
+    assert states(s) == ["user speaking", "thinking", "speaking", "listening"]
+    assert s.history()[-1] == ("assistant", "It is noon. Anything else?")
+
+
+def test_a_silent_reply_ends_as_soon_as_it_is_done() -> None:
+    s = Script()
+    asked(s)
+    s.reply()
+    assert s.core.state is State.LISTENING and s.last(AssistantTurn).text == ""
+
+
+def test_a_pause_and_more_speech_is_one_turn() -> None:
+    s = Script()
+    s.speech(0.8)
+    s.heard("My order number is")  # incomplete: waits far longer than this pause
+    s.silence(0.5)
+    s.speech(0.8)
+    s.heard("My order number is 4711.")
+    s.silence(0.6)
+    assert [e.turn for e in s.of(TurnOpened)] == [1]
+    assert len(s.of(TurnPaused)) == 2 and len(s.of(TurnResumed)) == 1
+    assert s.last(TurnCommitted).text == "My order number is 4711."
+
+
+def test_the_commit_waits_for_a_transcript_covering_the_pause() -> None:
+    s = Script()
+    s.speech(1.0)
+    s.heard("What time", final=False, covers_until=s.sample - 4000)
+    s.silence(1.0)
+    assert not s.of(TurnCommitted) and s.core.state is State.USER_SPEAKING
+    s.heard("What time is it?")
+    assert s.last(TurnCommitted).text == "What time is it?"
+
+
+def test_an_empty_transcript_is_discarded() -> None:
+    s = Script()
+    s.speech(0.5)
+    s.heard("")
+    s.silence(1.0)
+    assert s.last(TurnDiscarded).reason == "nothing said"
+    assert s.core.state is State.LISTENING and not s.of(TurnCommitted)
+
+
+def test_no_transcript_at_all_is_discarded_after_the_wait() -> None:
+    config = Config()
+    patient = dataclasses.replace(config.turn, transcript_wait_s=1.0)
+    s = Script(dataclasses.replace(config, turn=patient))
+    s.speech(0.5)
+    s.silence(2.0)
+    assert s.last(TurnDiscarded).reason == "no transcript"
+
+
+def test_speech_right_after_the_commit_reopens_the_turn() -> None:
+    s = Script()
+    s.speech(1.0)
+    s.heard("Can you tell me")
+    while s.core.state is not State.THINKING:  # a long enough pause commits even this
+        s.silence(0.032)
+    s.silence(0.3)
+    s.speech(0.5)
+    reopened = s.last(TurnReopened)
+    assert (reopened.turn, reopened.cancelled_gen, reopened.gen) == (1, 1, 2)
+    assert s.core.state is State.USER_SPEAKING
+    assert ("user", "Can you tell me") not in s.history()
+    s.heard("Can you tell me the time?")
+    s.silence(0.4)
+    assert s.last(TurnCommitted).text == "Can you tell me the time?"
+
+
+def test_speech_long_after_the_commit_supersedes_the_reply() -> None:
+    s = Script()
+    asked(s)
+    s.silence(2.0)  # the reply is slow; the reopen window has passed
+    s.speech(0.5)
+    assert [e.turn for e in s.of(TurnOpened)] == [1, 2] and not s.of(TurnReopened)
+    assert s.effects(CancelReplies)[-1] == CancelReplies(2)
+    assert s.core.state is State.USER_SPEAKING and s.core.reply is None
+
+
+def test_a_short_sound_pauses_and_resumes() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.frames(0.1, 0.95)  # a cough
+    assert s.effects(PausePlayout) and s.last(BargeIn).action == "pause"
+    s.silence(0.5)
+    assert s.effects(ResumePlayout) and s.last(BargeIn).action == "resume"
+    assert s.last(TurnDiscarded).reason == "not an interruption (sound)"
+    assert s.core.state is State.SPEAKING
+
+
+def test_a_sound_onset_pauses_at_once() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.onset()
+    assert s.effects(PausePlayout) and s.last(BargeIn).action == "pause"
+
+
+def test_a_caller_who_keeps_talking_takes_the_floor() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.play(2 * WORD_SAMPLES)  # "It is noon" has played
+    s.speech_starts()
+    s.frames(1.4, 0.95)
+    interrupt = s.last(BargeIn)
+    assert interrupt.action == "interrupt" and interrupt.reason == "sound"
+    cut = s.last(AssistantTurn)
+    assert cut.interrupted and cut.text == "It is noon"
+    assert s.history()[-1] == ("assistant", "It is noon —")
+    assert s.core.state is State.USER_SPEAKING and s.core.turn is not None
+    assert s.effects(CancelReplies)[-1] == CancelReplies(2)
+
+
+def test_a_transcript_of_real_words_interrupts() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.frames(0.4, 0.95)
+    suspect = s.core.interruptions.suspect
+    assert suspect is not None
+    s.heard("Stop, I need something else.", turn=suspect.turn, final=False)
+    assert s.last(BargeIn).action == "interrupt" and s.last(BargeIn).reason == "transcript"
+    assert s.core.state is State.USER_SPEAKING
+
+
+def test_a_backchannel_resumes() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.frames(0.4, 0.95)
+    s.heard("okay", turn=s.core.interruptions.suspect.turn, final=False)
+    assert s.core.interruptions.suspect is not None  # "okay" may start "okay, but…": wait
+    s.silence(0.6)
+    assert s.last(BargeIn).action == "resume" and s.core.state is State.SPEAKING
+
+
+def test_the_agents_own_echo_resumes() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.frames(0.4, 0.95)
+    s.heard("the shop is open", turn=s.core.interruptions.suspect.turn, final=False)
+    s.silence(0.4)
+    assert s.last(BargeIn).action == "resume" and not s.of(AssistantTurn)
+
+
+def test_a_suspect_is_probed() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.frames(0.4, 0.95)
+    probe = s.last(TranscribeRequest)
+    assert probe.turn == s.core.interruptions.suspect.turn and not probe.final
+
+
+def test_the_reply_ending_while_judging_gives_the_caller_the_floor() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "Noon.")
+    s.frames(0.1, 0.95)  # paused for a maybe-caller …
+    s.out.paused = False  # … as the last samples left the device
+    s.play_all()
+    assert s.last(AssistantTurn).text == "Noon." and not s.last(AssistantTurn).interrupted
+    assert s.core.state is State.USER_SPEAKING and s.core.interruptions.suspect is None
+
+
+def test_a_rejoin_starts_where_the_resumed_suspect_did() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open, every day.")
+    s.frames(0.1, 0.95)
+    first = s.core.interruptions.suspect.audio_start
+    s.silence(0.4)
+    assert s.last(BargeIn).action == "resume"
+    s.frames(0.1, 0.95)
+    assert s.core.interruptions.suspect.audio_start == first
+
+
+def test_an_untrusted_canceller_pauses_nothing() -> None:
+    s = Script(aec=True)
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.echo(erle_db=3.0)
+    s.frames(0.3, 0.95)
+    assert not s.effects(PausePlayout)
+
+
+def test_speculative_prefill_and_prefetch() -> None:
+    s = Script()
+    s.speech_starts()
+    s.frames(1.0, 0.95)  # still speaking
+    s.heard("Where is order 4711", final=False, unstable="and")
+    prefill = s.last(PrefillRequest)
+    assert prefill.messages[-1] == {"role": "user", "content": "Where is order 4711"}
+    prefetch = s.last(ToolRequest)
+    assert (prefetch.gen, prefetch.order_id, prefetch.phase) == (0, "4711", "prefetch")
+
+
+def test_a_side_effect_needs_a_yes() -> None:
+    s = Script(order_ids=frozenset({"4711"}))
+    asked(s, "Please cancel order 4711.")
+    assert s.last(ReplyStarted).step == "confirm"
+    s.reply("Cancel order 4711?")
+    s.play_all()
+    asked(s, "Yes, please.", speech_s=0.5)
+    plan = s.last(ReplyStarted)
+    assert (plan.step, plan.tool, plan.order_id, plan.phase) == (
+        "execute",
+        "cancel_order",
+        "4711",
+        "confirmed",
+    )
+
+
+def test_no_drops_the_side_effect() -> None:
+    s = Script(order_ids=frozenset({"4711"}))
+    asked(s, "Please cancel order 4711.")
+    s.reply("Cancel order 4711?")
+    s.play_all()
+    asked(s, "No.", speech_s=0.4)
+    assert s.last(ReplyStarted).step == "dropped"
+
+
+def test_a_failed_tool_offers_a_retry_that_a_yes_runs() -> None:
+    s = Script(order_ids=frozenset({"4711"}))
+    asked(s, "Where is order 4711?")
+    assert s.last(ReplyStarted).step == "lookup"
+    s.tool(s.gen, ok=False)
+    s.reply("Sorry, I could not reach the order system. Shall I try again?")
+    s.play_all()
+    asked(s, "Yes.", speech_s=0.4)
+    plan = s.last(ReplyStarted)
+    assert (plan.step, plan.order_id) == ("execute", "4711")
+
+
+def test_cascade_transcribes_only_on_the_silence_decision() -> None:
+    s = Script(pipeline=Pipeline.CASCADE)
+    s.speech(1.0)
+    s.silence(0.5)
+    assert not s.of(TranscribeRequest)
+    s.silence(0.3)  # 0.7 s of silence, whatever was said
+    request = s.last(TranscribeRequest)
+    assert request.final and request.until == s.core.turn.speech_end
+    s.heard("What time is it?")
+    assert s.last(TurnCommitted).reason == "timeout"
+
+
+def test_mirror_answers_every_turn_as_said_with_no_prefill() -> None:
+    s = Script(mirror=True)
+    s.speech(1.0)
+    s.heard("Cancel order 4711")
+    s.silence(1.0)
+    plan = s.last(ReplyStarted)
+    assert plan.mirror and plan.step == "llm" and not s.of(PrefillRequest)

@@ -1,0 +1,7 @@
+"""The audio format every stage agrees on: the capture timeline's rate and the VAD frame."""
+
+from __future__ import annotations
+
+CAPTURE_RATE = 16000  # Hz: the microphone timeline, Silero's and Whisper's rate
+FRAME_SAMPLES = 512  # one Silero VAD frame (32 ms at 16 kHz)
+FRAME_S = FRAME_SAMPLES / CAPTURE_RATE

@@ -1,0 +1,18 @@
+"""One caller turn as the core follows it: where its audio lies and what it said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class CallerTurn:
+    """A caller turn: its number, its audio on the capture timeline, its committed text."""
+
+    turn: int
+    audio_start: int  # first capture sample of its audio (pre-roll included)
+    onset: int = 0  # capture sample its speech began, when it began over the agent
+    speech_end: int = 0  # capture sample its speech last paused
+    text: str = ""
+    gen: int = 0  # the reply generation answering it (0: not committed)
+    commit_sample: int = 0  # capture sample it was committed at

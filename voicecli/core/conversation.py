@@ -1,0 +1,443 @@
+"""The conversation core: who holds the floor, when a turn is committed, and barge-in.
+
+listening → user speaking → thinking → speaking → listening. A threadless reducer: events in
+(speech, transcripts, reply progress, playout progress), events and effects out, the time of
+each event handed in. It asks the turn policy when the caller is done and only then commits:
+the user turn enters history, a new reply generation starts. Before that the only work it asks
+for is reversible (prefilling the LLM's cache, a read-only tool prefetch). Speech while the
+agent thinks reopens the turn (the reply is cancelled, nothing was heard) or supersedes it.
+Speech while the agent speaks is judged by its Interruptions: playout pauses at once, then
+resumes or hands the caller the floor, and history keeps only what was heard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from voicecli.audio.format import CAPTURE_RATE, FRAME_SAMPLES
+from voicecli.config import Config
+from voicecli.core.callerturn import CallerTurn
+from voicecli.core.effects import (
+    CancelReplies,
+    Effect,
+    ForgetPlayout,
+    PausePlayout,
+    ResumePlayout,
+)
+from voicecli.core.interruptions import Heard, Interruptions
+from voicecli.core.mode import Pipeline, cascade_rules
+from voicecli.core.reply import ReplyHandle
+from voicecli.core.state import State
+from voicecli.events import (
+    AssistantTurn,
+    BargeIn,
+    EchoStats,
+    Event,
+    PlayoutFinished,
+    PlayoutStopped,
+    PrefillRequest,
+    ReplyStarted,
+    SoundOnset,
+    SpeechEnded,
+    SpeechStarted,
+    StateChanged,
+    ToolRequest,
+    ToolResult,
+    TranscribeRequest,
+    Transcript,
+    TurnCommitted,
+    TurnDiscarded,
+    TurnOpened,
+    TurnPaused,
+    TurnReopened,
+    TurnResumed,
+    VadFrame,
+)
+from voicecli.policy.commitrules import CommitRules, Plan, Step, ToolCall
+from voicecli.policy.commitrules import Phase as ToolPhase
+from voicecli.policy.history import History
+from voicecli.policy.knowledge import KnowledgeRow
+from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
+
+Output = Event | Effect
+
+
+class ConversationCore:
+    """The conversation's state machine: floor, turns, commit boundary, replies, history."""
+
+    def __init__(
+        self,
+        config: Config,
+        out_rate: int,
+        capture_time: Callable[[int], float],
+        mirror: bool = False,
+        pipeline: Pipeline = Pipeline.STREAMING,
+        aec: bool = True,
+        order_ids: Callable[[], frozenset[str]] | None = None,
+        knowledge: tuple[KnowledgeRow, ...] = (),
+    ) -> None:
+        self.config = config
+        self.capture_time = capture_time  # capture sample → clock time
+        self.mirror = mirror
+        self.cascade = pipeline is Pipeline.CASCADE
+        self.policy = TurnPolicy(cascade_rules(config.turn) if self.cascade else config.turn)
+        self.fade = config.audio.fade_ms * out_rate // 1000
+        preroll = config.speech.preroll_frames * FRAME_SAMPLES
+        self.interruptions = Interruptions(config.interrupt, aec, preroll)
+        self.tools = CommitRules(order_ids, knowledge)
+        self.prefetched: set[str] = set()
+        self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
+        self.state = State.LISTENING
+        self.gen = 0  # the current reply generation
+        self.turns = 0
+        self.turn: CallerTurn | None = None  # the caller's open turn
+        self.reply: ReplyHandle | None = None  # the reply in flight
+        self.replied: CallerTurn | None = None  # the turn the reply in flight answers
+        self.cutting: tuple[ReplyHandle, CallerTurn, str] | None = None  # a barge-in stopping
+        self.latest: Transcript | None = None
+        self.pending: Commit | None = None
+        self.pending_since = 0.0
+        self.prefilled = ""
+        self.now = 0.0
+        self.now_sample = 0
+        self.in_speech = False  # the segmenter's view, whatever the state
+        self.speech_end = 0
+        self._out: list[Output] = []
+
+    # -- the reducer ------------------------------------------------------------------------
+
+    def handle(self, event: Event, now: float) -> list[Output]:
+        """Take in one event at clock time `now`; returns what to publish and do, in order."""
+        self.now = now
+        self._out = []
+        if isinstance(event, VadFrame):
+            self.on_frame(event)
+        elif isinstance(event, SoundOnset):
+            self.on_sound_onset(event)
+        elif isinstance(event, EchoStats):
+            self.interruptions.echo_stats(event)
+        elif isinstance(event, ToolResult):
+            if event.gen and not event.ok:  # the agent apologised and offered to try again
+                self.tools.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
+        elif isinstance(event, SpeechStarted):
+            self.on_speech_started(event)
+        elif isinstance(event, SpeechEnded):
+            self.on_speech_ended(event)
+        elif isinstance(event, Transcript):
+            self.on_transcript(event)
+        elif isinstance(event, PlayoutStopped):
+            self.on_playout_stopped(event)
+        elif self.reply is not None:
+            self.on_reply_progress(self.reply, event)
+        return self._out
+
+    def emit(self, output: Output) -> None:
+        self._out.append(output)
+
+    def set_state(self, state: State) -> None:
+        if state is not self.state:
+            self.state = state
+            self.emit(StateChanged(self.now, state.value))
+
+    def new_generation(self) -> int:
+        """Cancel every reply so far: a new generation begins, playout is flushed."""
+        self.gen += 1
+        self.emit(CancelReplies(self.gen))
+        self.interruptions.playout_paused = False  # a flush ends a pause
+        return self.gen
+
+    def open_turn(self, audio_start: int) -> CallerTurn:
+        self.turns += 1
+        turn = CallerTurn(self.turns, audio_start)
+        self.latest = None
+        self.prefilled = ""
+        self.pending = None
+        self.emit(TurnOpened(self.now, turn.turn, audio_start))
+        return turn
+
+    # -- the caller's speech ------------------------------------------------------------------
+
+    def on_speech_started(self, event: SpeechStarted) -> None:
+        self.in_speech = True
+        at_s = event.sample / CAPTURE_RATE
+        if self.state is State.LISTENING:
+            self.turn = self.open_turn(event.audio_start)
+            self.policy.reset()
+            self.policy.speech_started(at_s)
+            self.set_state(State.USER_SPEAKING)
+        elif self.state is State.USER_SPEAKING and self.turn is not None:
+            self.policy.speech_started(at_s)
+            self.pending = None
+            self.emit(TurnResumed(self.now, self.turn.turn))
+        elif self.state is State.THINKING and self.replied is not None:
+            committed_s = self.replied.commit_sample / CAPTURE_RATE
+            if reopens(self.config.turn, committed_s, at_s, reply_heard=False):
+                self.reopen(at_s)
+            else:
+                self.supersede(event)
+        # while speaking, on_frame's interruption judgement decides
+
+    def on_speech_ended(self, event: SpeechEnded) -> None:
+        self.in_speech = False
+        self.speech_end = event.sample
+        if self.state is State.USER_SPEAKING and self.turn is not None:
+            self.turn.speech_end = event.sample
+            self.policy.speech_ended(event.sample / CAPTURE_RATE)
+            self.emit(TurnPaused(self.now, self.turn.turn, event.sample))
+
+    def on_transcript(self, event: Transcript) -> None:
+        suspect = self.interruptions.suspect
+        if suspect is not None and event.turn == suspect.turn:
+            played = self.reply.played_text() if self.reply is not None else ""
+            self.judge(self.interruptions.transcript(event.text, played), "transcript")
+            return
+        if self.turn is None or event.turn != self.turn.turn:
+            return
+        self.latest = event
+        self.policy.transcript(event.text, event.covers_until / CAPTURE_RATE)
+        # reversible work while the caller speaks; once they pause, the end-of-speech decode
+        # must have the CPU to itself (the commit follows right after it)
+        speculate = (
+            self.config.transcriber.speculative_prefill
+            and not self.mirror
+            and not self.cascade
+            and self.policy.phase is Phase.SPEAKING
+        )
+        if speculate and event.stable and event.stable != self.prefilled:
+            self.prefill(event)
+        if self.pending is not None:
+            self.try_commit()
+
+    def prefill(self, event: Transcript) -> None:
+        self.prefilled = event.stable
+        messages = self.history.messages(pending_user=event.stable)
+        self.emit(PrefillRequest(self.now, event.turn, messages))
+        lookup = self.tools.prefetch(event.stable)  # read-only, discarded if unused
+        if lookup is not None and lookup.order_id not in self.prefetched:
+            self.prefetched.add(lookup.order_id)
+            self.emit(ToolRequest(self.now, 0, 0, lookup.tool, lookup.order_id, lookup.phase.value))
+
+    def on_frame(self, event: VadFrame) -> None:
+        self.now_sample = event.sample
+        if self.state is State.SPEAKING:
+            self.on_frame_while_speaking(event)
+            return
+        if self.state is not State.USER_SPEAKING:
+            return
+        voiced = event.probability >= self.config.speech.threshold
+        decision = self.policy.tick(event.sample / CAPTURE_RATE, voiced=voiced)
+        if decision is not None:
+            self.pending = decision
+            self.pending_since = event.sample / CAPTURE_RATE
+            if self.cascade and self.turn is not None:  # only now is the turn transcribed
+                self.emit(TranscribeRequest(self.now, self.turn.turn, self.turn.speech_end))
+        if self.pending is not None:
+            self.try_commit()
+
+    # -- the commit boundary ------------------------------------------------------------------
+
+    def try_commit(self) -> None:
+        turn = self.turn
+        if turn is None or self.pending is None:
+            return
+        latest = self.latest
+        fresh = latest is not None and latest.covers_until >= turn.speech_end
+        if not fresh:
+            waited = self.now_sample / CAPTURE_RATE - self.pending_since
+            if waited <= self.config.turn.transcript_wait_s:
+                return
+            if latest is None or not latest.text:
+                self.discard("no transcript")
+                return
+            # the decode of the pause is this late only on a starved machine: answer what was
+            # heard so far rather than drop the turn
+        assert latest is not None
+        commit, self.pending = self.pending, None
+        if not latest.text:
+            self.discard("nothing said")
+            return
+        self.commit(turn, latest, commit)
+
+    def commit(self, turn: CallerTurn, latest: Transcript, commit: Commit) -> None:
+        turn.text = latest.text
+        turn.commit_sample = self.now_sample
+        self.history.add_user(turn.text)
+        turn.gen = self.new_generation()
+        self.reply = ReplyHandle(turn.gen, turn.turn)
+        self.replied = turn
+        self.turn = None
+        self.emit(
+            TurnCommitted(
+                self.now,
+                turn.turn,
+                turn.gen,
+                turn.text,
+                commit.reason,
+                turn.speech_end,
+                commit.silence_s * 1000.0,
+                latest.t,
+            )
+        )
+        plan = Plan(Step.LLM) if self.mirror else self.tools.decide(turn.text)
+        call = plan.call
+        self.emit(
+            ReplyStarted(
+                self.now,
+                turn.gen,
+                turn.turn,
+                self.history.messages(facts=plan.context),
+                self.mirror,
+                plan.step.value,
+                call.tool if call else "",
+                call.order_id if call else "",
+                call.phase.value if call else "",
+                plan.say,
+                self.capture_time(turn.speech_end),
+            )
+        )
+        self.set_state(State.THINKING)
+
+    def discard(self, reason: str) -> None:
+        assert self.turn is not None
+        self.emit(TurnDiscarded(self.now, self.turn.turn, reason))
+        self.turn = None
+        self.pending = None
+        self.set_state(State.LISTENING)
+
+    def reopen(self, at_s: float) -> None:
+        """The caller was not done: cancel the reply, take the turn back out of history."""
+        assert self.reply is not None and self.replied is not None
+        turn = self.replied
+        cancelled = self.reply.gen
+        self.reply.interrupt()
+        gen = self.new_generation()
+        self.history.withdraw_user()
+        self.tools.withdraw()
+        self.reply = None
+        self.replied = None
+        self.turn = turn
+        turn.gen = 0
+        self.policy.reset()
+        self.policy.speech_started(at_s)
+        self.emit(TurnReopened(self.now, turn.turn, gen, cancelled))
+        self.set_state(State.USER_SPEAKING)
+
+    def supersede(self, event: SpeechStarted) -> None:
+        """The caller speaks again before the reply was heard: drop it, start a new turn."""
+        if self.reply is not None:
+            self.reply.interrupt()
+        self.new_generation()
+        self.reply = None
+        self.replied = None
+        self.turn = self.open_turn(event.audio_start)
+        self.policy.reset()
+        self.policy.speech_started(event.sample / CAPTURE_RATE)
+        self.set_state(State.USER_SPEAKING)
+
+    # -- the reply ------------------------------------------------------------------------------
+
+    def on_reply_progress(self, reply: ReplyHandle, event: Event) -> None:
+        for known in reply.observe(event):
+            self.emit(known)
+        if reply.started and self.state is State.THINKING:
+            self.set_state(State.SPEAKING)
+        if reply.finished:
+            self.finish_reply(reply)
+
+    def finish_reply(self, reply: ReplyHandle) -> None:
+        reply.finish()
+        heard = reply.heard()
+        self.history.add_assistant(heard.text)
+        device_sample = max((s.device_end or 0 for s in reply.spans.values()), default=0)
+        self.emit(PlayoutFinished(self.now, reply.gen, device_sample))
+        self.emit(AssistantTurn(self.now, reply.gen, heard.text, interrupted=False))
+        self.emit(ForgetPlayout(reply.last_sample()))
+        self.reply = None
+        self.replied = None
+        suspect = self.interruptions.release()
+        if suspect is not None:  # the reply ended while we judged: the caller has the floor
+            self.take_floor(suspect)
+        elif self.turn is None:
+            self.set_state(State.LISTENING)
+
+    # -- barge-in -------------------------------------------------------------------------------
+
+    def on_sound_onset(self, event: SoundOnset) -> None:
+        if self.state is State.SPEAKING and self.interruptions.sound_onset(event):
+            self.pause_for_caller()
+
+    def on_frame_while_speaking(self, event: VadFrame) -> None:
+        heard = self.interruptions.frame(event)
+        if heard is Heard.PAUSE:
+            self.pause_for_caller()
+        elif heard is Heard.PROBE:
+            suspect = self.interruptions.suspect
+            assert suspect is not None
+            self.emit(TranscribeRequest(self.now, suspect.turn, event.sample, False))
+        elif heard is not Heard.NOTHING:
+            self.judge(heard, "sound")
+
+    def pause_for_caller(self) -> None:
+        """Playout stops at the next device block; a tentative caller turn opens."""
+        self.emit(PausePlayout(self.fade))
+        self.interruptions.playout_paused = True
+        audio_start, onset = self.interruptions.suspect_start()
+        suspect = self.open_turn(audio_start)
+        suspect.onset = onset
+        self.interruptions.hold(suspect)
+        self.emit(BargeIn(self.now, self._gen(), "pause", onset))
+
+    def _gen(self) -> int:
+        return self.reply.gen if self.reply is not None else 0
+
+    def judge(self, heard: Heard, why: str) -> None:
+        suspect = self.interruptions.suspect
+        if suspect is None:
+            return
+        if heard is Heard.RESUME:
+            self.emit(ResumePlayout(self.fade))
+            self.interruptions.playout_paused = False
+            self.interruptions.resumed(self.now_sample)
+            reason = f"not an interruption ({why})"
+            self.emit(TurnDiscarded(self.now, suspect.turn, reason))
+            self.emit(BargeIn(self.now, self._gen(), "resume", suspect.onset, why))
+        elif heard is Heard.INTERRUPT:
+            self.barge_in(why)
+
+    def barge_in(self, why: str) -> None:
+        """The caller has the floor: stop the reply where it is; once playout says where it
+        stopped (PlayoutStopped), history keeps what was heard."""
+        suspect = self.interruptions.release()
+        assert suspect is not None
+        reply = self.reply
+        self.reply = None
+        self.replied = None
+        if reply is not None:
+            reply.interrupt()
+            self.cutting = (reply, suspect, why)
+        self.new_generation()
+        if reply is None:
+            self.take_floor(suspect)
+
+    def on_playout_stopped(self, event: PlayoutStopped) -> None:
+        if self.cutting is None:
+            return
+        reply, suspect, why = self.cutting
+        self.cutting = None
+        heard = reply.heard(event.position)
+        self.history.add_assistant(heard.text, interrupted=True)
+        self.emit(AssistantTurn(self.now, reply.gen, heard.text, True))
+        self.emit(BargeIn(self.now, reply.gen, "interrupt", suspect.onset, why))
+        self.take_floor(suspect)
+
+    def take_floor(self, turn: CallerTurn) -> None:
+        """A turn that began while the agent spoke becomes the caller's turn."""
+        self.interruptions.reset()
+        self.turn = turn
+        self.policy.reset()
+        self.policy.speech_started(turn.onset / CAPTURE_RATE)
+        self.set_state(State.USER_SPEAKING)
+        if not self.in_speech and self.speech_end > turn.onset:  # they already stopped
+            turn.speech_end = self.speech_end
+            self.policy.speech_ended(self.speech_end / CAPTURE_RATE)
+            self.emit(TurnPaused(self.now, turn.turn, self.speech_end))
