@@ -6,6 +6,8 @@ Transitions covered (state before → event → state after, and what it must sa
   and the pending commit is dropped (test_a_pause_and_more_speech_is_one_turn)
 - user speaking → silence and a fresh transcript → thinking: committed, a new generation
   cancels older work, the reply is planned with the turn in history (test_a_question_...)
+- user speaking → a commit decided but waiting for its transcript, then speech again → the
+  decision is void (test_speech_again_drops_a_commit_that_waited_for_its_transcript)
 - user speaking → silence but the transcript is stale → still user speaking until it covers
   the pause (test_the_commit_waits_for_a_transcript_covering_the_pause)
 - user speaking → silence, empty transcript → listening: discarded "nothing said"
@@ -122,6 +124,16 @@ def test_a_pause_and_more_speech_is_one_turn() -> None:
     assert [e.turn for e in s.of(TurnOpened)] == [1]
     assert len(s.of(TurnPaused)) == 2 and len(s.of(TurnResumed)) == 1
     assert s.last(TurnCommitted).text == "My order number is 4711."
+
+
+def test_speech_again_drops_a_commit_that_waited_for_its_transcript() -> None:
+    s = Script()
+    s.speech(1.0)
+    s.heard("What time", final=False, covers_until=s.sample - 4000)
+    s.silence(1.0)  # the policy has decided; the commit waits for a transcript of the pause
+    s.speech(0.5)
+    s.heard("What time is it in Tokyo and")
+    assert not s.of(TurnCommitted), "the caller went on: the earlier decision is void"
 
 
 def test_the_commit_waits_for_a_transcript_covering_the_pause() -> None:
