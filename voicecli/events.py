@@ -1,8 +1,14 @@
-"""Typed events: everything the pipeline reports travels on the bus as one of these.
+"""Typed events: everything the pipeline says travels on the bus as one of these.
 
+Four kinds, by class: a Fact is something that happened (the caller started speaking, a turn
+was committed); a Command asks one stage for work (transcribe this, generate this reply); a
+Telemetry event is a measurement for the panel, the log and the bench (VAD frames ~31/s, echo
+readings, timings); a Lifecycle event starts or ends the session. A ReplyFact or ReplyCommand
+belongs to one reply generation (`gen`): a stage that does reply work drops the ones whose
+generation has been cancelled, in one place (pipeline/stage.py).
 Every event carries `t`, seconds on the one monotonic clock. Audio positions are sample indices:
 `sample` on the capture timeline (16 kHz mic), `device_sample` on the playout timeline (the
-output device's rate). `gen` is the reply generation an event belongs to.
+output device's rate). Named values are enums (voicecli/terms.py); the log writes their values.
 """
 
 from __future__ import annotations
@@ -10,7 +16,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, ClassVar
+
+from voicecli.terms import BargeInAction, State, Step, ToolCall, ToolPhase
 
 
 def _snake(name: str) -> str:
@@ -29,11 +38,56 @@ class Event:
         cls.kind = _snake(cls.__name__)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, **dataclasses.asdict(self)}
+        """The event as plain data (enums as their values), for the session log."""
+        return {"kind": self.kind, **_plain(dataclasses.asdict(self))}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
-class SessionStarted(Event):
+class Fact(Event):
+    """Something that happened."""
+
+
+@dataclass(frozen=True)
+class Command(Event):
+    """Work asked of one stage."""
+
+
+@dataclass(frozen=True)
+class Telemetry(Event):
+    """A measurement: for the panel, the session log and the bench."""
+
+
+@dataclass(frozen=True)
+class Lifecycle(Event):
+    """The session starting, ending or failing."""
+
+
+@dataclass(frozen=True)
+class ReplyFact(Fact):
+    """Something that happened to reply generation `gen`."""
+
+    gen: int
+
+
+@dataclass(frozen=True)
+class ReplyCommand(Command):
+    """Work for reply generation `gen`: dropped unread once that generation is cancelled."""
+
+    gen: int
+
+
+@dataclass(frozen=True)
+class SessionStarted(Lifecycle):
     mode: str
     models: dict[str, str]
     in_rate: int
@@ -42,24 +96,24 @@ class SessionStarted(Event):
 
 
 @dataclass(frozen=True)
-class SessionEnded(Event):
+class SessionEnded(Lifecycle):
     reason: str
 
 
 @dataclass(frozen=True)
-class StateChanged(Event):
-    state: str
+class StateChanged(Fact):
+    state: State
 
 
 @dataclass(frozen=True)
-class VadFrame(Event):
+class VadFrame(Telemetry):
     sample: int
     probability: float
     level_db: float
 
 
 @dataclass(frozen=True)
-class SoundOnset(Event):
+class SoundOnset(Fact):
     """A sudden loud sound on the echo-cancelled mic (20 ms resolution): maybe the caller."""
 
     sample: int
@@ -67,35 +121,35 @@ class SoundOnset(Event):
 
 
 @dataclass(frozen=True)
-class SpeechStarted(Event):
+class SpeechStarted(Fact):
     sample: int
     audio_start: int
 
 
 @dataclass(frozen=True)
-class SpeechEnded(Event):
+class SpeechEnded(Fact):
     sample: int
 
 
 @dataclass(frozen=True)
-class TurnOpened(Event):
+class TurnOpened(Fact):
     turn: int
     audio_start: int
 
 
 @dataclass(frozen=True)
-class TurnPaused(Event):
+class TurnPaused(Fact):
     turn: int
     speech_end: int
 
 
 @dataclass(frozen=True)
-class TurnResumed(Event):
+class TurnResumed(Fact):
     turn: int
 
 
 @dataclass(frozen=True)
-class TranscribeRequest(Event):
+class TranscribeRequest(Command):
     """Transcribe the turn up to `until` now: the cascade's whole-turn transcription (final), or
     a probe of a suspected interruption (not final)."""
 
@@ -105,7 +159,7 @@ class TranscribeRequest(Event):
 
 
 @dataclass(frozen=True)
-class Transcript(Event):
+class Transcript(Fact):
     turn: int
     stable: str
     unstable: str
@@ -121,7 +175,7 @@ class Transcript(Event):
 
 
 @dataclass(frozen=True)
-class TurnCommitted(Event):
+class TurnCommitted(Fact):
     turn: int
     gen: int
     text: str
@@ -132,56 +186,54 @@ class TurnCommitted(Event):
 
 
 @dataclass(frozen=True)
-class TurnDiscarded(Event):
+class TurnDiscarded(Fact):
     turn: int
     reason: str
 
 
 @dataclass(frozen=True)
-class TurnReopened(Event):
+class TurnReopened(Fact):
     turn: int
     gen: int
     cancelled_gen: int
 
 
 @dataclass(frozen=True)
-class PrefillRequest(Event):
+class PrefillRequest(Command):
     turn: int
     messages: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class PrefillDone(Event):
+class PrefillDone(Telemetry):
     turn: int
     tokens: int
     ms: float
 
 
 @dataclass(frozen=True)
-class ReplyStarted(Event):
-    gen: int
+class ReplyRequest(ReplyCommand):
+    """Answer turn `turn`: its plan (`step`, the tool `call` or the sentence to `say`) and the
+    conversation to answer from; `speech_end_t` is when the caller stopped (0: unknown)."""
+
     turn: int
     messages: list[dict[str, str]] = field(default_factory=list)
-    mirror: bool = False
-    step: str = "llm"  # how to answer: llm, lookup, execute, or a fixed sentence (say)
-    tool: str = ""
-    order_id: str = ""
-    phase: str = ""
+    step: Step = Step.LLM
+    call: ToolCall | None = None
     say: str = ""
-    speech_end_t: float = 0.0  # bus time the caller stopped speaking (0: unknown)
+    mirror: bool = False  # Voice Mirror: the caller's own words are the reply
+    speech_end_t: float = 0.0
 
 
 @dataclass(frozen=True)
-class LlmFirstToken(Event):
-    gen: int
+class LlmFirstToken(ReplyFact):
     ms: float
     cached_tokens: int
     prompt_tokens: int
 
 
 @dataclass(frozen=True)
-class ReplyPiece(Event):
-    gen: int
+class ReplyPiece(ReplyFact):
     piece: int
     text: str
     spoken: str
@@ -189,25 +241,34 @@ class ReplyPiece(Event):
 
 
 @dataclass(frozen=True)
-class ToolRequest(Event):
-    """Run a tool: a read-only prefetch before commit (gen 0), or a committed call."""
+class ToolPrefetch(Command):
+    """Before commit: start a read-only lookup the turn will probably need (thrown away if
+    not)."""
 
-    gen: int
-    call_id: int
     tool: str
     order_id: str
-    phase: str
 
 
 @dataclass(frozen=True)
-class ToolResult(Event):
-    """A tool call and its outcome, with its commit state (the session log keeps every one)."""
+class ToolRequest(ReplyCommand):
+    """Run a tool for a committed reply: a read-only call, or a side effect the caller
+    confirmed."""
 
-    gen: int
     call_id: int
     tool: str
     order_id: str
-    phase: str
+    phase: ToolPhase
+
+
+@dataclass(frozen=True)
+class ToolResult(ReplyFact):
+    """A tool call and its outcome, with its commit state (the session log keeps every one);
+    a prefetch's result has gen 0 and call_id 0."""
+
+    call_id: int
+    tool: str
+    order_id: str
+    phase: ToolPhase
     ok: bool
     facts: dict[str, str] = field(default_factory=dict)
     error: str = ""
@@ -216,20 +277,18 @@ class ToolResult(Event):
 
 
 @dataclass(frozen=True)
-class SpanStarted(Event):
+class SpanStarted(ReplyFact):
     """The speaker began playing a piece of the reply."""
 
-    gen: int
     piece: int
     device_sample: int
 
 
 @dataclass(frozen=True)
-class SpanQueued(Event):
+class SpanQueued(ReplyFact):
     """The speaker queued a span on the playout stream: samples [start, end) speak `text`,
     each word at `word_times` (from `start`)."""
 
-    gen: int
     piece: int
     text: str
     start: int
@@ -238,34 +297,31 @@ class SpanQueued(Event):
 
 
 @dataclass(frozen=True)
-class SpanPlaying(Event):
+class SpanPlaying(ReplyFact):
     """The output device reached the first sample of a span (pushed by the playout ring)."""
 
-    gen: int
     piece: int
     device_sample: int
 
 
 @dataclass(frozen=True)
-class SpanPlayed(Event):
+class SpanPlayed(ReplyFact):
     """The output device played a span to its end, or to where a flush cut it."""
 
-    gen: int
     piece: int
     device_sample: int
     cut: bool = False
 
 
 @dataclass(frozen=True)
-class PlayoutStopped(Event):
+class PlayoutStopped(Fact):
     """Playout was flushed: the stream stopped at `position` (what played is what was heard)."""
 
     position: int
 
 
 @dataclass(frozen=True)
-class ReplyDone(Event):
-    gen: int
+class ReplyDone(ReplyFact):
     text: str
     pieces: int
     tokens: int
@@ -273,41 +329,36 @@ class ReplyDone(Event):
 
 
 @dataclass(frozen=True)
-class TtsChunk(Event):
-    gen: int
+class TtsChunk(ReplyFact):
     piece: int
     samples: int
     synth_ms: float
 
 
 @dataclass(frozen=True)
-class PlayoutStarted(Event):
-    gen: int
+class PlayoutStarted(ReplyFact):
     device_sample: int
 
 
 @dataclass(frozen=True)
-class SpanHeard(Event):
-    gen: int
+class SpanHeard(ReplyFact):
     piece: int
     text: str
 
 
 @dataclass(frozen=True)
-class PlayoutFinished(Event):
-    gen: int
+class PlayoutFinished(ReplyFact):
     device_sample: int
 
 
 @dataclass(frozen=True)
-class AssistantTurn(Event):
-    gen: int
+class AssistantTurn(ReplyFact):
     text: str
     interrupted: bool
 
 
 @dataclass(frozen=True)
-class TurnTimings(Event):
+class TurnTimings(Telemetry):
     turn: int
     gen: int
     endpoint_ms: float
@@ -321,7 +372,7 @@ class TurnTimings(Event):
 
 
 @dataclass(frozen=True)
-class EchoStats(Event):
+class EchoStats(Telemetry):
     """Echo estimates over the last half second of agent speech: how much of the speaker
     reaches the mic (ERL, dB) and how much of that the canceller removes (ERLE, dB)."""
 
@@ -330,22 +381,22 @@ class EchoStats(Event):
 
 
 @dataclass(frozen=True)
-class BargeIn(Event):
-    """The caller spoke over the agent: `action` is pause, resume or interrupt."""
+class BargeIn(ReplyFact):
+    """The caller spoke over the agent: playout paused, resumed, or the reply was
+    interrupted."""
 
-    gen: int
-    action: str
+    action: BargeInAction
     onset_sample: int
     reason: str = ""
 
 
 @dataclass(frozen=True)
-class DeviceStats(Event):
+class DeviceStats(Telemetry):
     overruns: int
     underruns: int
 
 
 @dataclass(frozen=True)
-class StageError(Event):
+class StageError(Lifecycle):
     stage: str
     message: str

@@ -52,6 +52,7 @@ from voicecli.pipeline.toolrunner import ToolRunner
 from voicecli.pipeline.transcriber import Transcriber
 from voicecli.policy.speakable import speakable
 from voicecli.sessionlog import open_default_log, open_named_log
+from voicecli.terms import State
 from voicecli.tools.orders import OrderStore
 from voicecli.trace import TraceWriter
 from voicecli.ui.live import LivePanel
@@ -253,7 +254,7 @@ class Conversation:
                 t0,
             )
         )
-        state = "listening"
+        state = State.LISTENING
         idle_since = self.clock()
         deadline = self.clock() + (self.options.max_seconds or self.source_s + REPLY_ALLOWANCE_S)
         reason = "end of input"
@@ -279,7 +280,7 @@ class Conversation:
                 now = self.clock()
                 if (
                     io.input_done.is_set()
-                    and state == "listening"
+                    and state is State.LISTENING
                     and now - idle_since >= IDLE_TAIL_S
                 ):
                     break

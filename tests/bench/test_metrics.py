@@ -17,6 +17,7 @@ from voicecli.events import (
     PlayoutStarted,
     ReplyPiece,
     SpanStarted,
+    ToolPrefetch,
     ToolRequest,
     ToolResult,
     Transcript,
@@ -24,6 +25,7 @@ from voicecli.events import (
     TurnCommitted,
     TurnReopened,
 )
+from voicecli.terms import ToolPhase
 
 T0 = 100.0
 OUT = 22050
@@ -186,8 +188,8 @@ def test_an_acknowledgement_is_first_audio_but_not_first_content_audio() -> None
 def test_side_effects_before_confirmation_are_counted() -> None:
     p = place(0, turn(), onset=0.5, end=2.0)
     events = answered_turn_events()
-    events.append(ToolResult(T0 + 2.3, 1, 1, "cancel_order", "4219", "committed", True))
-    events.append(ToolResult(T0 + 2.3, 1, 2, "get_order_status", "4219", "committed", True))
+    events.append(ToolResult(T0 + 2.3, 1, 1, "cancel_order", "4219", ToolPhase.COMMITTED, True))
+    events.append(ToolResult(T0 + 2.3, 1, 2, "get_order_status", "4219", ToolPhase.COMMITTED, True))
     [m], _ = turn_metrics(record([p], events, played((2.81, 3.5))))
     assert m.side_effects_before_commit == 1
 
@@ -195,8 +197,8 @@ def test_side_effects_before_confirmation_are_counted() -> None:
 def test_a_call_on_an_order_the_caller_does_not_have_is_a_wrong_order_call() -> None:
     p = place(0, turn(), onset=0.5, end=2.0)
     events = answered_turn_events()
-    events.append(ToolRequest(T0 + 2.36, 1, 1, "get_order_status", "711", "committed"))
-    events.append(ToolRequest(T0 + 2.37, 0, 0, "get_order_status", "4711", "prefetch"))
+    events.append(ToolRequest(T0 + 2.36, 1, 1, "get_order_status", "711", ToolPhase.COMMITTED))
+    events.append(ToolPrefetch(T0 + 2.37, "get_order_status", "4711"))
     scenario = Scenario(name="s", path=Path("s.toml"), turns=(p.turn,), orders=({"id": "4711"},))
     run = RunRecord(scenario, "streaming", 0, [p], events, T0, played((2.81, 3.5)), OUT)
     [m], _ = turn_metrics(run)

@@ -29,6 +29,7 @@ from voicecli.events import (
     TtsChunk,
     VadFrame,
 )
+from voicecli.terms import ToolPhase
 
 OUT_RATE = 22050
 WORD_SAMPLES = 8000  # each reply word takes this long on the playout stream
@@ -133,8 +134,8 @@ class Script:
     def echo(self, erle_db: float) -> None:
         self.feed(EchoStats(self.now, 5.0, erle_db))
 
-    def tool(self, gen: int, ok: bool, tool: str = "order_status", order: str = "4711") -> None:
-        self.feed(ToolResult(self.now, gen, 1, tool, order, "committed", ok))
+    def tool(self, gen: int, ok: bool, tool: str = "get_order_status", order: str = "4711") -> None:
+        self.feed(ToolResult(self.now, gen, 1, tool, order, ToolPhase.COMMITTED, ok))
 
     # -- the reply side ------------------------------------------------------------------------
 

@@ -50,15 +50,14 @@ from tests.core.script import WORD_SAMPLES, Script
 from voicecli.config import Config
 from voicecli.core.effects import CancelReplies, PausePlayout, ResumePlayout
 from voicecli.core.mode import Pipeline
-from voicecli.core.state import State
 from voicecli.events import (
     AssistantTurn,
     BargeIn,
     PlayoutStarted,
     PrefillRequest,
-    ReplyStarted,
+    ReplyRequest,
     StateChanged,
-    ToolRequest,
+    ToolPrefetch,
     TranscribeRequest,
     TurnCommitted,
     TurnDiscarded,
@@ -67,6 +66,7 @@ from voicecli.events import (
     TurnReopened,
     TurnResumed,
 )
+from voicecli.terms import BargeInAction, State, Step, ToolCall, ToolPhase
 
 
 def asked(s: Script, text: str = "What time is it?", speech_s: float = 1.0) -> None:
@@ -85,7 +85,7 @@ def answering(s: Script, *pieces: str) -> Script:
     return s
 
 
-def states(s: Script) -> list[str]:
+def states(s: Script) -> list[State]:
     return [e.state for e in s.of(StateChanged)]
 
 
@@ -95,14 +95,14 @@ def test_a_question_is_committed_answered_and_heard_out() -> None:
     commit = s.last(TurnCommitted)
     assert (commit.text, commit.reason, commit.gen) == ("What time is it?", "complete", 1)
     assert s.effects(CancelReplies) == [CancelReplies(1)]
-    plan = s.last(ReplyStarted)
-    assert plan.step == "llm" and plan.messages[-1]["content"] == "What time is it?"
+    plan = s.last(ReplyRequest)
+    assert plan.step is Step.LLM and plan.messages[-1]["content"] == "What time is it?"
     s.reply("It is noon.", "Anything else?")
     s.play(WORD_SAMPLES)
     assert s.last(PlayoutStarted).gen == 1 and s.core.state is State.SPEAKING
     s.play_all()
     assert s.last(AssistantTurn).text == "It is noon. Anything else?"
-    assert states(s) == ["user speaking", "thinking", "speaking", "listening"]
+    assert states(s) == [State.USER_SPEAKING, State.THINKING, State.SPEAKING, State.LISTENING]
     assert s.history()[-1] == ("assistant", "It is noon. Anything else?")
 
 
@@ -196,9 +196,9 @@ def test_a_short_sound_pauses_and_resumes() -> None:
     asked(s)
     answering(s, "It is noon and the shop is open.")
     s.frames(0.1, 0.95)  # a cough
-    assert s.effects(PausePlayout) and s.last(BargeIn).action == "pause"
+    assert s.effects(PausePlayout) and s.last(BargeIn).action is BargeInAction.PAUSE
     s.silence(0.5)
-    assert s.effects(ResumePlayout) and s.last(BargeIn).action == "resume"
+    assert s.effects(ResumePlayout) and s.last(BargeIn).action is BargeInAction.RESUME
     assert s.last(TurnDiscarded).reason == "not an interruption (sound)"
     assert s.core.state is State.SPEAKING
 
@@ -208,7 +208,7 @@ def test_a_sound_onset_pauses_at_once() -> None:
     asked(s)
     answering(s, "It is noon and the shop is open.")
     s.onset()
-    assert s.effects(PausePlayout) and s.last(BargeIn).action == "pause"
+    assert s.effects(PausePlayout) and s.last(BargeIn).action is BargeInAction.PAUSE
 
 
 def test_a_caller_who_keeps_talking_takes_the_floor() -> None:
@@ -219,7 +219,7 @@ def test_a_caller_who_keeps_talking_takes_the_floor() -> None:
     s.speech_starts()
     s.frames(1.4, 0.95)
     interrupt = s.last(BargeIn)
-    assert interrupt.action == "interrupt" and interrupt.reason == "sound"
+    assert interrupt.action is BargeInAction.INTERRUPT and interrupt.reason == "sound"
     cut = s.last(AssistantTurn)
     assert cut.interrupted and cut.text == "It is noon"
     assert s.history()[-1] == ("assistant", "It is noon —")
@@ -235,7 +235,9 @@ def test_a_transcript_of_real_words_interrupts() -> None:
     suspect = s.core.interruptions.suspect
     assert suspect is not None
     s.heard("Stop, I need something else.", turn=suspect.turn, final=False)
-    assert s.last(BargeIn).action == "interrupt" and s.last(BargeIn).reason == "transcript"
+    assert (
+        s.last(BargeIn).action is BargeInAction.INTERRUPT and s.last(BargeIn).reason == "transcript"
+    )
     assert s.core.state is State.USER_SPEAKING
 
 
@@ -247,7 +249,7 @@ def test_a_backchannel_resumes() -> None:
     s.heard("okay", turn=s.core.interruptions.suspect.turn, final=False)
     assert s.core.interruptions.suspect is not None  # "okay" may start "okay, but…": wait
     s.silence(0.6)
-    assert s.last(BargeIn).action == "resume" and s.core.state is State.SPEAKING
+    assert s.last(BargeIn).action is BargeInAction.RESUME and s.core.state is State.SPEAKING
 
 
 def test_the_agents_own_echo_resumes() -> None:
@@ -257,7 +259,7 @@ def test_the_agents_own_echo_resumes() -> None:
     s.frames(0.4, 0.95)
     s.heard("the shop is open", turn=s.core.interruptions.suspect.turn, final=False)
     s.silence(0.4)
-    assert s.last(BargeIn).action == "resume" and not s.of(AssistantTurn)
+    assert s.last(BargeIn).action is BargeInAction.RESUME and not s.of(AssistantTurn)
 
 
 def test_a_suspect_is_probed() -> None:
@@ -287,7 +289,7 @@ def test_a_rejoin_starts_where_the_resumed_suspect_did() -> None:
     s.frames(0.1, 0.95)
     first = s.core.interruptions.suspect.audio_start
     s.silence(0.4)
-    assert s.last(BargeIn).action == "resume"
+    assert s.last(BargeIn).action is BargeInAction.RESUME
     s.frames(0.1, 0.95)
     assert s.core.interruptions.suspect.audio_start == first
 
@@ -308,24 +310,20 @@ def test_speculative_prefill_and_prefetch() -> None:
     s.heard("Where is order 4711", final=False, unstable="and")
     prefill = s.last(PrefillRequest)
     assert prefill.messages[-1] == {"role": "user", "content": "Where is order 4711"}
-    prefetch = s.last(ToolRequest)
-    assert (prefetch.gen, prefetch.order_id, prefetch.phase) == (0, "4711", "prefetch")
+    prefetch = s.last(ToolPrefetch)
+    assert (prefetch.tool, prefetch.order_id) == ("get_order_status", "4711")
 
 
 def test_a_side_effect_needs_a_yes() -> None:
     s = Script(order_ids=frozenset({"4711"}))
     asked(s, "Please cancel order 4711.")
-    assert s.last(ReplyStarted).step == "confirm"
+    assert s.last(ReplyRequest).step is Step.CONFIRM
     s.reply("Cancel order 4711?")
     s.play_all()
     asked(s, "Yes, please.", speech_s=0.5)
-    plan = s.last(ReplyStarted)
-    assert (plan.step, plan.tool, plan.order_id, plan.phase) == (
-        "execute",
-        "cancel_order",
-        "4711",
-        "confirmed",
-    )
+    plan = s.last(ReplyRequest)
+    assert plan.step is Step.EXECUTE
+    assert plan.call == ToolCall("cancel_order", "4711", ToolPhase.CONFIRMED)
 
 
 def test_no_drops_the_side_effect() -> None:
@@ -334,19 +332,19 @@ def test_no_drops_the_side_effect() -> None:
     s.reply("Cancel order 4711?")
     s.play_all()
     asked(s, "No.", speech_s=0.4)
-    assert s.last(ReplyStarted).step == "dropped"
+    assert s.last(ReplyRequest).step is Step.DROPPED
 
 
 def test_a_failed_tool_offers_a_retry_that_a_yes_runs() -> None:
     s = Script(order_ids=frozenset({"4711"}))
     asked(s, "Where is order 4711?")
-    assert s.last(ReplyStarted).step == "lookup"
+    assert s.last(ReplyRequest).step is Step.LOOKUP
     s.tool(s.gen, ok=False)
     s.reply("Sorry, I could not reach the order system. Shall I try again?")
     s.play_all()
     asked(s, "Yes.", speech_s=0.4)
-    plan = s.last(ReplyStarted)
-    assert (plan.step, plan.order_id) == ("execute", "4711")
+    plan = s.last(ReplyRequest)
+    assert plan.step is Step.EXECUTE and plan.call is not None and plan.call.order_id == "4711"
 
 
 def test_cascade_transcribes_only_on_the_silence_decision() -> None:
@@ -366,5 +364,5 @@ def test_mirror_answers_every_turn_as_said_with_no_prefill() -> None:
     s.speech(1.0)
     s.heard("Cancel order 4711")
     s.silence(1.0)
-    plan = s.last(ReplyStarted)
-    assert plan.mirror and plan.step == "llm" and not s.of(PrefillRequest)
+    plan = s.last(ReplyRequest)
+    assert plan.mirror and plan.step is Step.LLM and not s.of(PrefillRequest)

@@ -13,6 +13,7 @@ from voicecli.bench.simulator import CallerSimulator
 from voicecli.config import Config
 from voicecli.events import AssistantTurn, BargeIn, TurnCommitted
 from voicecli.talk import Conversation, TalkOptions
+from voicecli.terms import BargeInAction
 from voicecli.wer import normalize_words
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,7 @@ def test_barge_in_stops_the_reply_keeps_the_first_word_and_what_was_heard(
     assert barge.kind == "barge_in"
     interrupted = [e for e in result.events if isinstance(e, AssistantTurn) and e.interrupted]
     assert len(interrupted) == 1, "the story was cut short"
-    assert any(e.action == "interrupt" for e in result.events if isinstance(e, BargeIn))
+    assert any(e.action is BargeInAction.INTERRUPT for e in result.events if isinstance(e, BargeIn))
     assert normalize_words(barge.transcript or "")[:1] == ["okay"], barge.transcript
     assert barge.barge_in_stop_ms is not None
     # history holds what the speaker played: transcribe the played audio and compare

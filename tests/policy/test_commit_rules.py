@@ -7,8 +7,10 @@ from importlib import resources
 
 import pytest
 
-from voicecli.policy.commitrules import CommitRules, Phase, Step, ToolCall
+from voicecli.policy.commitrules import CommitRules
 from voicecli.policy.intent import Intent, route
+from voicecli.terms import Step, ToolCall
+from voicecli.terms import ToolPhase as Phase
 from voicecli.tools.orders import OrderStore
 
 ROUTES = {

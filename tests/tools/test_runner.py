@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from voicecli.bus import EventBus
-from voicecli.events import ToolRequest, ToolResult
+from voicecli.events import ToolPrefetch, ToolRequest, ToolResult
 from voicecli.pipeline.toolrunner import ToolRunner
+from voicecli.terms import ToolPhase
 from voicecli.tools.orders import OrderStore
 
 
@@ -48,7 +49,7 @@ def bus(store: CountingStore) -> Iterator[tuple[EventBus, ToolRunner]]:
     runner.join(timeout=5)
 
 
-def results(bus: EventBus, requests: list[ToolRequest]) -> list[ToolResult]:
+def results(bus: EventBus, requests: list[ToolRequest | ToolPrefetch]) -> list[ToolResult]:
     watch = bus.subscribe((ToolResult,), "test")
     for request in requests:
         bus.publish(request)
@@ -61,14 +62,14 @@ def results(bus: EventBus, requests: list[ToolRequest]) -> list[ToolResult]:
 
 
 def request(call_id: int, tool: str, order: str, phase: str, gen: int = 1) -> ToolRequest:
-    return ToolRequest(0.0, gen, call_id, tool, order, phase)
+    return ToolRequest(0.0, gen, call_id, tool, order, ToolPhase(phase))
 
 
 def test_commit_shares_the_prefetched_lookup(bus, store: CountingStore) -> None:
     prefetch, committed = results(
         bus[0],
         [
-            request(1, "get_order_status", "4219", "prefetch", gen=0),
+            ToolPrefetch(0.0, "get_order_status", "4219"),
             request(2, "get_order_status", "4219", "committed"),
         ],
     )

@@ -19,6 +19,7 @@ from voicecli.events import (
     TurnTimings,
     VadFrame,
 )
+from voicecli.terms import BargeInAction, State, ToolPhase
 from voicecli.ui.model import PanelModel
 from voicecli.ui.panel import conversation, render
 
@@ -35,18 +36,18 @@ def scripted() -> PanelModel:
         SessionStarted(
             T0, "streaming", {"stt": "whisper-base", "llm": "qwen2.5-0.5b"}, 16000, 22050, T0
         ),
-        StateChanged(T0 + 0.5, "user speaking"),
+        StateChanged(T0 + 0.5, State.USER_SPEAKING),
         VadFrame(T0 + 0.6, 9600, 0.93, -24.0),
         Transcript(T0 + 1.0, 1, "What is the", "capital of France?", 16000, 200.0, False),
         TurnCommitted(T0 + 1.5, 1, 1, "What is the capital of France?", "complete", 24000, 256.0),
-        StateChanged(T0 + 1.5, "thinking"),
+        StateChanged(T0 + 1.5, State.THINKING),
         ReplyPiece(T0 + 1.7, 1, 0, "The capital of France", "The capital of France"),
         ReplyPiece(T0 + 1.9, 1, 1, "is Paris.", "is Paris."),
-        StateChanged(T0 + 2.0, "speaking"),
+        StateChanged(T0 + 2.0, State.SPEAKING),
         SpanHeard(T0 + 2.6, 1, 0, "The capital of France"),
         EchoStats(T0 + 2.7, 4.0, 31.4),
-        BargeIn(T0 + 3.06, 1, "pause", int(3.0 * 16000)),
-        BargeIn(T0 + 3.4, 1, "resume", int(3.0 * 16000), "transcript"),
+        BargeIn(T0 + 3.06, 1, BargeInAction.PAUSE, int(3.0 * 16000)),
+        BargeIn(T0 + 3.4, 1, BargeInAction.RESUME, int(3.0 * 16000), "transcript"),
         timings(1, 790.0),
         timings(2, 610.0),
         timings(3, 1210.0),
@@ -118,9 +119,13 @@ def test_interrupted_reply_shows_only_what_was_heard() -> None:
 
 def test_tool_calls_show_with_their_commit_phase() -> None:
     model = scripted()
-    model.apply(ToolResult(T0 + 4.0, 2, 1, "get_order_status", "4219", "committed", True, ms=2.0))
     model.apply(
-        ToolResult(T0 + 5.0, 3, 2, "cancel_order", "5120", "confirmed", False, error="timed out")
+        ToolResult(T0 + 4.0, 2, 1, "get_order_status", "4219", ToolPhase.COMMITTED, True, ms=2.0)
+    )
+    model.apply(
+        ToolResult(
+            T0 + 5.0, 3, 2, "cancel_order", "5120", ToolPhase.CONFIRMED, False, error="timed out"
+        )
     )
     text = rendered(model)
     assert "get_order_status 4219 (committed): 2 ms" in text

@@ -31,6 +31,7 @@ from voicecli.events import (
     TurnReopened,
 )
 from voicecli.policy.speakable import speakable
+from voicecli.terms import BargeInAction, ToolPhase
 from voicecli.tools.calls import READ_ONLY_TOOLS
 from voicecli.wer import word_error_rate
 
@@ -285,7 +286,7 @@ def _fill_reply(
         for r in line.of(ToolResult)
         if r.ok
         and r.tool not in READ_ONLY_TOOLS
-        and r.phase != "confirmed"
+        and r.phase is not ToolPhase.CONFIRMED
         and placement.onset_s <= line.at(r) <= commit_s + COMMIT_GRACE_S
     )
     heard = line.first(AssistantTurn, gen=gen)
@@ -300,7 +301,7 @@ def _fill_reply(
 def false_pauses(record: RunRecord) -> int:
     """Times playout paused for nobody: no caller was speaking (the agent heard itself)."""
     line = Timeline(record)
-    pauses = [e for e in line.of(BargeIn) if e.action == "pause"]
+    pauses = [e for e in line.of(BargeIn) if e.action is BargeInAction.PAUSE]
     return sum(
         1
         for e in pauses

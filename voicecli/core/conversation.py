@@ -27,7 +27,6 @@ from voicecli.core.effects import (
 from voicecli.core.interruptions import Heard, Interruptions
 from voicecli.core.mode import Pipeline, cascade_rules
 from voicecli.core.reply import ReplyHandle
-from voicecli.core.state import State
 from voicecli.events import (
     AssistantTurn,
     BargeIn,
@@ -36,12 +35,12 @@ from voicecli.events import (
     PlayoutFinished,
     PlayoutStopped,
     PrefillRequest,
-    ReplyStarted,
+    ReplyRequest,
     SoundOnset,
     SpeechEnded,
     SpeechStarted,
     StateChanged,
-    ToolRequest,
+    ToolPrefetch,
     ToolResult,
     TranscribeRequest,
     Transcript,
@@ -53,11 +52,11 @@ from voicecli.events import (
     TurnResumed,
     VadFrame,
 )
-from voicecli.policy.commitrules import CommitRules, Plan, Step, ToolCall
-from voicecli.policy.commitrules import Phase as ToolPhase
+from voicecli.policy.commitrules import CommitRules, Plan
 from voicecli.policy.history import History
 from voicecli.policy.knowledge import KnowledgeRow
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
+from voicecli.terms import BargeInAction, State, Step, ToolCall, ToolPhase
 
 Output = Event | Effect
 
@@ -137,7 +136,7 @@ class ConversationCore:
     def set_state(self, state: State) -> None:
         if state is not self.state:
             self.state = state
-            self.emit(StateChanged(self.now, state.value))
+            self.emit(StateChanged(self.now, state))
 
     def new_generation(self) -> int:
         """Cancel every reply so far: a new generation begins, playout is flushed."""
@@ -215,7 +214,7 @@ class ConversationCore:
         lookup = self.tools.prefetch(event.stable)  # read-only, discarded if unused
         if lookup is not None and lookup.order_id not in self.prefetched:
             self.prefetched.add(lookup.order_id)
-            self.emit(ToolRequest(self.now, 0, 0, lookup.tool, lookup.order_id, lookup.phase.value))
+            self.emit(ToolPrefetch(self.now, lookup.tool, lookup.order_id))
 
     def on_frame(self, event: VadFrame) -> None:
         self.now_sample = event.sample
@@ -279,19 +278,16 @@ class ConversationCore:
             )
         )
         plan = Plan(Step.LLM) if self.mirror else self.tools.decide(turn.text)
-        call = plan.call
         self.emit(
-            ReplyStarted(
+            ReplyRequest(
                 self.now,
                 turn.gen,
                 turn.turn,
                 self.history.messages(facts=plan.context),
-                self.mirror,
-                plan.step.value,
-                call.tool if call else "",
-                call.order_id if call else "",
-                call.phase.value if call else "",
+                plan.step,
+                plan.call,
                 plan.say,
+                self.mirror,
                 self.capture_time(turn.speech_end),
             )
         )
@@ -385,7 +381,7 @@ class ConversationCore:
         suspect = self.open_turn(audio_start)
         suspect.onset = onset
         self.interruptions.hold(suspect)
-        self.emit(BargeIn(self.now, self._gen(), "pause", onset))
+        self.emit(BargeIn(self.now, self._gen(), BargeInAction.PAUSE, onset))
 
     def _gen(self) -> int:
         return self.reply.gen if self.reply is not None else 0
@@ -400,7 +396,7 @@ class ConversationCore:
             self.interruptions.resumed(self.now_sample)
             reason = f"not an interruption ({why})"
             self.emit(TurnDiscarded(self.now, suspect.turn, reason))
-            self.emit(BargeIn(self.now, self._gen(), "resume", suspect.onset, why))
+            self.emit(BargeIn(self.now, self._gen(), BargeInAction.RESUME, suspect.onset, why))
         elif heard is Heard.INTERRUPT:
             self.barge_in(why)
 
@@ -427,7 +423,7 @@ class ConversationCore:
         heard = reply.heard(event.position)
         self.history.add_assistant(heard.text, interrupted=True)
         self.emit(AssistantTurn(self.now, reply.gen, heard.text, True))
-        self.emit(BargeIn(self.now, reply.gen, "interrupt", suspect.onset, why))
+        self.emit(BargeIn(self.now, reply.gen, BargeInAction.INTERRUPT, suspect.onset, why))
         self.take_floor(suspect)
 
     def take_floor(self, turn: CallerTurn) -> None:

@@ -10,6 +10,7 @@ caller's own words are the reply.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 
@@ -25,7 +26,7 @@ from voicecli.events import (
     PrefillRequest,
     ReplyDone,
     ReplyPiece,
-    ReplyStarted,
+    ReplyRequest,
     ToolRequest,
     ToolResult,
 )
@@ -33,6 +34,7 @@ from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.clauses import ClauseFlusher, FlushRules
 from voicecli.policy.speakable import speakable
+from voicecli.terms import Step
 from voicecli.tools.calls import apology, spoken_answer
 
 
@@ -49,9 +51,8 @@ class Responder(Stage):
         pipeline: Pipeline = Pipeline.STREAMING,
         tools: ToolsConfig | None = None,
     ) -> None:
-        super().__init__(bus, "responder", (ReplyStarted, PrefillRequest))
+        super().__init__(bus, "responder", (ReplyRequest, PrefillRequest), generation)
         self.llm = llm
-        self.generation = generation
         self.rules = rules
         self.warm_messages = warm_messages
         self.cascade = pipeline is Pipeline.CASCADE
@@ -67,13 +68,13 @@ class Responder(Stage):
         if isinstance(event, PrefillRequest):
             # only the newest request matters, and a reply waiting behind it comes first
             waiting = self.inbox.drain() if self.inbox else []
-            replies = [e for e in waiting if isinstance(e, ReplyStarted)]
+            replies = [e for e in waiting if isinstance(e, ReplyRequest) and self.current(e)]
             prefills = [e for e in waiting if isinstance(e, PrefillRequest)]
             if replies:
                 self.handle(replies[-1])
             else:
                 self.prefill(prefills[-1] if prefills else event)
-        elif isinstance(event, ReplyStarted) and self.generation.is_current(event.gen):
+        elif isinstance(event, ReplyRequest):
             self.reply(event)
 
     def prefill(self, event: PrefillRequest) -> None:
@@ -84,67 +85,69 @@ class Responder(Stage):
         ms = (time.perf_counter() - started) * 1000.0
         self.bus.publish(PrefillDone(self.bus.now(), event.turn, tokens, ms))
 
-    def _tokens(self, event: ReplyStarted) -> Iterable[str]:
+    def _tokens(self, event: ReplyRequest, cancel: threading.Event) -> Iterable[str]:
         if event.mirror or self.llm is None:
             user = next((m["content"] for m in reversed(event.messages) if m["role"] == "user"), "")
             return [user]
-        return self.llm.stream(event.messages, cancel=self.generation.cancelled(event.gen))
+        return self.llm.stream(event.messages, cancel=cancel)
 
-    def reply(self, event: ReplyStarted) -> None:
-        if event.step == "llm" or event.mirror:
-            self.generated_reply(event)
+    def reply(self, event: ReplyRequest) -> None:
+        cancel = self.cancelled(event.gen)  # set when the caller cancels this reply
+        if event.step is Step.LLM or event.mirror:
+            self.generated_reply(event, cancel)
         else:
-            self.tool_reply(event)
+            self.tool_reply(event, cancel)
 
-    def tool_reply(self, event: ReplyStarted) -> None:
+    def tool_reply(self, event: ReplyRequest, cancel: threading.Event) -> None:
         """A reply from a tool's result (or a fixed sentence), with an honest acknowledgement
         first when the tool is slow."""
         gen = event.gen
         pieces = 0
         text = event.say
-        if event.step in ("lookup", "execute"):
+        call = event.call
+        if event.step.calls_a_tool and call is not None:
             self.calls += 1
-            call = self.calls
+            call_id = self.calls
             self.bus.publish(
-                ToolRequest(self.bus.now(), gen, call, event.tool, event.order_id, event.phase)
+                ToolRequest(self.bus.now(), gen, call_id, call.tool, call.order_id, call.phase)
             )
             # the caller has been waiting since they stopped speaking, not since the commit
             waited = self.bus.now() - event.speech_end_t if event.speech_end_t else 0.0
             budget = max(self.tools.ack_grace_s, self.tools.ack_after_s - waited)
-            result = self.await_result(call, budget)
-            if result is None and self.generation.is_current(gen):
+            result = self.await_result(call_id, budget)
+            if result is None and not cancel.is_set():
                 self._piece(gen, pieces, self.tools.ack_text, ack=True)
                 pieces += 1
-                result = self.await_result(call, self.tools.timeout_s - budget)
+                result = self.await_result(call_id, self.tools.timeout_s - budget)
             if result is not None and result.ok:
-                text = spoken_answer(event.tool, result.facts)
+                text = spoken_answer(call.tool, result.facts)
             else:
-                text = apology(event.tool, event.order_id)
+                text = apology(call.tool, call.order_id)
         for sentence in split_sentences(text):
-            if not self.generation.is_current(gen):
+            if cancel.is_set():
                 break
             self._piece(gen, pieces, sentence)
             pieces += 1
-        cancelled = not self.generation.is_current(gen)
-        self.bus.publish(ReplyDone(self.bus.now(), gen, text, pieces, 0, cancelled))
+        self.bus.publish(ReplyDone(self.bus.now(), gen, text, pieces, 0, cancel.is_set()))
 
     def await_result(self, call: int, timeout_s: float) -> ToolResult | None:
         """The result of tool call `call`, or None when `timeout_s` passes first."""
         deadline = time.monotonic() + timeout_s
         while (left := deadline - time.monotonic()) > 0:
             event = self.results.get(timeout=left)
-            if isinstance(event, ToolResult) and event.call_id == call and event.gen:
+            prefetch = isinstance(event, ToolResult) and not event.gen
+            if isinstance(event, ToolResult) and event.call_id == call and not prefetch:
                 return event
         return None
 
-    def generated_reply(self, event: ReplyStarted) -> None:
+    def generated_reply(self, event: ReplyRequest, cancel: threading.Event) -> None:
         gen = event.gen
         flusher = ClauseFlusher(self.rules)
         pieces = 0
         text = ""
         started = time.perf_counter()
         first = True
-        for token in self._tokens(event):
+        for token in self._tokens(event, cancel):
             if first and self.llm is not None and not event.mirror:
                 stats = self.llm.stats
                 self.bus.publish(
@@ -163,9 +166,9 @@ class Responder(Stage):
             for piece in flusher.push(token):
                 self._piece(gen, pieces, piece)
                 pieces += 1
-            if not self.generation.is_current(gen):
+            if cancel.is_set():
                 break
-        cancelled = not self.generation.is_current(gen)
+        cancelled = cancel.is_set()
         if not cancelled:
             rest = [text.strip()] if self.cascade else flusher.finish()
             for piece in rest:

@@ -2,14 +2,16 @@
 
 Each piece becomes one span of the playout ring, tagged with its generation, index and text and
 when each word of that text is spoken (Piper's timings), so the output side knows exactly which
-words it is playing. Pieces of a cancelled generation are dropped, and the ring itself refuses
-writes from a generation older than its last flush.
+words it is playing. Pieces of a cancelled generation never reach it (the stage drops them),
+a piece being synthesized when its reply is cancelled is thrown away, and the ring itself
+refuses writes from a generation older than its last flush.
 Fixed phrases the agent says when it must answer fast (the slow-tool acknowledgement) are
 synthesized once at start-up, so they cost no synthesis time when they are needed.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -45,10 +47,9 @@ class Speaker(Stage):
         generation: Generation,
         prepared: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(bus, "speaker", (ReplyPiece, ReplyDone))
+        super().__init__(bus, "speaker", (ReplyPiece, ReplyDone), generation)
         self.tts = tts
         self.playout = playout
-        self.generation = generation
         self.to_prepare = prepared
         self.prepared: dict[str, Voiced] = {}
 
@@ -58,9 +59,8 @@ class Speaker(Stage):
             if voiced is not None:
                 self.prepared[spoken] = replace(voiced, synth_ms=0.0)
 
-    def synthesize(self, spoken: str, gen: int | None = None) -> Voiced | None:
-        """`spoken` voiced at the playout rate; None if the generation `gen` was cancelled
-        meanwhile."""
+    def synthesize(self, spoken: str, cancel: threading.Event | None = None) -> Voiced | None:
+        """`spoken` voiced at the playout rate; None if `cancel` was set meanwhile."""
         if spoken in self.prepared:
             return self.prepared[spoken]
         chunks = []
@@ -74,7 +74,7 @@ class Speaker(Stage):
             times.extend((offset + start, offset + end) for start, end in chunk.word_times)
             offset += chunk.audio.size
             synth_ms += chunk.synth_ms
-            if gen is not None and not self.generation.is_current(gen):
+            if cancel is not None and cancel.is_set():
                 return None
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
         played = resample(audio, self.tts.sample_rate, self.playout.rate)
@@ -88,13 +88,11 @@ class Speaker(Stage):
     def handle(self, event: Event) -> None:
         if isinstance(event, ReplyPiece):
             self.speak(event)
-        elif isinstance(event, ReplyDone) and self.generation.is_current(event.gen):
+        elif isinstance(event, ReplyDone):
             self.playout.end_reply()
 
     def speak(self, piece: ReplyPiece) -> None:
-        if not self.generation.is_current(piece.gen):
-            return
-        voiced = self.synthesize(piece.spoken, piece.gen)
+        voiced = self.synthesize(piece.spoken, self.cancelled(piece.gen))
         if voiced is None:
             return
         audio = voiced.audio

@@ -6,7 +6,8 @@ import threading
 import traceback
 
 from voicecli.bus import EventBus, Subscription
-from voicecli.events import Event, StageError
+from voicecli.events import Event, ReplyCommand, ReplyFact, StageError
+from voicecli.pipeline.generation import Generation
 
 
 class Stage(threading.Thread):
@@ -15,13 +16,23 @@ class Stage(threading.Thread):
     Subclasses implement `handle(event)` and optionally `idle()`, called after each event or
     every `tick_s` when nothing arrives. The stage ends when the bus closes or `stop()` is called.
     An exception is published as StageError (the session ends the run) instead of dying silently.
+    A stage that does reply work is given the generation counter: reply events of a cancelled
+    generation are dropped here, before `handle` sees them, and `cancelled(gen)` is the signal
+    that work already under way must stop.
     """
 
     tick_s = 0.02
 
-    def __init__(self, bus: EventBus, name: str, types: tuple[type[Event], ...] | None) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        name: str,
+        types: tuple[type[Event], ...] | None,
+        generation: Generation | None = None,
+    ) -> None:
         super().__init__(name=name, daemon=True)
         self.bus = bus
+        self.generation = generation
         self.inbox: Subscription | None = bus.subscribe(types, name) if types is not None else None
         self._stopping = threading.Event()
 
@@ -55,9 +66,19 @@ class Stage(threading.Thread):
         assert self.inbox is not None
         while not (self.stopping or self.inbox.closed):
             event = self.inbox.get(timeout=self.tick_s)
-            if event is not None:
+            if event is not None and self.current(event):
                 self.handle(event)
             self.idle()
+
+    def current(self, event: Event) -> bool:
+        """False for reply work of a generation that has been cancelled (it is dropped)."""
+        if self.generation is None or not isinstance(event, ReplyCommand | ReplyFact):
+            return True
+        return self.generation.is_current(event.gen)
+
+    def cancelled(self, gen: int) -> threading.Event:
+        """Set once reply generation `gen` is cancelled (never, without a counter)."""
+        return self.generation.cancelled(gen) if self.generation else threading.Event()
 
     def handle(self, event: Event) -> None:
         """React to one event."""

@@ -13,8 +13,9 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from voicecli.bus import EventBus
-from voicecli.events import Event, ToolRequest, ToolResult
+from voicecli.events import Event, ToolPrefetch, ToolRequest, ToolResult
 from voicecli.pipeline.stage import Stage
+from voicecli.terms import ToolPhase
 from voicecli.tools.calls import READ_ONLY_TOOLS, TOOLS, ToolError
 from voicecli.tools.orders import OrderStore
 
@@ -25,7 +26,7 @@ class ToolRunner(Stage):
     """Runs ToolRequests on a small thread pool and publishes their results."""
 
     def __init__(self, bus: EventBus, store: OrderStore) -> None:
-        super().__init__(bus, "tools", (ToolRequest,))
+        super().__init__(bus, "tools", (ToolRequest, ToolPrefetch))
         self.store = store
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tool")
         self.shared: dict[tuple[str, str], tuple[float, Future[dict[str, str]]]] = {}
@@ -33,10 +34,12 @@ class ToolRunner(Stage):
     def handle(self, event: Event) -> None:
         if isinstance(event, ToolRequest):
             self.call(event)
+        elif isinstance(event, ToolPrefetch):  # its result is published with gen 0, call 0
+            self.call(ToolRequest(event.t, 0, 0, event.tool, event.order_id, ToolPhase.PREFETCH))
 
     def call(self, request: ToolRequest) -> None:
         read_only = request.tool in READ_ONLY_TOOLS
-        if not read_only and request.phase != "confirmed":
+        if not read_only and request.phase is not ToolPhase.CONFIRMED:
             self.publish(request, False, {}, "refused: a side effect needs confirmation", 0.0)
             return
         key = (request.tool, request.order_id)

@@ -29,7 +29,7 @@ from voicecli.engines.stt import WhisperEngine, Word
 from voicecli.events import (
     AssistantTurn,
     Event,
-    ReplyStarted,
+    ReplyRequest,
     TranscribeRequest,
     Transcript,
     TurnCommitted,
@@ -96,7 +96,7 @@ class Transcriber(Stage):
             TurnDiscarded,
             TurnReopened,
             TranscribeRequest,
-            ReplyStarted,
+            ReplyRequest,
             AssistantTurn,
         )
         super().__init__(bus, "transcriber", types)
@@ -117,7 +117,7 @@ class Transcriber(Stage):
         if isinstance(event, VadFrame):
             self.voiced = event.probability >= self.release
             return
-        if isinstance(event, ReplyStarted):
+        if isinstance(event, ReplyRequest):
             self.reply_prompt.reply_started()
             return
         if isinstance(event, AssistantTurn):

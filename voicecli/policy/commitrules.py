@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 from voicecli.policy.intent import Intent, Routed, route
 from voicecli.policy.knowledge import KnowledgeRow, context_rows
 from voicecli.policy.numbers import Reading, pick, readings
+from voicecli.terms import Step, ToolCall, ToolPhase
 
 READ_ONLY = frozenset({Intent.ORDER_STATUS})
 SIDE_EFFECTS = frozenset({Intent.TRACKING_LINK, Intent.CANCEL, Intent.RETURN})
@@ -32,36 +32,6 @@ ASK = {
     Intent.CANCEL: "Cancel order {id} — shall I go ahead?",
     Intent.RETURN: "Start a return for order {id} — shall I go ahead?",
 }
-
-
-class Phase(Enum):
-    """When a tool call happens relative to the commit boundary."""
-
-    PREFETCH = "prefetch"  # before commit: read-only only
-    COMMITTED = "committed"  # after commit: read-only
-    CONFIRMED = "confirmed"  # after commit and an explicit yes: side effects
-
-
-class Step(Enum):
-    """What the reply to a committed turn is."""
-
-    LLM = "llm"  # no tool: the language model answers
-    LOOKUP = "lookup"  # run a read-only tool, speak its facts
-    ASK_NUMBER = "ask_number"  # a tool needs an order number the caller did not say
-    CONFIRM = "confirm"  # ask before a side effect
-    CONFIRM_NUMBER = "confirm_number"  # read a guessed order number back before using it
-    INFORM = "inform"  # answer a question about the store from its knowledge base
-    EXECUTE = "execute"  # the caller said yes: run the side effect
-    DROPPED = "dropped"  # the caller said no
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """One call a plan asks for."""
-
-    tool: str
-    order_id: str
-    phase: Phase
 
 
 @dataclass(frozen=True)
@@ -106,7 +76,7 @@ class CommitRules:
         order = routed.order_id
         if order and _asks_a_tool(routed):
             # even a cancellation only ever prefetches the order's status
-            return ToolCall(Intent.ORDER_STATUS.value, order, Phase.PREFETCH)
+            return ToolCall(Intent.ORDER_STATUS.value, order, ToolPhase.PREFETCH)
         return None
 
     def decide(self, text: str) -> Plan:
@@ -122,7 +92,8 @@ class CommitRules:
         )
         if pending is not None:
             if routed.intent is Intent.YES:
-                return Plan(Step.EXECUTE, ToolCall(pending.tool, pending.order_id, Phase.CONFIRMED))
+                confirmed = ToolCall(pending.tool, pending.order_id, ToolPhase.CONFIRMED)
+                return Plan(Step.EXECUTE, confirmed)
             if routed.intent is Intent.NO:
                 return Plan(Step.DROPPED, say="Okay, I won't.")
         if awaiting is not None and awaiting.order_id:  # a guessed number was read back
@@ -161,8 +132,8 @@ class CommitRules:
         """Look the order up, or ask before the side effect."""
         self.last_order = order
         if intent in READ_ONLY:
-            return Plan(Step.LOOKUP, ToolCall(intent.value, order, Phase.COMMITTED))
-        self.pending = ToolCall(intent.value, order, Phase.CONFIRMED)
+            return Plan(Step.LOOKUP, ToolCall(intent.value, order, ToolPhase.COMMITTED))
+        self.pending = ToolCall(intent.value, order, ToolPhase.CONFIRMED)
         return Plan(Step.CONFIRM, say=ASK[intent].format(id=order))
 
     def withdraw(self) -> None:
@@ -171,7 +142,7 @@ class CommitRules:
 
     def offer_retry(self, call: ToolCall) -> None:
         """A tool failed and the agent offered to try again: a yes now retries it."""
-        self.pending = ToolCall(call.tool, call.order_id, Phase.CONFIRMED)
+        self.pending = ToolCall(call.tool, call.order_id, ToolPhase.CONFIRMED)
 
 
 def _names_a_known_order(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from voicecli.dispatch import ByType
 from voicecli.events import (
     AssistantTurn,
     BargeIn,
@@ -24,6 +25,7 @@ from voicecli.events import (
     TurnTimings,
     VadFrame,
 )
+from voicecli.terms import BargeInAction, State
 
 MIC_RATE = 16000
 LOG_LINES = 8
@@ -56,10 +58,27 @@ class PanelModel:
     def stamp(self, event: Event) -> str:
         return f"{event.t - self.t0:6.1f}s"
 
+    def __post_init__(self) -> None:
+        self._dispatch = ByType[None](
+            {
+                SessionStarted: self._on_session_started,
+                StateChanged: self._on_state_changed,
+                VadFrame: self._on_vad_frame,
+                Transcript: self._on_transcript,
+                TurnCommitted: self._on_turn_committed,
+                TurnReopened: self._on_turn_reopened,
+                ReplyPiece: self._on_reply_piece,
+                SpanHeard: self._on_span_heard,
+                AssistantTurn: self._on_assistant_turn,
+                BargeIn: self._on_barge_in,
+                ToolResult: self._on_tool_result,
+                EchoStats: self._on_echo_stats,
+                TurnTimings: self._on_turn_timings,
+            }
+        )
+
     def apply(self, event: Event) -> None:
-        handler = getattr(self, f"_on_{event.kind}", None)
-        if handler is not None:
-            handler(event)
+        self._dispatch(event)
 
     def _on_session_started(self, e: SessionStarted) -> None:
         self.t0 = e.t
@@ -67,8 +86,8 @@ class PanelModel:
         self.models = dict(e.models)
 
     def _on_state_changed(self, e: StateChanged) -> None:
-        self.state = e.state
-        if e.state == "user speaking" and not self.interrupted:
+        self.state = e.state.value
+        if e.state is State.USER_SPEAKING and not self.interrupted:
             self.stable = self.unstable = ""
 
     def _on_vad_frame(self, e: VadFrame) -> None:
@@ -105,17 +124,17 @@ class PanelModel:
 
     def _on_barge_in(self, e: BargeIn) -> None:
         onset_t = self.t0 + e.onset_sample / MIC_RATE
-        if e.action == "pause":
+        if e.action is BargeInAction.PAUSE:
             stop_ms = max(0.0, (e.t - onset_t) * 1000.0)
             self.log.append(f"{self.stamp(e)}  caller spoke: paused in {stop_ms:.0f} ms")
-        elif e.action == "resume":
+        elif e.action is BargeInAction.RESUME:
             self.log.append(f"{self.stamp(e)}  not an interruption ({e.reason}): resumed")
         else:
             self.log.append(f"{self.stamp(e)}  barge-in: reply stopped, the floor is yours")
 
     def _on_tool_result(self, e: ToolResult) -> None:
         outcome = f"{e.ms:.0f} ms" if e.ok else f"failed: {e.error}"
-        self.log.append(f"{self.stamp(e)}  {e.tool} {e.order_id} ({e.phase}): {outcome}")
+        self.log.append(f"{self.stamp(e)}  {e.tool} {e.order_id} ({e.phase.value}): {outcome}")
 
     def _on_echo_stats(self, e: EchoStats) -> None:
         self.erl_db = e.erl_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TextIO
 
+from voicecli.dispatch import ByType
 from voicecli.events import (
     AssistantTurn,
     DeviceStats,
@@ -34,37 +35,48 @@ def timing_line(t: TurnTimings) -> str:
     )
 
 
+def _session_started(event: SessionStarted) -> str:
+    models = ", ".join(f"{k} {v}" for k, v in event.models.items() if v)
+    return f"{event.mode} session: {models}; mic {event.in_rate} Hz, speaker {event.out_rate} Hz"
+
+
+def _transcript(event: Transcript) -> str | None:
+    tail = f" [{event.unstable}]" if event.unstable else ""
+    return f"… {event.stable}{tail}" if (event.stable or tail) else None
+
+
+def _committed(event: TurnCommitted) -> str:
+    return f"you: {event.text}   (end of turn: {event.reason}, {event.silence_ms:.0f} ms silence)"
+
+
+def _assistant(event: AssistantTurn) -> str:
+    return f"agent: {event.text}" + ("   (interrupted)" if event.interrupted else "")
+
+
+def _device(event: DeviceStats) -> str:
+    return f"audio: {event.overruns} capture overruns, {event.underruns} playout underruns"
+
+
+LINES = ByType[str | None](
+    {
+        SessionStarted: _session_started,
+        StateChanged: lambda e: f"[{e.state.value}]",
+        Transcript: _transcript,
+        TurnCommitted: _committed,
+        TurnDiscarded: lambda e: f"(turn {e.turn} dropped: {e.reason})",
+        TurnReopened: lambda e: f"(turn {e.turn} reopened: you went on speaking)",
+        AssistantTurn: _assistant,
+        TurnTimings: timing_line,
+        DeviceStats: _device,
+        StageError: lambda e: f"error in {e.stage}: {e.message}",
+        SessionEnded: lambda e: f"session ended ({e.reason})",
+    }
+)
+
+
 def describe(event: Event) -> str | None:
     """The line for an event, or None for events not worth a line."""
-    if isinstance(event, SessionStarted):
-        models = ", ".join(f"{k} {v}" for k, v in event.models.items() if v)
-        return (
-            f"{event.mode} session: {models}; mic {event.in_rate} Hz, speaker {event.out_rate} Hz"
-        )
-    if isinstance(event, StateChanged):
-        return f"[{event.state}]"
-    if isinstance(event, Transcript):
-        tail = f" [{event.unstable}]" if event.unstable else ""
-        return f"… {event.stable}{tail}" if (event.stable or tail) else None
-    if isinstance(event, TurnCommitted):
-        return (
-            f"you: {event.text}   (end of turn: {event.reason}, {event.silence_ms:.0f} ms silence)"
-        )
-    if isinstance(event, TurnDiscarded):
-        return f"(turn {event.turn} dropped: {event.reason})"
-    if isinstance(event, TurnReopened):
-        return f"(turn {event.turn} reopened: you went on speaking)"
-    if isinstance(event, AssistantTurn):
-        return f"agent: {event.text}" + ("   (interrupted)" if event.interrupted else "")
-    if isinstance(event, TurnTimings):
-        return timing_line(event)
-    if isinstance(event, DeviceStats):
-        return f"audio: {event.overruns} capture overruns, {event.underruns} playout underruns"
-    if isinstance(event, StageError):
-        return f"error in {event.stage}: {event.message}"
-    if isinstance(event, SessionEnded):
-        return f"session ended ({event.reason})"
-    return None
+    return LINES(event)
 
 
 class PlainPrinter:
