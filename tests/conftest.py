@@ -50,7 +50,7 @@ def tts(loader: EngineLoader):
 
 @pytest.fixture(scope="session")
 def engines(vad, stt, tts, llm):
-    from voicecli.talk import Engines
+    from voicecli.wiring import Engines
 
     return Engines(vad=vad, stt=stt, tts=tts, llm=llm)
 
@@ -60,7 +60,7 @@ def caller(loader: EngineLoader, config: Config):
     """Caller speech in a voice that is not the agent's (pitch-shifted Piper), without Piper's
     random variation: the same line is the same audio in every run, so a test that passes once
     passes always (the bench keeps the variation; its clips are recorded once)."""
-    from voicecli.audio.caller import CallerVoice
+    from voicecli.sim.caller import CallerVoice
 
     steady = dataclasses.replace(config.tts, noise_scale=0.0, noise_w_scale=0.0)
     return _load(lambda: CallerVoice(loader.store, steady))

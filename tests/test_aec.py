@@ -6,16 +6,18 @@ import numpy as np
 import pytest
 
 from tests.corpus import librivox
-from voicecli.audio.echo_path import echo_of
 from voicecli.audio.levels import band_limited, erle_db
 from voicecli.audio.wavfile import resample, to_float32, to_int16
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.config import AecConfig
-from voicecli.engines.aec import SpeexAec, echo_reduction
+from voicecli.doctor import echo_reduction
+from voicecli.engines.aec import SpeexAec
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
+from voicecli.sim.echo_path import echo_of
 from voicecli.wer import word_error_rate
 
-RATE = 16000
+RATE = CAPTURE_RATE
 AGENT_TEXT = (
     "Your order four two one nine is delayed. It should arrive tomorrow afternoon, and I can "
     "text you the tracking link if you like. Is there anything else I can help you with today? "
@@ -59,13 +61,15 @@ def test_without_the_far_end_nothing_is_cancelled(far: np.ndarray) -> None:
     assert erle_db(echo[4 * RATE :], out[4 * RATE :]) < 3.0, "the reference is what cancels"
 
 
-def test_echo_reduction_helper_matches_direct_measure(far: np.ndarray) -> None:
+def test_the_doctors_echo_check_passes_a_working_canceller(far: np.ndarray) -> None:
     assert echo_reduction(SpeexAec(AecConfig()), far, 40, -6, settle_s=4.0) >= 20.0
 
 
 def test_canceller_alone_reaches_15db_and_residual_suppression_adds_more(far: np.ndarray) -> None:
-    plain = echo_reduction(SpeexAec(AecConfig(residual_suppression=False)), far, 40, -6, 0, 4.0)
-    full = echo_reduction(SpeexAec(AecConfig()), far, 40, -6, 0, 4.0)
+    plain = echo_reduction(
+        SpeexAec(AecConfig(residual_suppression=False)), far, 40, -6, settle_s=4.0
+    )
+    full = echo_reduction(SpeexAec(AecConfig()), far, 40, -6, settle_s=4.0)
     assert plain >= 15.0
     assert full >= plain + 5.0
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tests.corpus import librivox
-from voicecli.engines.vad import FRAME_SAMPLES, SAMPLE_RATE, SileroVad, speech_span
+from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
+from voicecli.engines.vad import SileroVad, speech_span
 
 PAD_S = 1.0
 FRAME_20MS = 320
@@ -35,9 +36,9 @@ def trim_to_speech(audio: np.ndarray) -> np.ndarray:
 def test_speech_span_within_150ms(vad: SileroVad, clip) -> None:
     speech = trim_to_speech(clip.audio())
     rng = np.random.default_rng(1)
-    pad = (rng.standard_normal(int(PAD_S * SAMPLE_RATE)) * 1e-3).astype(np.float32)
+    pad = (rng.standard_normal(int(PAD_S * CAPTURE_RATE)) * 1e-3).astype(np.float32)
     audio = np.concatenate([pad, speech, pad])
-    truth = (PAD_S, PAD_S + speech.size / SAMPLE_RATE)
+    truth = (PAD_S, PAD_S + speech.size / CAPTURE_RATE)
     span = speech_span(vad.probabilities(audio))
     assert span is not None
     assert abs(span[0] - truth[0]) <= 0.150, (span, truth)
@@ -46,7 +47,7 @@ def test_speech_span_within_150ms(vad: SileroVad, clip) -> None:
 
 def test_silence_has_no_speech(vad: SileroVad) -> None:
     rng = np.random.default_rng(2)
-    noise = (rng.standard_normal(SAMPLE_RATE * 2) * 3e-3).astype(np.float32)
+    noise = (rng.standard_normal(CAPTURE_RATE * 2) * 3e-3).astype(np.float32)
     assert speech_span(vad.probabilities(noise)) is None
 
 

@@ -186,8 +186,9 @@ def talk(
 ) -> None:
     """Talk to voicecli: speak, and it answers."""
     from voicecli.core.mode import Pipeline
-    from voicecli.talk import TalkOptions, run_talk
+    from voicecli.talk import run_talk
     from voicecli.userpaths import check_input_file, check_output_file
+    from voicecli.wiring import TalkOptions
 
     try:
         mode = Pipeline(pipeline)

@@ -12,11 +12,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from voicecli.audio.wavfile import read_wav, resample
+from voicecli.audio.levels import erle_db
+from voicecli.audio.wavfile import read_wav, resample, to_float32, to_int16
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.config import Config
-from voicecli.engines.aec import echo_reduction
+from voicecli.engines.aec import SpeexAec
 from voicecli.engines.loader import EngineLoader
-from voicecli.engines.vad import SAMPLE_RATE, speech_span
+from voicecli.engines.vad import speech_span
 from voicecli.errors import VoicecliError
 
 DOCTOR_SENTENCE = "Hello, I am voicecli, and everything here runs offline on this laptop."
@@ -24,6 +26,20 @@ DOCTOR_QUESTION = "In one short sentence: what colour is the sky on a clear day?
 ECHO_DELAY_MS = 40.0
 ECHO_GAIN_DB = -6.0
 AEC_SETTLE_S = 4.0
+
+
+def echo_reduction(
+    aec: SpeexAec, far: np.ndarray, delay_ms: float, gain_db: float, settle_s: float = 1.0
+) -> float:
+    """ERLE in dB on a plain echo of float32 16 kHz `far` (delayed and attenuated, no room:
+    a check that the canceller works, not a simulation), after `settle_s` of adaptation."""
+    delay = round(aec.sample_rate * delay_ms / 1000.0)
+    echo = np.zeros(far.size, dtype=np.float32)
+    echo[delay:] = far[: far.size - delay] * np.float32(10.0 ** (gain_db / 20.0))
+    aec.reset()
+    out = to_float32(aec.process_signal(to_int16(echo), to_int16(far)))
+    settled = slice(int(settle_s * aec.sample_rate), out.size)
+    return erle_db(echo[settled], out[settled])
 
 
 def sample_path(name: str) -> Path:
@@ -55,7 +71,7 @@ class Doctor:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.loader = EngineLoader(config)
-        self.caller = read_wav(sample_path("caller.wav"), SAMPLE_RATE)
+        self.caller = read_wav(sample_path("caller.wav"), CAPTURE_RATE)
         self.speech: np.ndarray | None = None
 
     def rows(self) -> list[DoctorRow]:
@@ -110,14 +126,14 @@ class Doctor:
         tts, row.load_ms = _timed(self.loader.tts)
         audio, row.run_ms = _timed(lambda: tts.speak(DOCTOR_SENTENCE))
         assert isinstance(audio, np.ndarray)
-        self.speech = resample(audio, tts.sample_rate, SAMPLE_RATE)
+        self.speech = resample(audio, tts.sample_rate, CAPTURE_RATE)
         row.ok = audio.size > 0
         row.result = f"synthesized {audio.size / tts.sample_rate * 1000:.0f} ms of speech"
 
     def check_aec(self, row: DoctorRow) -> None:
         aec, row.load_ms = _timed(self.loader.aec)
         speech = self.speech if self.speech is not None else self.caller
-        repeats = int(np.ceil(2 * AEC_SETTLE_S * SAMPLE_RATE / speech.size))
+        repeats = int(np.ceil(2 * AEC_SETTLE_S * CAPTURE_RATE / speech.size))
         far = np.tile(speech, repeats)  # the canceller adapts for AEC_SETTLE_S, then is measured
         erle, row.run_ms = _timed(
             lambda: echo_reduction(aec, far, ECHO_DELAY_MS, ECHO_GAIN_DB, settle_s=AEC_SETTLE_S)

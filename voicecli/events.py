@@ -80,6 +80,11 @@ class ReplyFact(Fact):
 
 
 @dataclass(frozen=True)
+class ReplyProgress(ReplyFact):
+    """What the reply in flight learns from: its writer, its voice and the playout ring."""
+
+
+@dataclass(frozen=True)
 class ReplyCommand(Command):
     """Work for reply generation `gen`: dropped unread once that generation is cancelled."""
 
@@ -107,9 +112,13 @@ class StateChanged(Fact):
 
 @dataclass(frozen=True)
 class VadFrame(Telemetry):
+    """One 32 ms frame's speech probability; `voiced` is the segmenter's verdict on it (the
+    one place thresholds are applied: policy/voicing.py)."""
+
     sample: int
     probability: float
     level_db: float
+    voiced: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,19 +230,18 @@ class ReplyRequest(ReplyCommand):
     step: Step = Step.LLM
     call: ToolCall | None = None
     say: str = ""
-    mirror: bool = False  # Voice Mirror: the caller's own words are the reply
     speech_end_t: float = 0.0
 
 
 @dataclass(frozen=True)
-class LlmFirstToken(ReplyFact):
+class LlmFirstToken(ReplyProgress):
     ms: float
     cached_tokens: int
     prompt_tokens: int
 
 
 @dataclass(frozen=True)
-class ReplyPiece(ReplyFact):
+class ReplyPiece(ReplyProgress):
     piece: int
     text: str
     spoken: str
@@ -285,7 +293,7 @@ class SpanStarted(ReplyFact):
 
 
 @dataclass(frozen=True)
-class SpanQueued(ReplyFact):
+class SpanQueued(ReplyProgress):
     """The speaker queued a span on the playout stream: samples [start, end) speak `text`,
     each word at `word_times` (from `start`)."""
 
@@ -297,7 +305,7 @@ class SpanQueued(ReplyFact):
 
 
 @dataclass(frozen=True)
-class SpanPlaying(ReplyFact):
+class SpanPlaying(ReplyProgress):
     """The output device reached the first sample of a span (pushed by the playout ring)."""
 
     piece: int
@@ -305,7 +313,7 @@ class SpanPlaying(ReplyFact):
 
 
 @dataclass(frozen=True)
-class SpanPlayed(ReplyFact):
+class SpanPlayed(ReplyProgress):
     """The output device played a span to its end, or to where a flush cut it."""
 
     piece: int
@@ -321,7 +329,7 @@ class PlayoutStopped(Fact):
 
 
 @dataclass(frozen=True)
-class ReplyDone(ReplyFact):
+class ReplyDone(ReplyProgress):
     text: str
     pieces: int
     tokens: int
@@ -329,7 +337,7 @@ class ReplyDone(ReplyFact):
 
 
 @dataclass(frozen=True)
-class TtsChunk(ReplyFact):
+class TtsChunk(ReplyProgress):
     piece: int
     samples: int
     synth_ms: float

@@ -77,6 +77,7 @@ def test_streams_open_callbacks_run_and_close_cleanly(alsa_home: Path) -> None:
         import json, threading
         import numpy as np
         from voicecli.audio.devices import DeviceIO, choose_output_rate, resolve_input
+        from voicecli.audio.io import AudioIO
         from voicecli.audio.playout import PlayoutRing
         from voicecli.audio.ring import SampleRing
 
@@ -97,6 +98,7 @@ def test_streams_open_callbacks_run_and_close_cleanly(alsa_home: Path) -> None:
         io.stop()
         print(json.dumps({
             "rate": rate, "got_input": got_input, "played": played, "error": io.error,
+            "audio_io": isinstance(io, AudioIO), "recorded": io.recorded(), "t0": io.t0 > 0,
             "threads": [t.name for t in threading.enumerate() if t is not threading.main_thread()],
         }))
     """,
@@ -107,6 +109,8 @@ def test_streams_open_callbacks_run_and_close_cleanly(alsa_home: Path) -> None:
     assert report["got_input"], "the input callback fed the capture ring"
     assert report["played"], "the output callback drained the playout ring"
     assert report["error"] == ""
+    assert report["audio_io"] and report["t0"], "the runner needs nothing else from it"
+    assert report["recorded"] is None, "a sound card session keeps no recording"
 
 
 def test_a_device_that_cannot_capture_gives_one_clear_line(alsa_home: Path) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.bench.test_metrics import OUT, T0, place, played, record, turn
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.metrics import interrupted_reply_text
-from voicecli.bench.played import WHISPER_RATE, heard_error_words, played_audio, played_word_count
+from voicecli.bench.played import heard_error_words, played_audio, played_word_count
 from voicecli.events import AssistantTurn, PlayoutStarted, ReplyPiece
 
 STORY = (
@@ -62,6 +63,6 @@ def test_played_audio_is_the_cut_reply_from_its_first_sample_to_the_stop() -> No
     assert interrupted_reply_text(run, barge) == "A brave little cat. It ran."
     audio = played_audio(run, barge)
     assert audio is not None
-    assert audio.size / WHISPER_RATE == pytest.approx(4.06 - 2.81, abs=0.01)
+    assert audio.size / CAPTURE_RATE == pytest.approx(4.06 - 2.81, abs=0.01)
     after = place(2, turn("barge_in", "stop"), onset=6.0, end=6.5)  # nothing left to cut
     assert interrupted_reply_text(run, after) is None and played_audio(run, after) is None

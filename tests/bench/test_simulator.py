@@ -12,7 +12,8 @@ from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
 from voicecli.audio.virtual import FileSignal, VirtualIO
 from voicecli.audio.wavfile import write_wav
-from voicecli.bench.clips import RATE, insert_pauses, prepare, speech_bounds
+from voicecli.audioformat import CAPTURE_RATE
+from voicecli.bench.clips import insert_pauses, prepare, speech_bounds
 from voicecli.bench.metrics import RunRecord, Timeline
 from voicecli.bench.scenario import Caller, Scenario, Turn
 from voicecli.bench.simulator import CallerSimulator
@@ -21,7 +22,7 @@ OUT = 22050
 LEAD_S, SPEECH_S, TAIL_S = 0.3, 1.0, 0.4
 
 
-def burst(seconds: float, rate: int = RATE, level: float = 0.3) -> np.ndarray:
+def burst(seconds: float, rate: int = CAPTURE_RATE, level: float = 0.3) -> np.ndarray:
     """A voiced-like harmonic burst of exactly `seconds`, with 5 ms fades."""
     t = np.arange(int(seconds * rate)) / rate
     signal = sum(np.sin(2 * np.pi * f * t) / k for k, f in enumerate((180, 360, 540, 720), 1))
@@ -35,10 +36,14 @@ def burst(seconds: float, rate: int = RATE, level: float = 0.3) -> np.ndarray:
 @pytest.fixture
 def clip(tmp_path: Path) -> Path:
     audio = np.concatenate(
-        [np.zeros(int(LEAD_S * RATE)), burst(SPEECH_S), np.zeros(int(TAIL_S * RATE))]
+        [
+            np.zeros(int(LEAD_S * CAPTURE_RATE)),
+            burst(SPEECH_S),
+            np.zeros(int(TAIL_S * CAPTURE_RATE)),
+        ]
     )
     path = tmp_path / "burst.wav"
-    write_wav(path, audio.astype(np.float32), RATE)
+    write_wav(path, audio.astype(np.float32), CAPTURE_RATE)
     return path
 
 
@@ -51,9 +56,9 @@ def test_speech_bounds_of_a_clip_with_known_speech(clip: Path) -> None:
 def test_pauses_shift_the_speech_end(clip: Path) -> None:
     prepared = prepare(clip, ((0.8, 0.7),))
     assert prepared.end_s == pytest.approx(LEAD_S + SPEECH_S + 0.7, abs=0.02)
-    audio, placed = insert_pauses(np.ones(RATE, np.float32), ((0.5, 0.25),))
-    assert audio.size == int(1.25 * RATE) and placed == ((0.5, 0.25),)
-    assert speech_bounds(np.zeros(RATE, np.float32)) == (0.0, 1.0)
+    audio, placed = insert_pauses(np.ones(CAPTURE_RATE, np.float32), ((0.5, 0.25),))
+    assert audio.size == int(1.25 * CAPTURE_RATE) and placed == ((0.5, 0.25),)
+    assert speech_bounds(np.zeros(CAPTURE_RATE, np.float32)) == (0.0, 1.0)
 
 
 def test_simulated_speech_end_and_first_playout_sample_match_truth(clip: Path) -> None:
@@ -64,17 +69,17 @@ def test_simulated_speech_end_and_first_playout_sample_match_truth(clip: Path) -
         turns=(Turn(audio=clip, text="", start="at", delay_s=0.5),),
         caller=Caller(),
     )
-    capture = SampleRing(RATE * 10)
+    capture = SampleRing(CAPTURE_RATE * 10)
     playout = PlayoutRing(OUT * 10, OUT)
     simulator = CallerSimulator(scenario, OUT)
     io = VirtualIO(capture, playout, simulator)
     io.start()
     try:
         # the agent answers once 2.5 s of mic audio exist: a tone that starts where it starts
-        assert capture.wait_for(int(2.5 * RATE), timeout=10)
+        assert capture.wait_for(int(2.5 * CAPTURE_RATE), timeout=10)
         playout.write(burst(0.5, OUT), gen=1, piece=0, text="tone")
         playout.end_reply()
-        assert capture.wait_for(int(4.0 * RATE), timeout=10)
+        assert capture.wait_for(int(4.0 * CAPTURE_RATE), timeout=10)
     finally:
         io.stop()
     [placement] = simulator.placements
@@ -111,7 +116,7 @@ def test_echo_and_noise_are_mixed_into_the_mic(clip: Path) -> None:
     mic = np.concatenate(heard)
     onset, _ = speech_bounds(mic)
     assert onset == pytest.approx(0.04, abs=0.015), "the echo arrives after the echo delay"
-    quiet = mic[int(0.35 * RATE) :]
+    quiet = mic[int(0.35 * CAPTURE_RATE) :]
     level = 20 * np.log10(np.sqrt(np.mean(quiet**2)))
     assert level == pytest.approx(-60.0, abs=1.5), "the noise floor is at noise_dbfs"
 
@@ -120,19 +125,19 @@ def test_speaker_and_mic_stay_on_one_timeline_when_a_block_is_not_whole_samples(
     """10 ms at 22050 Hz is 220.5 samples: the virtual speaker alternates 220 and 221, so what
     it played (and the echo canceller's reference) never drifts from the mic's timeline."""
     ticks = itertools.count(0.0, 1.0)  # a clock always past every deadline: no pacing waits
-    capture, far = SampleRing(RATE * 10), SampleRing(RATE * 10)
+    capture, far = SampleRing(CAPTURE_RATE * 10), SampleRing(CAPTURE_RATE * 10)
     playout = PlayoutRing(OUT * 10, OUT)
     io = VirtualIO(
         capture,
         playout,
-        FileSignal(np.zeros(RATE * 3, np.float32)),
+        FileSignal(np.zeros(CAPTURE_RATE * 3, np.float32)),
         clock=lambda: next(ticks),
         block_s=0.01,
         far=far,
     )
     io.start()
     try:
-        assert capture.wait_for(RATE * 2, timeout=10)
+        assert capture.wait_for(CAPTURE_RATE * 2, timeout=10)
     finally:
         io.stop()
     blocks = io.mic().size // 160
@@ -160,7 +165,7 @@ def test_a_when_asked_turn_is_said_only_after_that_question(
     sim.agent_said(reply)  # the reply's text is known before its audio plays
     played = np.zeros(int(4.0 * OUT), dtype=np.float32)
     played[int(1.6 * OUT) : int(2.4 * OUT)] = 0.2  # the reply after the caller, then quiet
-    sim.read(1600, int(3.0 * RATE), played)
-    sim.read(int(3.1 * RATE), int(1.0 * RATE), np.zeros(int(1.0 * OUT), np.float32))
+    sim.read(1600, int(3.0 * CAPTURE_RATE), played)
+    sim.read(int(3.1 * CAPTURE_RATE), int(1.0 * CAPTURE_RATE), np.zeros(int(1.0 * OUT), np.float32))
     assert len(sim.placements) == (2 if answered else 1)
-    assert sim.finished(int(10 * RATE)) is True
+    assert sim.finished(int(10 * CAPTURE_RATE)) is True

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from voicecli.audio.wavfile import read_wav
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.clips import speech_bounds
 from voicecli.bench.scenario import ScenarioError, load_scenarios, parse_scenario
-from voicecli.bench.voices import LEVEL_DBFS, RATE, VOICES, voice_set
+from voicecli.bench.voices import LEVEL_DBFS, VOICES, voice_set
 
 VOICED = """
 name = "voiced"
@@ -43,9 +44,9 @@ def test_a_voiced_scenario_runs_once_per_voice_with_its_pauses(tmp_path: Path) -
         turn = scenario.turns[0]
         assert turn.text == "my order number is four two one nine"
         assert len(turn.pauses) == 2 and all(d == 0.6 for _, d in turn.pauses)
-        audio = read_wav(turn.audio, RATE)
+        audio = read_wav(turn.audio, CAPTURE_RATE)
         onset, end = speech_bounds(audio)
-        assert onset < 0.1 and end > audio.size / RATE - 0.1, "trimmed to the speech"
+        assert onset < 0.1 and end > audio.size / CAPTURE_RATE - 0.1, "trimmed to the speech"
         assert all(0.5 < at < end for at, _ in turn.pauses)
         loud = audio[np.abs(audio) > 0.01]
         rms_db = 20 * np.log10(np.sqrt(np.mean(loud**2)))
@@ -85,5 +86,5 @@ def test_every_voice_speaks() -> None:
 
     for voice in VOICES:
         audio = synthesize(voice, "Where is my order?")
-        assert 0.5 < audio.size / RATE < 4.0, voice.name
+        assert 0.5 < audio.size / CAPTURE_RATE < 4.0, voice.name
         assert np.abs(audio).max() > 0.05, voice.name

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicecli.audio.format import CAPTURE_RATE, FRAME_SAMPLES
+from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
 from voicecli.config import Config
 from voicecli.core.conversation import ConversationCore, Output
 from voicecli.core.effects import CancelReplies, Effect, PausePlayout, ResumePlayout
-from voicecli.core.mode import Pipeline
+from voicecli.core.mode import Pipeline, core_mode
 from voicecli.events import (
     EchoStats,
     Event,
@@ -29,6 +29,8 @@ from voicecli.events import (
     TtsChunk,
     VadFrame,
 )
+from voicecli.policy.commitrules import CommitRules
+from voicecli.policy.segmenter import Segmenter
 from voicecli.terms import ToolPhase
 
 OUT_RATE = 22050
@@ -58,15 +60,15 @@ class Script:
     ) -> None:
         self.config = config or Config()
         known = order_ids
+        planner = CommitRules((lambda: known) if known is not None else None)
         self.core = ConversationCore(
             self.config,
+            core_mode(self.config, pipeline, planner, mirror=mirror),
             OUT_RATE,
             lambda sample: sample / CAPTURE_RATE,
-            mirror=mirror,
-            pipeline=pipeline,
             aec=aec,
-            order_ids=(lambda: known) if known is not None else None,
         )
+        self.voicing = Segmenter(self.config.speech)
         self.sample = 0  # the capture clock
         self.out = OutputSide()
         self.events: list[Event] = []
@@ -99,7 +101,8 @@ class Script:
     def frames(self, seconds: float, probability: float, level_db: float = -20.0) -> None:
         for _ in range(round(seconds * CAPTURE_RATE / FRAME_SAMPLES)):
             self.sample += FRAME_SAMPLES
-            self.feed(VadFrame(self.now, self.sample, probability, level_db))
+            voiced = self.voicing.voiced(probability)  # as the listener's segmenter says
+            self.feed(VadFrame(self.now, self.sample, probability, level_db, voiced))
 
     def silence(self, seconds: float) -> None:
         self.frames(seconds, 0.02, -70.0)

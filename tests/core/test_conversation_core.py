@@ -2,6 +2,8 @@
 
 Transitions covered (state before → event → state after, and what it must say or do):
 - listening → speech starts → user speaking: a turn opens (test_a_question_is_committed_...)
+- user speaking → pause with voiced frames (no onset yet) → no commit until they are quiet
+  (test_a_voiced_frame_in_the_pause_holds_the_commit)
 - user speaking → pause, speech again → user speaking: the turn pauses and resumes as one turn,
   and the pending commit is dropped (test_a_pause_and_more_speech_is_one_turn)
 - user speaking → silence and a fresh transcript → thinking: committed, a new generation
@@ -111,6 +113,17 @@ def test_a_silent_reply_ends_as_soon_as_it_is_done() -> None:
     asked(s)
     s.reply()
     assert s.core.state is State.LISTENING and s.last(AssistantTurn).text == ""
+
+
+def test_a_voiced_frame_in_the_pause_holds_the_commit() -> None:
+    s = Script()
+    s.silence(0.3)
+    s.speech(1.0)
+    s.heard("What time is it?")
+    s.frames(0.5, 0.9)  # speech that may be resuming: voiced, not yet an onset
+    assert not s.of(TurnCommitted)
+    s.silence(0.1)
+    assert s.last(TurnCommitted).text == "What time is it?"
 
 
 def test_a_pause_and_more_speech_is_one_turn() -> None:
@@ -365,4 +378,5 @@ def test_mirror_answers_every_turn_as_said_with_no_prefill() -> None:
     s.heard("Cancel order 4711")
     s.silence(1.0)
     plan = s.last(ReplyRequest)
-    assert plan.mirror and plan.step is Step.LLM and not s.of(PrefillRequest)
+    assert plan.step is Step.LLM and plan.call is None
+    assert not s.of(PrefillRequest) and not s.of(ToolPrefetch)

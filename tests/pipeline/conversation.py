@@ -6,8 +6,9 @@ import numpy as np
 
 from voicecli.audio.virtual import FileSignal
 from voicecli.config import Config
+from voicecli.conversation import TalkResult
 from voicecli.events import Event
-from voicecli.talk import Conversation, Engines, TalkOptions, TalkResult
+from voicecli.wiring import Engines, TalkOptions, build_conversation
 
 RATE = 16000
 
@@ -20,7 +21,9 @@ def converse(
     config: Config, engines: Engines, signal: np.ndarray, mirror: bool = False
 ) -> TalkResult:
     """Play `signal` into the real pipeline on virtual devices, in real time."""
-    conversation = Conversation(config, engines, TalkOptions(mirror=mirror), mic=FileSignal(signal))
+    conversation = build_conversation(
+        config, engines, TalkOptions(mirror=mirror), mic=FileSignal(signal)
+    )
     result = conversation.run()
     assert not result.error, f"a stage failed: {result.error}"
     return result

@@ -12,9 +12,9 @@ from voicecli.bench.scenario import Caller, parse_scenario, shipped_scenarios
 from voicecli.bench.simulator import CallerSimulator
 from voicecli.config import Config
 from voicecli.events import AssistantTurn, BargeIn, TurnCommitted
-from voicecli.talk import Conversation, TalkOptions
 from voicecli.terms import BargeInAction
 from voicecli.wer import normalize_words
+from voicecli.wiring import TalkOptions, build_conversation
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def simulate(config: Config, engines, scenario, aec: bool = True):
     heard itself (phantom turns plus pauses for nobody)."""
     simulator = CallerSimulator(scenario, engines.tts.sample_rate)
     options = TalkOptions(max_seconds=150, aec=aec)
-    result = Conversation(config, engines, options, mic=simulator).run()
+    result = build_conversation(config, engines, options, mic=simulator).run()
     assert not result.error, f"a stage failed: {result.error}"
     record = RunRecord.of(scenario, "streaming", 0, simulator, result)
     turns, phantoms = turn_metrics(record)

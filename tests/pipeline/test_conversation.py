@@ -25,8 +25,8 @@ from voicecli.events import (
     TurnTimings,
 )
 from voicecli.policy.numbers import order_number
-from voicecli.talk import Conversation, TalkOptions
 from voicecli.wer import character_error_rate, word_error_rate
+from voicecli.wiring import TalkOptions, build_conversation
 
 pytestmark = pytest.mark.slow
 STAGES = {"listener", "transcriber", "session", "responder", "speaker", "virtual-io"}
@@ -114,7 +114,7 @@ def test_ctrl_c_stops_the_conversation_and_leaves_no_thread(
     config: Config, engines, caller
 ) -> None:
     signal_in = np.concatenate([silence(0.3), caller.say("What is two plus two?"), silence(30)])
-    conversation = Conversation(
+    conversation = build_conversation(
         config,
         engines,
         TalkOptions(),
@@ -156,7 +156,7 @@ def test_cascade_baseline_waits_for_silence_and_the_whole_reply(
     signal_in = np.concatenate(
         [silence(0.5), caller.say("What is the capital of France?"), silence(7.0)]
     )
-    conversation = Conversation(
+    conversation = build_conversation(
         config,
         engines,
         TalkOptions(pipeline=Pipeline.CASCADE),

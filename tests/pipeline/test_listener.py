@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 
-from voicecli.audio.echo_path import echo_of
 from voicecli.audio.ring import SampleRing
 from voicecli.bus import EventBus
 from voicecli.config import AecConfig, Config
@@ -15,6 +14,7 @@ from voicecli.engines.aec import SpeexAec
 from voicecli.engines.vad import SileroVad
 from voicecli.events import SoundOnset
 from voicecli.pipeline.listener import Listener
+from voicecli.sim.echo_path import echo_of
 
 RATE = 16000
 

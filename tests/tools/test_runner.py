@@ -10,12 +10,12 @@ import pytest
 from voicecli.bus import EventBus
 from voicecli.events import ToolPrefetch, ToolRequest, ToolResult
 from voicecli.pipeline.toolrunner import ToolRunner
+from voicecli.sim.backend import FaultyOrderStore
 from voicecli.terms import ToolPhase
-from voicecli.tools.orders import OrderStore
 
 
-class CountingStore(OrderStore):
-    """The real SQLite store, counting lookups."""
+class CountingStore(FaultyOrderStore):
+    """The real SQLite store (with the bench's slow and failing rows), counting lookups."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from voicecli.bench.toolselection import ToolCallError, parse_tool_call
 from voicecli.policy.intent import Intent, Routed
+from voicecli.sim.backend import FaultyOrderStore
 from voicecli.tools.calls import TOOLS, ToolError, apology, spoken_answer
 from voicecli.tools.orders import OrderStore
-from voicecli.tools.selection import ToolCallError, parse_tool_call
 
 
 def test_store_keeps_the_sample_and_scenario_rows_on_disk(tmp_path: Path) -> None:
@@ -45,7 +46,7 @@ def test_side_effects_change_the_store_and_are_recorded() -> None:
 
 
 def test_a_failing_backend_raises_and_the_apology_offers_a_retry() -> None:
-    store = OrderStore()
+    store = FaultyOrderStore()
     store.seed([{"id": "6001", "status": "shipped", "fail": "true"}])
     with pytest.raises(ToolError, match="6001"):
         TOOLS["get_order_status"](store, "6001")
@@ -80,3 +81,9 @@ def test_parse_tool_call(text: str, routed: Routed) -> None:
 def test_bad_tool_calls_are_refused_by_name(text: str, message: str) -> None:
     with pytest.raises(ToolCallError, match=message):
         parse_tool_call(text)
+
+
+def test_the_product_store_ignores_the_bench_fault_columns() -> None:
+    store = OrderStore()
+    store.seed([{"id": "6001", "status": "shipped", "fail": "true"}])
+    assert TOOLS["get_order_status"](store, "6001")["status"] == "shipped"

@@ -1,1 +1,1 @@
-"""Audio plumbing: WAV I/O and resampling, levels, echo paths, ring buffers and devices."""
+"""Audio plumbing: WAV I/O and resampling, levels, ring buffers, the playout ring, devices."""

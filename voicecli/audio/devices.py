@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 import soxr
 
+from voicecli.audio.io import Recorded
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.errors import VoicecliError
 
 try:
@@ -128,7 +130,7 @@ class DeviceIO:
         input_device: int | str | None,
         output_device: int | str | None,
         clock: Callable[[], float] = time.monotonic,
-        in_rate: int = 16000,
+        in_rate: int = CAPTURE_RATE,
         block_s: float = 0.02,
         far: SampleRing | None = None,
     ) -> None:
@@ -142,6 +144,7 @@ class DeviceIO:
         self.in_rate = in_rate
         self.out_rate = playout.rate
         self.input_done = threading.Event()  # a live mic never runs out
+        self.started_at = 0.0
         self.t0_in = 0.0
         self.t0_out = 0.0
         self.overflows = 0
@@ -202,8 +205,21 @@ class DeviceIO:
             self.far.write(np.zeros(lead, dtype=np.float32))
 
     def start(self) -> None:
+        self.started_at = self.clock()
         self._input.start()
         self._output.start()
+
+    @property
+    def t0(self) -> float:
+        """When the streams were started (each stream's own start is t0_in / t0_out)."""
+        return self.started_at
+
+    @property
+    def input_seconds(self) -> float:
+        return float("inf")  # a live microphone never runs out
+
+    def recorded(self) -> Recorded | None:
+        return None  # a sound card session keeps no recording
 
     def stop(self) -> None:
         for stream in (self._input, self._output):

@@ -17,9 +17,11 @@ from typing import Protocol
 import numpy as np
 import soxr
 
+from voicecli.audio.io import Recorded
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
 from voicecli.audio.wavfile import resample
+from voicecli.audioformat import CAPTURE_RATE
 
 
 class MicSignal(Protocol):
@@ -31,6 +33,10 @@ class MicSignal(Protocol):
 
     def finished(self, next_sample: int) -> bool:
         """True once nothing more will be said from `next_sample` on."""
+        ...
+
+    def duration_s(self) -> float:
+        """How long it is known to speak for (0: only known as it goes)."""
         ...
 
 
@@ -49,6 +55,9 @@ class FileSignal:
     def finished(self, next_sample: int) -> bool:
         return next_sample >= self.signal.size
 
+    def duration_s(self) -> float:
+        return self.signal.size / CAPTURE_RATE
+
 
 class VirtualIO:
     """Clock-paced virtual devices feeding the capture ring and draining the playout ring."""
@@ -59,7 +68,7 @@ class VirtualIO:
         playout: PlayoutRing,
         source: MicSignal,
         clock: Callable[[], float] = time.monotonic,
-        in_rate: int = 16000,
+        in_rate: int = CAPTURE_RATE,
         block_s: float = 0.02,
         record: bool = True,
         far: SampleRing | None = None,
@@ -76,7 +85,7 @@ class VirtualIO:
         self._far_resampler = soxr.ResampleStream(
             self.out_rate, in_rate, 1, dtype="float32", quality="QQ"
         )  # the reference must not lag: QQ holds back 1 sample, HQ 500
-        self.t0 = 0.0
+        self.started_at = 0.0
         self.input_done = threading.Event()
         self._stop = threading.Event()
         self._mic: list[np.ndarray] = []
@@ -85,8 +94,17 @@ class VirtualIO:
         self.late_blocks = 0
 
     def start(self) -> None:
-        self.t0 = self.clock()
+        self.started_at = self.clock()
         self._thread.start()
+
+    @property
+    def t0(self) -> float:
+        """Sample 0 of both streams."""
+        return self.started_at
+
+    @property
+    def input_seconds(self) -> float:
+        return self.source.duration_s()
 
     def stop(self) -> None:
         self._stop.set()
@@ -138,12 +156,12 @@ class VirtualIO:
         """Everything the speaker played, at its own rate, from device sample 0."""
         return np.concatenate(self._speaker) if self._speaker else np.zeros(0, np.float32)
 
-    def recording(self) -> np.ndarray:
-        """[samples, 2] at the mic rate: left what the mic heard, right what the agent played."""
-        mic = self.mic()
-        played = resample(self.played(), self.out_rate, self.in_rate)
-        n = min(mic.size, played.size)
-        return np.stack([mic[:n], played[:n]], axis=1)
+    def recorded(self) -> Recorded:
+        """Both streams; the stereo is at the mic rate: left the mic, right what was played."""
+        mic, played = self.mic(), self.played()
+        resampled = resample(played, self.out_rate, self.in_rate)
+        n = min(mic.size, resampled.size)
+        return Recorded(mic, played, np.stack([mic[:n], resampled[:n]], axis=1))
 
     def stats(self) -> tuple[int, int]:
         return self.capture.overruns, self.playout.underruns

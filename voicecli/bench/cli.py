@@ -17,8 +17,8 @@ from voicecli.config import Config
 from voicecli.core.mode import Pipeline
 from voicecli.errors import UsageError, VoicecliError
 from voicecli.modelstore import ModelStore
-from voicecli.talk import Engines
 from voicecli.userpaths import check_output_file, write_atomically
+from voicecli.wiring import Engines
 
 MODES = {
     "both": [Pipeline.STREAMING, Pipeline.CASCADE],

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from voicecli.audio.wavfile import read_wav
+from voicecli.audioformat import CAPTURE_RATE
 
-RATE = 16000
 FRAME = 160  # 10 ms
 MIN_RUN = 3
 
@@ -30,7 +30,7 @@ class PreparedClip:
 
     @property
     def duration_s(self) -> float:
-        return self.audio.size / RATE
+        return self.audio.size / CAPTURE_RATE
 
 
 def speech_bounds(audio: np.ndarray) -> tuple[float, float]:
@@ -44,8 +44,8 @@ def speech_bounds(audio: np.ndarray) -> tuple[float, float]:
     loud = level > max(floor + 10.0, -60.0)
     runs = np.flatnonzero(np.convolve(loud, np.ones(MIN_RUN), mode="valid") == MIN_RUN)
     if runs.size == 0:
-        return 0.0, audio.size / RATE
-    return float(runs[0] * FRAME / RATE), float((runs[-1] + MIN_RUN) * FRAME / RATE)
+        return 0.0, audio.size / CAPTURE_RATE
+    return float(runs[0] * FRAME / CAPTURE_RATE), float((runs[-1] + MIN_RUN) * FRAME / CAPTURE_RATE)
 
 
 def insert_pauses(
@@ -57,9 +57,9 @@ def insert_pauses(
     cursor = 0
     shift = 0.0
     for at_s, duration_s in pauses:
-        cut = min(audio.size, round(at_s * RATE))
+        cut = min(audio.size, round(at_s * CAPTURE_RATE))
         parts.append(audio[cursor:cut])
-        parts.append(np.zeros(round(duration_s * RATE), dtype=np.float32))
+        parts.append(np.zeros(round(duration_s * CAPTURE_RATE), dtype=np.float32))
         placed.append((at_s + shift, duration_s))
         shift += duration_s
         cursor = cut
@@ -69,7 +69,7 @@ def insert_pauses(
 
 def prepare(path: Path, pauses: tuple[tuple[float, float], ...]) -> PreparedClip:
     """Load a clip (any rate, first channel) and insert its pauses."""
-    clean = read_wav(path, RATE)
+    clean = read_wav(path, CAPTURE_RATE)
     onset, end = speech_bounds(clean)
     audio, placed = insert_pauses(clean, pauses)
     shift_end = sum(d for at, d in pauses if at < end)

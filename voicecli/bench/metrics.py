@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.scenario import Scenario
 from voicecli.bench.simulator import ACTIVE, Placement
 from voicecli.events import (
@@ -37,9 +38,8 @@ from voicecli.wer import word_error_rate
 
 if TYPE_CHECKING:
     from voicecli.bench.simulator import CallerSimulator
-    from voicecli.talk import TalkResult
+    from voicecli.conversation import TalkResult
 
-MIC_RATE = 16000
 COMMIT_GRACE_S = 1.0  # an agent speech end this long after a turn's last word still belongs to it
 CALLER_SLACK_S = 0.3  # a pause this close to a caller's speech was for the caller
 STOPPED_S = 0.8  # playout silent this long has stopped (not a gap between sentences)
@@ -179,7 +179,7 @@ class Timeline:
 
 
 def _belongs(commit: TurnCommitted, placement: Placement) -> bool:
-    end_s = commit.speech_end / MIC_RATE
+    end_s = commit.speech_end / CAPTURE_RATE
     return placement.onset_s - EARLY_S <= end_s <= placement.end_s + COMMIT_GRACE_S
 
 
@@ -306,7 +306,7 @@ def false_pauses(record: RunRecord) -> int:
         1
         for e in pauses
         if not any(
-            p.onset_s - CALLER_SLACK_S <= e.onset_sample / MIC_RATE <= p.end_s + CALLER_SLACK_S
+            p.onset_s - CALLER_SLACK_S <= e.onset_sample / CAPTURE_RATE <= p.end_s + CALLER_SLACK_S
             for p in record.placements
         )
     )

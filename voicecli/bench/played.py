@@ -24,12 +24,12 @@ from itertools import accumulate
 import numpy as np
 
 from voicecli.audio.wavfile import resample
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.metrics import RunRecord, played_span
 from voicecli.bench.simulator import Placement
 from voicecli.wer import spoken_words
 
 GUESS_COST = 0.6  # a transcript letter after the played prefix: Whisper completing a fragment
-WHISPER_RATE = 16000
 MIN_PLAYED_S = 0.1  # less played than this is no word at all; Whisper is not asked
 
 
@@ -69,4 +69,4 @@ def played_audio(record: RunRecord, placement: Placement) -> np.ndarray | None:
     if span is None or span[1] - span[0] < MIN_PLAYED_S:
         return None
     start, stop = (round(x * record.out_rate) for x in span)
-    return resample(record.played[start:stop], record.out_rate, WHISPER_RATE)
+    return resample(record.played[start:stop], record.out_rate, CAPTURE_RATE)

@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from voicecli.audio.virtual import FileSignal
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.metrics import (
     RunRecord,
     TurnMetrics,
@@ -41,9 +42,9 @@ from voicecli.config import Config, defaults_as_dict
 from voicecli.core.mode import Pipeline
 from voicecli.errors import VoicecliError
 from voicecli.events import EchoStats, Event, ReplyPiece, SessionEnded, VadFrame
-from voicecli.talk import Conversation, Engines, TalkOptions
-from voicecli.tools.orders import OrderStore
+from voicecli.sim.backend import FaultyOrderStore
 from voicecli.trace import TraceWriter
+from voicecli.wiring import Engines, TalkOptions, build_conversation
 
 SCHEMA = "voicecli-bench/1"
 IDLE_WARMUP_S = 2.0
@@ -119,7 +120,7 @@ class Bench:
 
     def run_one(self, scenario: Scenario, pipeline: Pipeline, repeat: int) -> None:
         simulator = CallerSimulator(scenario, self.engines.tts.sample_rate, seed=repeat)
-        orders = OrderStore.with_sample()  # in memory: a run never touches the user's orders
+        orders = FaultyOrderStore.with_sample()  # in memory: a run never touches the user's orders
         orders.seed(scenario.orders)
         talk = TalkOptions(
             pipeline=pipeline,
@@ -127,7 +128,7 @@ class Bench:
             aec=self.options.aec,
             orders=orders,
         )
-        conversation = Conversation(self.config, self.engines, talk, mic=simulator)
+        conversation = build_conversation(self.config, self.engines, talk, mic=simulator)
         tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
         trace = self.trace
 
@@ -179,14 +180,14 @@ class Bench:
         """CPU used while listening to silence, in % of one core (after a warm-up)."""
         if self.options.idle_s <= IDLE_WARMUP_S:
             return None
-        silence = FileSignal(np.zeros(int(self.options.idle_s * 16000), dtype=np.float32))
-        conversation = Conversation(self.config, self.engines, TalkOptions(), mic=silence)
+        silence = FileSignal(np.zeros(int(self.options.idle_s * CAPTURE_RATE), dtype=np.float32))
+        conversation = build_conversation(self.config, self.engines, TalkOptions(), mic=silence)
         process = psutil.Process()
         marks: dict[str, tuple[float, float]] = {}
 
         def on_event(event: Event, _t0: float) -> None:
             now = (sum(process.cpu_times()[:2]), event.t)
-            if isinstance(event, VadFrame) and event.sample >= IDLE_WARMUP_S * 16000:
+            if isinstance(event, VadFrame) and event.sample >= IDLE_WARMUP_S * CAPTURE_RATE:
                 marks.setdefault("start", now)
             elif isinstance(event, SessionEnded):
                 marks["end"] = now

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import soxr
 
-from voicecli.audio.echo_path import room_impulse
-from voicecli.bench.clips import RATE, PreparedClip, prepare
+from voicecli.audioformat import CAPTURE_RATE
+from voicecli.bench.clips import PreparedClip, prepare
 from voicecli.bench.scenario import Scenario, Turn, voice_cache
 from voicecli.bench.voices import babble_at
+from voicecli.sim.echo_path import room_impulse
 
 ACTIVE = 1e-3  # a speaker sample louder than this is agent speech
 REPLY_QUIET_S = 1.2  # this much silence after agent speech ends a reply (sentence gaps are shorter)
@@ -62,16 +63,18 @@ class CallerSimulator:
         self.replies: list[Reply] = []
         self._caller = np.zeros(0, dtype=np.float32)
         self._far = np.zeros(0, dtype=np.float32)
-        self._resampler = soxr.ResampleStream(out_rate, RATE, 1, dtype="float32", quality="QQ")
+        self._resampler = soxr.ResampleStream(
+            out_rate, CAPTURE_RATE, 1, dtype="float32", quality="QQ"
+        )
         self._played = 0
         self._quiet = 0
         self._rng = np.random.default_rng(seed)
         caller = scenario.caller
         self._echo = None
         if caller.echo_gain_db is not None:
-            impulse = room_impulse(RATE, caller.echo_reverb_ms, seed)
+            impulse = room_impulse(CAPTURE_RATE, caller.echo_reverb_ms, seed)
             self._echo = impulse * np.float32(10.0 ** (caller.echo_gain_db / 20.0))
-            self._echo_delay = round(caller.echo_delay_ms * RATE / 1000.0)
+            self._echo_delay = round(caller.echo_delay_ms * CAPTURE_RATE / 1000.0)
         self._noise = (
             None if caller.noise_dbfs is None else float(10.0 ** (caller.noise_dbfs / 20.0))
         )
@@ -83,7 +86,7 @@ class CallerSimulator:
 
     def read(self, start: int, count: int, played: np.ndarray) -> np.ndarray:
         self._hear(played)
-        now_s = (start + count) / RATE
+        now_s = (start + count) / CAPTURE_RATE
         self._schedule(now_s)
         block = np.zeros(count, dtype=np.float32)
         part = self._caller[start : start + count]
@@ -101,7 +104,12 @@ class CallerSimulator:
         if self._next < len(self.clips) or not self.placements:
             return False
         last = self.placements[-1]
-        return next_sample / RATE >= last.start_s + self.clips[last.index].duration_s + TAIL_S
+        return (
+            next_sample / CAPTURE_RATE >= last.start_s + self.clips[last.index].duration_s + TAIL_S
+        )
+
+    def duration_s(self) -> float:
+        return 0.0  # when the caller is done depends on what the agent says
 
     def agent_said(self, text: str) -> None:
         """A piece of the agent's reply, as written (the bench tells; `when_asked` reads it)."""
@@ -190,7 +198,7 @@ class CallerSimulator:
             )
 
     def _place(self, audio: np.ndarray, start_s: float) -> None:
-        first = round(start_s * RATE)
+        first = round(start_s * CAPTURE_RATE)
         end = first + audio.size
         if self._caller.size < end:
             self._caller = np.concatenate(

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from voicecli.audio.wavfile import read_wav, write_wav
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.errors import VoicecliError
 
-RATE = 16000
 LEVEL_DBFS = -21.0  # RMS of the speech, as in the shipped Piper clips
 PEAK = 0.89  # -1 dBFS
 JOIN_GAP_S = 0.12  # between the parts of a turn said in parts (a pause goes in the middle)
@@ -84,7 +84,7 @@ def trim(audio: np.ndarray, threshold: float = 0.003) -> np.ndarray:
     loud = np.flatnonzero(np.abs(audio) > threshold)
     if loud.size == 0:
         return audio
-    margin = RATE // 50
+    margin = CAPTURE_RATE // 50
     return audio[max(0, loud[0] - margin) : loud[-1] + margin]
 
 
@@ -100,7 +100,7 @@ def synthesize(voice: Voice, text: str) -> np.ndarray:
         done = subprocess.run(voice.command(text, out), capture_output=True, text=True)
         if done.returncode != 0 or not out.is_file():
             raise VoicecliError(f"{voice.program} failed for '{voice.name}': {done.stderr.strip()}")
-        return trim(read_wav(out, RATE))
+        return trim(read_wav(out, CAPTURE_RATE))
 
 
 def render(
@@ -109,7 +109,7 @@ def render(
     """The clip of a turn said in `parts` (cached), and the pauses to insert at its joins."""
     key = hashlib.sha256(repr((voice, parts, JOIN_GAP_S, LEVEL_DBFS)).encode()).hexdigest()[:16]
     path = cache / voice.name / f"{key}.wav"
-    gap = np.zeros(round(JOIN_GAP_S * RATE), dtype=np.float32)
+    gap = np.zeros(round(JOIN_GAP_S * CAPTURE_RATE), dtype=np.float32)
     pieces = [synthesize(voice, part) for part in parts] if not path.is_file() else []
     joins: list[float] = []
     if pieces:
@@ -118,12 +118,12 @@ def render(
         for i, piece in enumerate(pieces):
             if i:
                 joined.append(gap)
-                joins.append(round((at + gap.size / 2) / RATE, 3))
+                joins.append(round((at + gap.size / 2) / CAPTURE_RATE, 3))
                 at += gap.size
             joined.append(piece)
             at += piece.size
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_wav(path, level(np.concatenate(joined)), RATE)
+        write_wav(path, level(np.concatenate(joined)), CAPTURE_RATE)
         (path.with_suffix(".joins")).write_text(" ".join(map(str, joins)))
     else:
         marks = path.with_suffix(".joins").read_text().split()
@@ -147,22 +147,22 @@ def babble(cache: Path, seconds: float = 20.0) -> np.ndarray:
     `seconds` and levelled (a crowd behind the caller: speech-like, no words to follow)."""
     path = cache / "babble" / f"{hashlib.sha256(repr(BABBLE_LINES).encode()).hexdigest()[:12]}.wav"
     if path.is_file():
-        return read_wav(path, RATE)
-    n = round(seconds * RATE)
+        return read_wav(path, CAPTURE_RATE)
+    n = round(seconds * CAPTURE_RATE)
     mix = np.zeros(n, dtype=np.float32)
     rng = np.random.default_rng(7)
     for talker in range(BABBLE_TALKERS):
         voice = VOICES[talker % len(VOICES)]
         lines = [synthesize(voice, line) for line in np.roll(BABBLE_LINES, talker)]
         track = np.concatenate(
-            [np.concatenate([a, np.zeros(RATE // 5, np.float32)]) for a in lines]
+            [np.concatenate([a, np.zeros(CAPTURE_RATE // 5, np.float32)]) for a in lines]
         )
         track = np.tile(track, int(np.ceil(n / track.size)) + 1)
         offset = int(rng.integers(0, track.size - n))
         mix += level(track[offset : offset + n])
     mix /= np.float32(np.sqrt(np.mean(mix**2)) + 1e-9)  # unit RMS: scaled where it is used
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_wav(path, mix * np.float32(0.1), RATE)
+    write_wav(path, mix * np.float32(0.1), CAPTURE_RATE)
     return mix * np.float32(0.1)
 
 
@@ -171,4 +171,4 @@ def babble_at(cache: Path, dbfs: float, seed: int) -> np.ndarray:
     stretch of the crowd); loop it over the run's samples."""
     crowd = babble(cache)
     gain = 10.0 ** (dbfs / 20.0) / float(np.sqrt(np.mean(crowd**2)))
-    return np.roll(crowd * np.float32(gain), seed * RATE)
+    return np.roll(crowd * np.float32(gain), seed * CAPTURE_RATE)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voicecli.events import TurnCommitted
+from voicecli.policy.turn import Commit
+
 
 @dataclass
 class CallerTurn:
@@ -16,3 +19,17 @@ class CallerTurn:
     text: str = ""
     gen: int = 0  # the reply generation answering it (0: not committed)
     commit_sample: int = 0  # capture sample it was committed at
+
+    def committed(self, now: float, commit: Commit, transcript_t: float) -> TurnCommitted:
+        """The event of its commit (on the transcript that arrived at `transcript_t`)."""
+        silence_ms = commit.silence_s * 1000.0
+        return TurnCommitted(
+            now,
+            self.turn,
+            self.gen,
+            self.text,
+            commit.reason,
+            self.speech_end,
+            silence_ms,
+            transcript_t,
+        )

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from voicecli.audio.format import CAPTURE_RATE, FRAME_SAMPLES
+from voicecli import events as ev
+from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
 from voicecli.config import Config
 from voicecli.core.callerturn import CallerTurn
 from voicecli.core.effects import (
@@ -25,40 +26,14 @@ from voicecli.core.effects import (
     ResumePlayout,
 )
 from voicecli.core.interruptions import Heard, Interruptions
-from voicecli.core.mode import Pipeline, cascade_rules
+from voicecli.core.mode import CoreMode
 from voicecli.core.reply import ReplyHandle
-from voicecli.events import (
-    AssistantTurn,
-    BargeIn,
-    EchoStats,
-    Event,
-    PlayoutFinished,
-    PlayoutStopped,
-    PrefillRequest,
-    ReplyRequest,
-    SoundOnset,
-    SpeechEnded,
-    SpeechStarted,
-    StateChanged,
-    ToolPrefetch,
-    ToolResult,
-    TranscribeRequest,
-    Transcript,
-    TurnCommitted,
-    TurnDiscarded,
-    TurnOpened,
-    TurnPaused,
-    TurnReopened,
-    TurnResumed,
-    VadFrame,
-)
-from voicecli.policy.commitrules import CommitRules, Plan
+from voicecli.dispatch import ByType
 from voicecli.policy.history import History
-from voicecli.policy.knowledge import KnowledgeRow
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
-from voicecli.terms import BargeInAction, State, Step, ToolCall, ToolPhase
+from voicecli.terms import BargeInAction, State, ToolCall, ToolPhase
 
-Output = Event | Effect
+Output = ev.Event | Effect
 
 
 class ConversationCore:
@@ -67,23 +42,19 @@ class ConversationCore:
     def __init__(
         self,
         config: Config,
+        mode: CoreMode,
         out_rate: int,
         capture_time: Callable[[int], float],
-        mirror: bool = False,
-        pipeline: Pipeline = Pipeline.STREAMING,
         aec: bool = True,
-        order_ids: Callable[[], frozenset[str]] | None = None,
-        knowledge: tuple[KnowledgeRow, ...] = (),
     ) -> None:
         self.config = config
         self.capture_time = capture_time  # capture sample → clock time
-        self.mirror = mirror
-        self.cascade = pipeline is Pipeline.CASCADE
-        self.policy = TurnPolicy(cascade_rules(config.turn) if self.cascade else config.turn)
+        self.mode = mode
+        self.policy = TurnPolicy(mode.rules)
         self.fade = config.audio.fade_ms * out_rate // 1000
         preroll = config.speech.preroll_frames * FRAME_SAMPLES
         self.interruptions = Interruptions(config.interrupt, aec, preroll)
-        self.tools = CommitRules(order_ids, knowledge)
+        self.planner = mode.planner  # the tool rules, or Voice Mirror's echo
         self.prefetched: set[str] = set()
         self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
         self.state = State.LISTENING
@@ -93,7 +64,7 @@ class ConversationCore:
         self.reply: ReplyHandle | None = None  # the reply in flight
         self.replied: CallerTurn | None = None  # the turn the reply in flight answers
         self.cutting: tuple[ReplyHandle, CallerTurn, str] | None = None  # a barge-in stopping
-        self.latest: Transcript | None = None
+        self.latest: ev.Transcript | None = None
         self.pending: Commit | None = None
         self.pending_since = 0.0
         self.prefilled = ""
@@ -102,33 +73,41 @@ class ConversationCore:
         self.in_speech = False  # the segmenter's view, whatever the state
         self.speech_end = 0
         self._out: list[Output] = []
+        self._handlers = ByType(
+            {
+                ev.VadFrame: self.on_frame,
+                ev.SoundOnset: self.on_sound_onset,
+                ev.EchoStats: self.interruptions.echo_stats,
+                ev.ToolResult: self.on_tool_result,
+                ev.SpeechStarted: self.on_speech_started,
+                ev.SpeechEnded: self.on_speech_ended,
+                ev.Transcript: self.on_transcript,
+                ev.PlayoutStopped: self.on_playout_stopped,
+                ev.ReplyProgress: self.on_reply_event,
+            }
+        )
 
     # -- the reducer ------------------------------------------------------------------------
 
-    def handle(self, event: Event, now: float) -> list[Output]:
+    @property
+    def inputs(self) -> tuple[type[ev.Event], ...]:
+        """The event types the core takes in (the session stage subscribes to these)."""
+        return tuple(self._handlers.handlers)
+
+    def handle(self, event: ev.Event, now: float) -> list[Output]:
         """Take in one event at clock time `now`; returns what to publish and do, in order."""
         self.now = now
         self._out = []
-        if isinstance(event, VadFrame):
-            self.on_frame(event)
-        elif isinstance(event, SoundOnset):
-            self.on_sound_onset(event)
-        elif isinstance(event, EchoStats):
-            self.interruptions.echo_stats(event)
-        elif isinstance(event, ToolResult):
-            if event.gen and not event.ok:  # the agent apologised and offered to try again
-                self.tools.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
-        elif isinstance(event, SpeechStarted):
-            self.on_speech_started(event)
-        elif isinstance(event, SpeechEnded):
-            self.on_speech_ended(event)
-        elif isinstance(event, Transcript):
-            self.on_transcript(event)
-        elif isinstance(event, PlayoutStopped):
-            self.on_playout_stopped(event)
-        elif self.reply is not None:
-            self.on_reply_progress(self.reply, event)
+        self._handlers(event)
         return self._out
+
+    def on_tool_result(self, event: ev.ToolResult) -> None:
+        if event.gen and not event.ok:  # the agent apologised and offered to try again
+            self.planner.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
+
+    def on_reply_event(self, event: ev.ReplyProgress) -> None:
+        if self.reply is not None:
+            self.on_reply_progress(self.reply, event)
 
     def emit(self, output: Output) -> None:
         self._out.append(output)
@@ -136,7 +115,7 @@ class ConversationCore:
     def set_state(self, state: State) -> None:
         if state is not self.state:
             self.state = state
-            self.emit(StateChanged(self.now, state))
+            self.emit(ev.StateChanged(self.now, state))
 
     def new_generation(self) -> int:
         """Cancel every reply so far: a new generation begins, playout is flushed."""
@@ -151,12 +130,12 @@ class ConversationCore:
         self.latest = None
         self.prefilled = ""
         self.pending = None
-        self.emit(TurnOpened(self.now, turn.turn, audio_start))
+        self.emit(ev.TurnOpened(self.now, turn.turn, audio_start))
         return turn
 
     # -- the caller's speech ------------------------------------------------------------------
 
-    def on_speech_started(self, event: SpeechStarted) -> None:
+    def on_speech_started(self, event: ev.SpeechStarted) -> None:
         self.in_speech = True
         at_s = event.sample / CAPTURE_RATE
         if self.state is State.LISTENING:
@@ -167,7 +146,7 @@ class ConversationCore:
         elif self.state is State.USER_SPEAKING and self.turn is not None:
             self.policy.speech_started(at_s)
             self.pending = None
-            self.emit(TurnResumed(self.now, self.turn.turn))
+            self.emit(ev.TurnResumed(self.now, self.turn.turn))
         elif self.state is State.THINKING and self.replied is not None:
             committed_s = self.replied.commit_sample / CAPTURE_RATE
             if reopens(self.config.turn, committed_s, at_s, reply_heard=False):
@@ -176,15 +155,15 @@ class ConversationCore:
                 self.supersede(event)
         # while speaking, on_frame's interruption judgement decides
 
-    def on_speech_ended(self, event: SpeechEnded) -> None:
+    def on_speech_ended(self, event: ev.SpeechEnded) -> None:
         self.in_speech = False
         self.speech_end = event.sample
         if self.state is State.USER_SPEAKING and self.turn is not None:
             self.turn.speech_end = event.sample
             self.policy.speech_ended(event.sample / CAPTURE_RATE)
-            self.emit(TurnPaused(self.now, self.turn.turn, event.sample))
+            self.emit(ev.TurnPaused(self.now, self.turn.turn, event.sample))
 
-    def on_transcript(self, event: Transcript) -> None:
+    def on_transcript(self, event: ev.Transcript) -> None:
         suspect = self.interruptions.suspect
         if suspect is not None and event.turn == suspect.turn:
             played = self.reply.played_text() if self.reply is not None else ""
@@ -196,40 +175,34 @@ class ConversationCore:
         self.policy.transcript(event.text, event.covers_until / CAPTURE_RATE)
         # reversible work while the caller speaks; once they pause, the end-of-speech decode
         # must have the CPU to itself (the commit follows right after it)
-        speculate = (
-            self.config.transcriber.speculative_prefill
-            and not self.mirror
-            and not self.cascade
-            and self.policy.phase is Phase.SPEAKING
-        )
+        speculate = self.mode.speculate and self.policy.phase is Phase.SPEAKING
         if speculate and event.stable and event.stable != self.prefilled:
             self.prefill(event)
         if self.pending is not None:
             self.try_commit()
 
-    def prefill(self, event: Transcript) -> None:
+    def prefill(self, event: ev.Transcript) -> None:
         self.prefilled = event.stable
         messages = self.history.messages(pending_user=event.stable)
-        self.emit(PrefillRequest(self.now, event.turn, messages))
-        lookup = self.tools.prefetch(event.stable)  # read-only, discarded if unused
+        self.emit(ev.PrefillRequest(self.now, event.turn, messages))
+        lookup = self.planner.prefetch(event.stable)  # read-only, discarded if unused
         if lookup is not None and lookup.order_id not in self.prefetched:
             self.prefetched.add(lookup.order_id)
-            self.emit(ToolPrefetch(self.now, lookup.tool, lookup.order_id))
+            self.emit(ev.ToolPrefetch(self.now, lookup.tool, lookup.order_id))
 
-    def on_frame(self, event: VadFrame) -> None:
+    def on_frame(self, event: ev.VadFrame) -> None:
         self.now_sample = event.sample
         if self.state is State.SPEAKING:
             self.on_frame_while_speaking(event)
             return
         if self.state is not State.USER_SPEAKING:
             return
-        voiced = event.probability >= self.config.speech.threshold
-        decision = self.policy.tick(event.sample / CAPTURE_RATE, voiced=voiced)
+        decision = self.policy.tick(event.sample / CAPTURE_RATE, voiced=event.voiced)
         if decision is not None:
             self.pending = decision
             self.pending_since = event.sample / CAPTURE_RATE
-            if self.cascade and self.turn is not None:  # only now is the turn transcribed
-                self.emit(TranscribeRequest(self.now, self.turn.turn, self.turn.speech_end))
+            if self.mode.transcribe_when_ended and self.turn is not None:  # the cascade
+                self.emit(ev.TranscribeRequest(self.now, self.turn.turn, self.turn.speech_end))
         if self.pending is not None:
             self.try_commit()
 
@@ -257,7 +230,7 @@ class ConversationCore:
             return
         self.commit(turn, latest, commit)
 
-    def commit(self, turn: CallerTurn, latest: Transcript, commit: Commit) -> None:
+    def commit(self, turn: CallerTurn, latest: ev.Transcript, commit: Commit) -> None:
         turn.text = latest.text
         turn.commit_sample = self.now_sample
         self.history.add_user(turn.text)
@@ -265,21 +238,10 @@ class ConversationCore:
         self.reply = ReplyHandle(turn.gen, turn.turn)
         self.replied = turn
         self.turn = None
+        self.emit(turn.committed(self.now, commit, latest.t))
+        plan = self.planner.decide(turn.text)
         self.emit(
-            TurnCommitted(
-                self.now,
-                turn.turn,
-                turn.gen,
-                turn.text,
-                commit.reason,
-                turn.speech_end,
-                commit.silence_s * 1000.0,
-                latest.t,
-            )
-        )
-        plan = Plan(Step.LLM) if self.mirror else self.tools.decide(turn.text)
-        self.emit(
-            ReplyRequest(
+            ev.ReplyRequest(
                 self.now,
                 turn.gen,
                 turn.turn,
@@ -287,7 +249,6 @@ class ConversationCore:
                 plan.step,
                 plan.call,
                 plan.say,
-                self.mirror,
                 self.capture_time(turn.speech_end),
             )
         )
@@ -295,7 +256,7 @@ class ConversationCore:
 
     def discard(self, reason: str) -> None:
         assert self.turn is not None
-        self.emit(TurnDiscarded(self.now, self.turn.turn, reason))
+        self.emit(ev.TurnDiscarded(self.now, self.turn.turn, reason))
         self.turn = None
         self.pending = None
         self.set_state(State.LISTENING)
@@ -308,17 +269,17 @@ class ConversationCore:
         self.reply.interrupt()
         gen = self.new_generation()
         self.history.withdraw_user()
-        self.tools.withdraw()
+        self.planner.withdraw()
         self.reply = None
         self.replied = None
         self.turn = turn
         turn.gen = 0
         self.policy.reset()
         self.policy.speech_started(at_s)
-        self.emit(TurnReopened(self.now, turn.turn, gen, cancelled))
+        self.emit(ev.TurnReopened(self.now, turn.turn, gen, cancelled))
         self.set_state(State.USER_SPEAKING)
 
-    def supersede(self, event: SpeechStarted) -> None:
+    def supersede(self, event: ev.SpeechStarted) -> None:
         """The caller speaks again before the reply was heard: drop it, start a new turn."""
         if self.reply is not None:
             self.reply.interrupt()
@@ -332,7 +293,7 @@ class ConversationCore:
 
     # -- the reply ------------------------------------------------------------------------------
 
-    def on_reply_progress(self, reply: ReplyHandle, event: Event) -> None:
+    def on_reply_progress(self, reply: ReplyHandle, event: ev.Event) -> None:
         for known in reply.observe(event):
             self.emit(known)
         if reply.started and self.state is State.THINKING:
@@ -345,8 +306,8 @@ class ConversationCore:
         heard = reply.heard()
         self.history.add_assistant(heard.text)
         device_sample = max((s.device_end or 0 for s in reply.spans.values()), default=0)
-        self.emit(PlayoutFinished(self.now, reply.gen, device_sample))
-        self.emit(AssistantTurn(self.now, reply.gen, heard.text, interrupted=False))
+        self.emit(ev.PlayoutFinished(self.now, reply.gen, device_sample))
+        self.emit(ev.AssistantTurn(self.now, reply.gen, heard.text, interrupted=False))
         self.emit(ForgetPlayout(reply.last_sample()))
         self.reply = None
         self.replied = None
@@ -358,18 +319,18 @@ class ConversationCore:
 
     # -- barge-in -------------------------------------------------------------------------------
 
-    def on_sound_onset(self, event: SoundOnset) -> None:
+    def on_sound_onset(self, event: ev.SoundOnset) -> None:
         if self.state is State.SPEAKING and self.interruptions.sound_onset(event):
             self.pause_for_caller()
 
-    def on_frame_while_speaking(self, event: VadFrame) -> None:
+    def on_frame_while_speaking(self, event: ev.VadFrame) -> None:
         heard = self.interruptions.frame(event)
         if heard is Heard.PAUSE:
             self.pause_for_caller()
         elif heard is Heard.PROBE:
             suspect = self.interruptions.suspect
             assert suspect is not None
-            self.emit(TranscribeRequest(self.now, suspect.turn, event.sample, False))
+            self.emit(ev.TranscribeRequest(self.now, suspect.turn, event.sample, False))
         elif heard is not Heard.NOTHING:
             self.judge(heard, "sound")
 
@@ -381,7 +342,7 @@ class ConversationCore:
         suspect = self.open_turn(audio_start)
         suspect.onset = onset
         self.interruptions.hold(suspect)
-        self.emit(BargeIn(self.now, self._gen(), BargeInAction.PAUSE, onset))
+        self.emit(ev.BargeIn(self.now, self._gen(), BargeInAction.PAUSE, onset))
 
     def _gen(self) -> int:
         return self.reply.gen if self.reply is not None else 0
@@ -395,14 +356,14 @@ class ConversationCore:
             self.interruptions.playout_paused = False
             self.interruptions.resumed(self.now_sample)
             reason = f"not an interruption ({why})"
-            self.emit(TurnDiscarded(self.now, suspect.turn, reason))
-            self.emit(BargeIn(self.now, self._gen(), BargeInAction.RESUME, suspect.onset, why))
+            self.emit(ev.TurnDiscarded(self.now, suspect.turn, reason))
+            self.emit(ev.BargeIn(self.now, self._gen(), BargeInAction.RESUME, suspect.onset, why))
         elif heard is Heard.INTERRUPT:
             self.barge_in(why)
 
     def barge_in(self, why: str) -> None:
         """The caller has the floor: stop the reply where it is; once playout says where it
-        stopped (PlayoutStopped), history keeps what was heard."""
+        stopped (ev.PlayoutStopped), history keeps what was heard."""
         suspect = self.interruptions.release()
         assert suspect is not None
         reply = self.reply
@@ -415,15 +376,15 @@ class ConversationCore:
         if reply is None:
             self.take_floor(suspect)
 
-    def on_playout_stopped(self, event: PlayoutStopped) -> None:
+    def on_playout_stopped(self, event: ev.PlayoutStopped) -> None:
         if self.cutting is None:
             return
         reply, suspect, why = self.cutting
         self.cutting = None
         heard = reply.heard(event.position)
         self.history.add_assistant(heard.text, interrupted=True)
-        self.emit(AssistantTurn(self.now, reply.gen, heard.text, True))
-        self.emit(BargeIn(self.now, reply.gen, BargeInAction.INTERRUPT, suspect.onset, why))
+        self.emit(ev.AssistantTurn(self.now, reply.gen, heard.text, True))
+        self.emit(ev.BargeIn(self.now, reply.gen, BargeInAction.INTERRUPT, suspect.onset, why))
         self.take_floor(suspect)
 
     def take_floor(self, turn: CallerTurn) -> None:
@@ -436,4 +397,4 @@ class ConversationCore:
         if not self.in_speech and self.speech_end > turn.onset:  # they already stopped
             turn.speech_end = self.speech_end
             self.policy.speech_ended(self.speech_end / CAPTURE_RATE)
-            self.emit(TurnPaused(self.now, turn.turn, self.speech_end))
+            self.emit(ev.TurnPaused(self.now, turn.turn, self.speech_end))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from voicecli.audio.format import CAPTURE_RATE, FRAME_S
+from voicecli.audioformat import CAPTURE_RATE, FRAME_S
 from voicecli.core.callerturn import CallerTurn
 from voicecli.events import EchoStats, SoundOnset, VadFrame
 from voicecli.policy.echotrust import EchoTrust

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from voicecli.audio.echo_path import echo_of
-from voicecli.audio.levels import erle_db
-from voicecli.audio.wavfile import to_float32, to_int16
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.config import AecConfig
 from voicecli.engines.speexlib import EchoState, Preprocessor
-
-SAMPLE_RATE = 16000
 
 
 class SpeexAec:
@@ -24,7 +20,7 @@ class SpeexAec:
     (minus the acoustic delay, which the adaptive filter learns up to its length).
     """
 
-    def __init__(self, config: AecConfig, sample_rate: int = SAMPLE_RATE) -> None:
+    def __init__(self, config: AecConfig, sample_rate: int = CAPTURE_RATE) -> None:
         self.config = config
         self.sample_rate = sample_rate
         self.frame_size = config.frame_samples(sample_rate)
@@ -67,19 +63,3 @@ class SpeexAec:
             s = slice(i * self.frame_size, (i + 1) * self.frame_size)
             out[s] = self.process(mic[s], far[s])
         return out
-
-
-def echo_reduction(
-    aec: SpeexAec,
-    far: np.ndarray,
-    delay_ms: float,
-    gain_db: float,
-    reverb_ms: float = 0.0,
-    settle_s: float = 1.0,
-) -> float:
-    """ERLE in dB on a synthetic echo of float32 16 kHz `far`, after `settle_s` of adaptation."""
-    echo = echo_of(far, aec.sample_rate, delay_ms, gain_db, reverb_ms)
-    aec.reset()
-    out = to_float32(aec.process_signal(to_int16(echo), to_int16(far)))
-    settled = slice(int(settle_s * aec.sample_rate), out.size)
-    return erle_db(echo[settled], out[settled])

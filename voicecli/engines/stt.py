@@ -26,9 +26,9 @@ from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import merge_punctuations
 
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.config import SttConfig
 
-SAMPLE_RATE = 16000
 HOP = 160
 PADDED_FRAMES = 3000
 MAX_DECODE = 448
@@ -197,7 +197,7 @@ class WhisperEngine:
         the config's (the transcriber asks for a wider beam on the decodes it commits).
         """
         started = time.perf_counter()
-        audio_s = audio.size / SAMPLE_RATE
+        audio_s = audio.size / CAPTURE_RATE
         want_words = self.config.word_timestamps if words is None else words
         reason = ""
         beam = beam_size or self.config.beam_size
@@ -257,9 +257,9 @@ class WhisperEngine:
             clip = audio[: window.size]
             window[: clip.size] = clip
             return self.features(window, padding=0)[:, :PADDED_FRAMES]
-        pad = int(self.config.window_pad_s * SAMPLE_RATE)
+        pad = int(self.config.window_pad_s * CAPTURE_RATE)
         if widen:
-            pad = max(pad, int(self.config.min_window_s * SAMPLE_RATE) - audio.size)
+            pad = max(pad, int(self.config.min_window_s * CAPTURE_RATE) - audio.size)
         padded_audio = np.concatenate([audio.astype(np.float32), np.zeros(pad, np.float32)])
         mel = self.features(padded_audio, padding=0)
         frames = min(PADDED_FRAMES, mel.shape[1] - mel.shape[1] % 2)
@@ -274,7 +274,7 @@ class WhisperEngine:
         prompt_tokens: list[int] = []
         if prompt:
             prompt_tokens = [tok.sot_prev, *tok.encode(" " + prompt.strip())]
-        audio_s = audio.size / SAMPLE_RATE
+        audio_s = audio.size / CAPTURE_RATE
         # the padded window holds no more speech than the cut one: a decode that runs far past
         # what the audio can hold is looping (a short "No." once looped to the 224-token limit
         # on the padded window, 4 s of decoding while the turn waited); the fallback gets twice

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-SAMPLE_RATE = 16000
-FRAME_SAMPLES = 512
+from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
+
 CONTEXT_SAMPLES = 64
-FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE
+FRAME_SECONDS = FRAME_SAMPLES / CAPTURE_RATE
 
 
 def session_options(threads: int) -> ort.SessionOptions:
@@ -38,7 +38,7 @@ class SileroVad:
             sess_options=session_options(threads),
             providers=["CPUExecutionProvider"],
         )
-        self._sr = np.array(SAMPLE_RATE, dtype=np.int64)
+        self._sr = np.array(CAPTURE_RATE, dtype=np.int64)
         self.reset()
 
     def reset(self) -> None:

@@ -19,9 +19,10 @@ from voicecli.audio.echometer import EchoMeter
 from voicecli.audio.levels import dbfs
 from voicecli.audio.ring import SampleRing
 from voicecli.audio.wavfile import to_float32, to_int16
+from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
 from voicecli.bus import EventBus
 from voicecli.engines.aec import SpeexAec
-from voicecli.engines.vad import FRAME_SAMPLES, SAMPLE_RATE, SileroVad
+from voicecli.engines.protocols import VoiceActivity
 from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, VadFrame
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.callerlevel import CallerLevel, CallerLevelRules
@@ -38,7 +39,7 @@ class Listener(Stage):
         capture: SampleRing,
         far: SampleRing,
         clean: SampleRing,
-        vad: SileroVad,
+        vad: VoiceActivity,
         rules: SegmenterRules,
         aec: SpeexAec | None,
         interrupt: InterruptRules,
@@ -54,8 +55,8 @@ class Listener(Stage):
         self.aec = aec
         self.step = step  # the canceller's frame (`aec.frame_ms`), with or without it
         self.segmenter = Segmenter(rules)
-        self.caller = CallerLevel(caller_level or CallerLevelRules(), rules.threshold)
-        self.meter = EchoMeter(SAMPLE_RATE // 2, interrupt.no_echo_erl_db)
+        self.caller = CallerLevel(caller_level or CallerLevelRules(), self.segmenter.voicing.onset)
+        self.meter = EchoMeter(CAPTURE_RATE // 2, interrupt.no_echo_erl_db)
         self.cursor = 0
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
@@ -115,7 +116,7 @@ class Listener(Stage):
             return
         # the output lags the mic by up to a frame: the louder of the two is what went in
         removed = max(dbfs(mic), dbfs(self.previous_mic)) - level
-        after_quiet = self.quiet_frames * self.step >= SAMPLE_RATE // 10
+        after_quiet = self.quiet_frames * self.step >= CAPTURE_RATE // 10
         if after_quiet and removed <= self.onset_max_removed_db:
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
         self.quiet_frames = 0
@@ -125,7 +126,8 @@ class Listener(Stage):
         probability = self.caller.gate(self.vad(frame), level)
         self.probability = probability
         now = self.bus.now()
-        self.bus.publish(VadFrame(now, end, probability, level))
+        voiced = self.segmenter.voiced(probability)
+        self.bus.publish(VadFrame(now, end, probability, level, voiced))
         index = end // FRAME_SAMPLES - 1
         event = self.segmenter.push(index, probability)
         if isinstance(event, SpeechStart):

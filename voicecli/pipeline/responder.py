@@ -1,23 +1,22 @@
 """Responder stage: the reply to a committed turn, cut into speakable pieces for the speaker.
 
 Before a turn is committed it only does reversible work: prefilling the KV cache with the
-conversation and the caller's words so far. On commit it either streams the LLM's reply —
-handing each piece the clause flusher releases to the speaker, stopping within one token when
-the reply's generation is cancelled — or, for a tool, asks the tool runner and speaks the result
-(an acknowledgement first if the tool is slow, an apology if it fails). In Voice Mirror mode the
-caller's own words are the reply.
+conversation and the caller's words so far. On commit it either has its reply writer write the
+reply (pipeline/writers.py: the LLM clause by clause, the cascade's whole reply, or Voice
+Mirror's echo — chosen when the conversation is built), stopping within one token when the
+reply's generation is cancelled, or, for a tool, asks the tool runner and speaks the result (an
+acknowledgement first if the tool is slow, an apology if it fails).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from voicecli.bus import EventBus
 from voicecli.config import ToolsConfig
-from voicecli.core.mode import Pipeline
-from voicecli.engines.llm import LlamaEngine
+from voicecli.engines.protocols import Message
 from voicecli.engines.tts import split_sentences
 from voicecli.events import (
     Event,
@@ -32,37 +31,32 @@ from voicecli.events import (
 )
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
-from voicecli.policy.clauses import ClauseFlusher, FlushRules
+from voicecli.pipeline.writers import ReplyWriter
 from voicecli.policy.speakable import speakable
 from voicecli.terms import Step
 from voicecli.tools.calls import apology, spoken_answer
 
 
 class Responder(Stage):
-    """Owns the LLM; one reply at a time."""
+    """Owns the reply writer (and through it the LLM); one reply at a time."""
 
     def __init__(
         self,
         bus: EventBus,
-        llm: LlamaEngine | None,
+        writer: ReplyWriter,
         generation: Generation,
-        rules: FlushRules,
-        warm_messages: list[dict[str, str]] | None = None,
-        pipeline: Pipeline = Pipeline.STREAMING,
+        warm_messages: Sequence[Message] = (),
         tools: ToolsConfig | None = None,
     ) -> None:
         super().__init__(bus, "responder", (ReplyRequest, PrefillRequest), generation)
-        self.llm = llm
-        self.rules = rules
+        self.writer = writer
         self.warm_messages = warm_messages
-        self.cascade = pipeline is Pipeline.CASCADE
         self.tools = tools or ToolsConfig()
         self.results = bus.subscribe((ToolResult,), "responder-tools")
         self.calls = 0
 
     def setup(self) -> None:
-        if self.llm is not None and self.warm_messages:
-            self.llm.prefill(self.warm_messages)  # the system prompt is cached before turn one
+        self.writer.warm(self.warm_messages)  # the system prompt is cached before turn one
 
     def handle(self, event: Event) -> None:
         if isinstance(event, PrefillRequest):
@@ -78,22 +72,14 @@ class Responder(Stage):
             self.reply(event)
 
     def prefill(self, event: PrefillRequest) -> None:
-        if self.llm is None:
-            return
         started = time.perf_counter()
-        tokens = self.llm.prefill(event.messages)
+        tokens = self.writer.prefill(event.messages)
         ms = (time.perf_counter() - started) * 1000.0
         self.bus.publish(PrefillDone(self.bus.now(), event.turn, tokens, ms))
 
-    def _tokens(self, event: ReplyRequest, cancel: threading.Event) -> Iterable[str]:
-        if event.mirror or self.llm is None:
-            user = next((m["content"] for m in reversed(event.messages) if m["role"] == "user"), "")
-            return [user]
-        return self.llm.stream(event.messages, cancel=cancel)
-
     def reply(self, event: ReplyRequest) -> None:
         cancel = self.cancelled(event.gen)  # set when the caller cancels this reply
-        if event.step is Step.LLM or event.mirror:
+        if event.step is Step.LLM:
             self.generated_reply(event, cancel)
         else:
             self.tool_reply(event, cancel)
@@ -142,40 +128,20 @@ class Responder(Stage):
 
     def generated_reply(self, event: ReplyRequest, cancel: threading.Event) -> None:
         gen = event.gen
-        flusher = ClauseFlusher(self.rules)
         pieces = 0
-        text = ""
-        started = time.perf_counter()
-        first = True
-        for token in self._tokens(event, cancel):
-            if first and self.llm is not None and not event.mirror:
-                stats = self.llm.stats
-                self.bus.publish(
-                    LlmFirstToken(
-                        self.bus.now(),
-                        gen,
-                        (time.perf_counter() - started) * 1000.0,
-                        stats.cached_tokens,
-                        stats.prompt_tokens,
-                    )
-                )
-            first = False
-            text += token
-            if self.cascade:  # the naive baseline speaks only once the whole reply is written
-                continue
-            for piece in flusher.push(token):
-                self._piece(gen, pieces, piece)
-                pieces += 1
-            if cancel.is_set():
-                break
-        cancelled = cancel.is_set()
-        if not cancelled:
-            rest = [text.strip()] if self.cascade else flusher.finish()
-            for piece in rest:
-                self._piece(gen, pieces, piece)
-                pieces += 1
-        tokens = self.llm.stats.generated_tokens if self.llm and not event.mirror else 0
-        self.bus.publish(ReplyDone(self.bus.now(), gen, text.strip(), pieces, tokens, cancelled))
+
+        def speak(piece: str) -> None:
+            nonlocal pieces
+            self._piece(gen, pieces, piece)
+            pieces += 1
+
+        def first_token(ms: float, cached: int, prompt: int) -> None:
+            self.bus.publish(LlmFirstToken(self.bus.now(), gen, ms, cached, prompt))
+
+        written = self.writer.write(event.messages, cancel, speak, first_token)
+        self.bus.publish(
+            ReplyDone(self.bus.now(), gen, written.text, pieces, written.tokens, cancel.is_set())
+        )
 
     def _piece(self, gen: int, index: int, piece: str, ack: bool = False) -> None:
         spoken = speakable(piece)

@@ -17,47 +17,18 @@ from voicecli.bus import EventBus
 from voicecli.config import Config
 from voicecli.core.conversation import ConversationCore, Output
 from voicecli.core.effects import CancelReplies, ForgetPlayout, PausePlayout, ResumePlayout
-from voicecli.core.mode import Pipeline
+from voicecli.core.mode import CoreMode
 from voicecli.core.timings import TurnTimer
 from voicecli.events import (
-    EchoStats,
     Event,
-    LlmFirstToken,
     PlayoutStopped,
-    ReplyDone,
-    ReplyPiece,
-    SoundOnset,
     SpanPlayed,
     SpanPlaying,
     SpanQueued,
-    SpeechEnded,
-    SpeechStarted,
-    ToolResult,
-    Transcript,
-    TtsChunk,
-    VadFrame,
 )
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.history import History
-from voicecli.policy.knowledge import KnowledgeRow
-
-INPUTS = (
-    VadFrame,
-    SoundOnset,
-    EchoStats,
-    ToolResult,
-    SpeechStarted,
-    SpeechEnded,
-    Transcript,
-    LlmFirstToken,
-    ReplyPiece,
-    TtsChunk,
-    ReplyDone,
-    SpanQueued,
-    SpanPlaying,
-    SpanPlayed,
-)
 
 
 def span_event(progress: Progress, span: PlayedSpan, t: float) -> Event:
@@ -80,25 +51,13 @@ class Session(Stage):
         generation: Generation,
         in_time: Callable[[int], float],
         out_time: Callable[[int], float],
-        mirror: bool = False,
-        pipeline: Pipeline = Pipeline.STREAMING,
+        mode: CoreMode,
         aec: bool = True,
-        order_ids: Callable[[], frozenset[str]] | None = None,
-        knowledge: tuple[KnowledgeRow, ...] = (),
     ) -> None:
-        super().__init__(bus, "session", INPUTS)
+        self.core = ConversationCore(config, mode, playout.rate, in_time, aec=aec)
+        super().__init__(bus, "session", self.core.inputs)
         self.playout = playout
         self.generation = generation
-        self.core = ConversationCore(
-            config,
-            playout.rate,
-            in_time,
-            mirror=mirror,
-            pipeline=pipeline,
-            aec=aec,
-            order_ids=order_ids,
-            knowledge=knowledge,
-        )
         self.timer = TurnTimer(in_time, out_time)
         playout.listen(lambda progress, span: bus.publish(span_event(progress, span, bus.now())))
 

@@ -19,7 +19,7 @@ import numpy as np
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.wavfile import resample
 from voicecli.bus import EventBus
-from voicecli.engines.tts import PiperEngine
+from voicecli.engines.protocols import TextToSpeech
 from voicecli.events import Event, ReplyDone, ReplyPiece, TtsChunk
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
@@ -42,7 +42,7 @@ class Speaker(Stage):
     def __init__(
         self,
         bus: EventBus,
-        tts: PiperEngine,
+        tts: TextToSpeech,
         playout: PlayoutRing,
         generation: Generation,
         prepared: tuple[str, ...] = (),

@@ -10,7 +10,8 @@ agreed words, the turn is decoded again on the padded window, and if that is no 
 earlier hypothesis stands (a turn is dropped only when no pass found words). A long turn's later
 windows are prompted with its own committed words; with `prompt_with_reply` a turn that opens
 after the agent finished a reply (not one that began over it: its audio holds the reply's echo)
-is prompted with the agent's last words ("Which order number is it?").
+is prompted with the agent's last words ("Which order number is it?"). The cascade builds a
+`WholeTurnTranscriber` instead, which decodes only when the session asks.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voicecli.audio.ring import SampleRing
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bus import EventBus
 from voicecli.config import TranscriberConfig
-from voicecli.core.mode import Pipeline
+from voicecli.engines.protocols import SpeechToText
 from voicecli.engines.stt import Transcript as SttTranscript
-from voicecli.engines.stt import WhisperEngine, Word
+from voicecli.engines.stt import Word
 from voicecli.events import (
     AssistantTurn,
     Event,
@@ -38,7 +40,6 @@ from voicecli.events import (
     TurnPaused,
     TurnReopened,
     TurnResumed,
-    VadFrame,
 )
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement, lost_words
@@ -46,7 +47,6 @@ from voicecli.policy.hallucination import HallucinationRules, is_hallucination
 from voicecli.policy.longturn import TimedWord, quietest, window_cut
 from voicecli.policy.replyprompt import ReplyPrompt
 
-RATE = 16000
 HARD_WINDOW_S = 28.0  # the longest window decoded (Whisper hears at most 30 s)
 
 
@@ -82,11 +82,9 @@ class Transcriber(Stage):
         self,
         bus: EventBus,
         clean: SampleRing,
-        stt: WhisperEngine,
+        stt: SpeechToText,
         config: TranscriberConfig,
         guard: HallucinationRules,
-        pipeline: Pipeline = Pipeline.STREAMING,
-        release: float = 0.35,
     ) -> None:
         types = (
             TurnOpened,
@@ -105,18 +103,12 @@ class Transcriber(Stage):
         self._beam = stt.config.final_beam_size  # the decodes a turn is committed on
         self.config = config
         self.guard = guard
-        self.cascade = pipeline is Pipeline.CASCADE
-        self.release = release
-        self.voiced = True
         self.open: OpenTurn | None = None
         self.closed: OpenTurn | None = None
         self.agreement = LocalAgreement()
         self.reply_prompt = ReplyPrompt(config.prompt_words if config.prompt_with_reply else 0)
 
     def handle(self, event: Event) -> None:
-        if isinstance(event, VadFrame):
-            self.voiced = event.probability >= self.release
-            return
         if isinstance(event, ReplyRequest):
             self.reply_prompt.reply_started()
             return
@@ -151,7 +143,7 @@ class Transcriber(Stage):
 
     def idle(self) -> None:
         turn = self.open
-        if turn is None or self.cascade:  # the cascade transcribes only on request
+        if turn is None:
             return
         if turn.paused_at is not None:
             if turn.decoded_until >= turn.paused_at and self._interim_will_do():
@@ -163,10 +155,10 @@ class Transcriber(Stage):
         now = time.monotonic()
         wait = max(self.config.min_interval_s, self.config.cadence * turn.last_decode_s)
         fresh_audio = available - max(turn.decoded_until, turn.window_start)
-        enough = available - turn.window_start >= self.config.min_audio_s * RATE
+        enough = available - turn.window_start >= self.config.min_audio_s * CAPTURE_RATE
         if (
             enough
-            and fresh_audio >= self.config.step_s * RATE
+            and fresh_audio >= self.config.step_s * CAPTURE_RATE
             and now - turn.last_decode_at >= wait
         ):
             self._decode(turn, available, final=False)
@@ -181,7 +173,7 @@ class Transcriber(Stage):
     def _decode_to_pause(self, turn: OpenTurn) -> None:
         assert turn.paused_at is not None
         pause = turn.paused_at
-        end = pause + int(self.config.end_pad_s * RATE)
+        end = pause + int(self.config.end_pad_s * CAPTURE_RATE)
         self.clean.wait_for(end, timeout=self.config.end_pad_s + 0.1)
         self._decode(turn, min(end, self.clean.written), final=True, covers=pause)
         turn.pause_decoded = pause
@@ -193,7 +185,7 @@ class Transcriber(Stage):
         if self.open is not turn or self.stopping:  # closed while the window was fitted
             return
         audio = self.clean.read(turn.window_start, end)
-        window_s = audio.size / RATE
+        window_s = audio.size / CAPTURE_RATE
         long = window_s > self.config.max_window_s  # a pause's decode too: the turn goes on
         started = time.monotonic()
         result = self.stt.transcribe(
@@ -251,7 +243,7 @@ class Transcriber(Stage):
         wide = self.stt.transcribe(
             audio, prompt=self._prompt(turn), cut=False, words=False, beam_size=self._beam
         )
-        heard = self._heard(wide, audio.size / RATE)
+        heard = self._heard(wide, audio.size / CAPTURE_RATE)
         if not lost_words(heard.split(), stable, earlier) or not earlier:
             return heard
         return " ".join(earlier)
@@ -270,7 +262,7 @@ class Transcriber(Stage):
         """Before a decode: a window that would not fit Whisper's 30 s (the cascade's one
         decode of a long turn, or a decode that fell behind) commits its earlier stretches
         first, hypothesis by hypothesis."""
-        hard = int(HARD_WINDOW_S * RATE)
+        hard = int(HARD_WINDOW_S * CAPTURE_RATE)
         while end - turn.window_start > hard and self.open is turn and not self.stopping:
             before = turn.window_start
             audio = self.clean.read(turn.window_start, turn.window_start + hard)
@@ -279,7 +271,7 @@ class Transcriber(Stage):
             )
             words = tuple(result.text.split())
             self._cut_window(turn, audio, result.words, words, forced=True)
-            if turn.window_start - before < RATE:  # word times that make no progress
+            if turn.window_start - before < CAPTURE_RATE:  # word times that make no progress
                 turn.window_start = end - hard
 
     def _cut_window(
@@ -296,13 +288,23 @@ class Transcriber(Stage):
         # while the caller speaks, a window nothing settles in is cut at twice its usual
         # length: a decode's cost grows faster than its audio (2.8 s for 20 s here)
         hard = 0.0 if forced else min(HARD_WINDOW_S, 2 * c.max_window_s)
-        cut = window_cut(timed, stable, audio.size / RATE, c.max_window_s, c.keep_window_s, hard)
+        cut = window_cut(
+            timed, stable, audio.size / CAPTURE_RATE, c.max_window_s, c.keep_window_s, hard
+        )
         if cut is None:
             return False
-        at_s = quietest(audio, RATE, cut.quiet_from_s, cut.quiet_to_s)
+        at_s = quietest(audio, CAPTURE_RATE, cut.quiet_from_s, cut.quiet_to_s)
         settled = list(stable[: cut.words]) if len(stable) >= cut.words else None
         turn.committed += settled or [w.text for w in timed[: cut.words]]
-        turn.window_start += max(1, int(at_s * RATE))
+        turn.window_start += max(1, int(at_s * CAPTURE_RATE))
         rest = [w.text for w in timed[cut.words :]]
         self.agreement = LocalAgreement(list(stable[cut.words :]) if settled else [], rest)
         return True
+
+
+class WholeTurnTranscriber(Transcriber):
+    """The cascade's transcriber: no interim passes; the whole turn is decoded once, when the
+    session asks for it (a TranscribeRequest marked final, after the fixed silence)."""
+
+    def idle(self) -> None:
+        return None

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from voicecli.bounds import within
+from voicecli.policy.voicing import Hysteresis
 
 BACKCHANNELS = {
     "yeah",
@@ -180,6 +181,7 @@ class InterruptionPolicy:
 
     def __init__(self, rules: InterruptRules | None = None) -> None:
         self.rules = rules or InterruptRules()
+        self.voicing = Hysteresis(self.rules.onset_probability, self.rules.release_probability)
         self.reset()
 
     def reset(self) -> None:
@@ -210,7 +212,7 @@ class InterruptionPolicy:
         if self.onset_s is None:
             if not eager:
                 return None
-            if probability < rules.onset_probability or level_db < rules.min_level_db:
+            if not self.voicing.starts(probability) or level_db < rules.min_level_db:
                 self.speech_frames = 0
                 return None
             self.speech_frames += 1
@@ -220,7 +222,7 @@ class InterruptionPolicy:
             self.last_voiced_s = now_s
             self.voiced_s = frame_s * self.speech_frames
             return Verdict.PAUSE
-        if probability >= rules.release_probability:
+        if self.voicing.holds(probability):
             self.last_voiced_s = now_s
             self.voiced_s += frame_s
         elif self.quiet_needed is not None and now_s - self.last_voiced_s >= self.quiet_needed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voicecli.bounds import within
+from voicecli.policy.voicing import Hysteresis
 
 
 @dataclass(frozen=True)
@@ -44,19 +45,19 @@ class Segmenter:
 
     def __init__(self, rules: SegmenterRules | None = None) -> None:
         self.rules = rules or SegmenterRules()
+        self.voicing = Hysteresis(self.rules.threshold, self.rules.release)
         self.in_speech = False
         self.run = 0
         self.last_voiced = -1
 
     def voiced(self, probability: float) -> bool:
         """Is this frame speech, given where we are (hysteresis)?"""
-        limit = self.rules.release if self.in_speech else self.rules.threshold
-        return probability >= limit
+        return self.voicing.voiced(probability, self.in_speech)
 
     def push(self, frame: int, probability: float) -> SpeechStart | SpeechEnd | None:
         rules = self.rules
         if not self.in_speech:
-            self.run = self.run + 1 if probability >= rules.threshold else 0
+            self.run = self.run + 1 if self.voicing.starts(probability) else 0
             if self.run >= rules.onset_frames:
                 self.in_speech = True
                 self.last_voiced = frame
@@ -64,7 +65,7 @@ class Segmenter:
                 self.run = 0
                 return SpeechStart(onset, max(0, onset - rules.preroll_frames))
             return None
-        if probability >= rules.release:
+        if self.voicing.holds(probability):
             self.last_voiced = frame
             self.run = 0
             return None

@@ -6,25 +6,16 @@ details when left to it, and a template puts the tool's facts in the reply every
 
 from __future__ import annotations
 
-import time
-
 from voicecli.tools.orders import OrderStore
 
 
 class ToolError(Exception):
-    """The backend failed (or the order row is set to fail, in a bench scenario)."""
+    """The backend failed (the bench's simulated backend, voicecli/sim/backend.py, fails on
+    purpose)."""
 
 
 def _row(store: OrderStore, order_id: str) -> dict[str, str] | None:
-    row = store.get(order_id)
-    if row is None:
-        return None
-    delay = float(row.get("delay_s", "0") or 0)
-    if delay > 0:
-        time.sleep(delay)  # a slow backend, simulated on purpose (bench scenario rows)
-    if str(row.get("fail", "")).lower() in ("1", "true", "yes"):
-        raise ToolError(f"the order service did not answer for {order_id}")
-    return row
+    return store.get(order_id)  # a backend's failure raises ToolError
 
 
 def _missing(order_id: str) -> dict[str, str]:

@@ -4,9 +4,8 @@ It also holds the store's knowledge base (table `knowledge`: topic, keywords as 
 text) — the answers to questions about returns, shipping, hours, contact and payment. The
 sample rows are added where missing, so edited rows survive; `voicecli` reads them at start.
 
-Rows are free-form beyond `id` (status, eta, carrier, tracking…). Two optional columns make a
-row misbehave on purpose, for the bench: `delay_s` (the lookup takes that long, a slow backend)
-and `fail` ("true": the lookup errors).
+Rows are free-form beyond `id` (status, eta, carrier, tracking…). The bench's backend that is
+slow or fails on purpose is voicecli/sim/backend.py.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.dispatch import ByType
 from voicecli.events import (
     AssistantTurn,
@@ -27,7 +28,6 @@ from voicecli.events import (
 )
 from voicecli.terms import BargeInAction, State
 
-MIC_RATE = 16000
 LOG_LINES = 8
 
 
@@ -123,7 +123,7 @@ class PanelModel:
             self.interrupted_heard = e.text
 
     def _on_barge_in(self, e: BargeIn) -> None:
-        onset_t = self.t0 + e.onset_sample / MIC_RATE
+        onset_t = self.t0 + e.onset_sample / CAPTURE_RATE
         if e.action is BargeInAction.PAUSE:
             stop_ms = max(0.0, (e.t - onset_t) * 1000.0)
             self.log.append(f"{self.stamp(e)}  caller spoke: paused in {stop_ms:.0f} ms")

@@ -12,12 +12,12 @@ import dataclasses
 import numpy as np
 
 from voicecli.audio.wavfile import resample
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.config import TtsConfig
 from voicecli.engines.tts import PiperEngine
 from voicecli.modelstore import ModelStore
 
 PITCH_SHIFT = 1.3
-RATE = 16000
 
 
 class CallerVoice:
@@ -30,4 +30,4 @@ class CallerVoice:
 
     def say(self, text: str) -> np.ndarray:
         audio = self.engine.speak(text)
-        return resample(audio, round(self.engine.sample_rate * self.shift), RATE)
+        return resample(audio, round(self.engine.sample_rate * self.shift), CAPTURE_RATE)

@@ -1,4 +1,8 @@
-"""The audio format every stage agrees on: the capture timeline's rate and the VAD frame."""
+"""The audio format every layer agrees on: the capture timeline's rate and the VAD frame.
+
+The bottom floor: engines, audio devices, the core and the stages all import it; it imports
+nothing.
+"""
 
 from __future__ import annotations
 

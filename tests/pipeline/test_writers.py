@@ -1,0 +1,108 @@
+"""Reply writers: where a reply's words come from and when each piece reaches the speaker.
+
+The release rules are pure, so most of these feed a scripted token stream (a stand-in for the
+language model); the last one runs the real model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+
+from voicecli.engines.llm import GenerationStats, LlamaEngine
+from voicecli.engines.protocols import Message
+from voicecli.pipeline.writers import EchoWriter, ModelWriter, WholeReply
+from voicecli.policy.clauses import ClauseFlusher, FlushRules
+
+MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi there."}]
+TOKENS = ["Paris", " is", " the", " capital", " of", " France,", " and", " it", " is", " big."]
+
+
+class ScriptedModel:
+    """Streams fixed tokens; records how much was spoken by the time each token came out."""
+
+    def __init__(self, tokens: list[str], spoken: list[str]) -> None:
+        self.tokens = tokens
+        self.spoken = spoken
+        self.stats = GenerationStats()
+        self.spoken_before: list[int] = []  # pieces spoken when token i was produced
+
+    def prefill(self, messages: Sequence[Message]) -> int:
+        return 0
+
+    def stream(
+        self, messages: Sequence[Message], cancel: threading.Event | None = None
+    ) -> Iterator[str]:
+        self.stats = GenerationStats(prompt_tokens=12, cached_tokens=8)
+        for token in self.tokens:
+            self.spoken_before.append(len(self.spoken))
+            self.stats.generated_tokens += 1
+            yield token
+            if cancel is not None and cancel.is_set():
+                return
+
+
+def run(writer, spoken: list[str], cancel: threading.Event | None = None):
+    firsts: list[tuple[float, int, int]] = []
+
+    def first_token(ms: float, cached: int, prompt: int) -> None:
+        firsts.append((ms, cached, prompt))
+
+    written = writer.write(MESSAGES, cancel or threading.Event(), spoken.append, first_token)
+    return spoken, written, firsts
+
+
+def test_the_product_speaks_the_first_clause_while_the_model_still_writes() -> None:
+    model = ScriptedModel(TOKENS, spoken := [])
+    spoken, written, firsts = run(ModelWriter(model, lambda: ClauseFlusher(FlushRules())), spoken)
+    assert spoken[0] == "Paris is the capital of France,"
+    assert model.spoken_before[-1] == 1, "the first clause was out before the last token"
+    assert " ".join(spoken) == written.text == "".join(TOKENS).strip()
+    assert written.tokens == len(TOKENS)
+    assert len(firsts) == 1 and firsts[0][1:] == (8, 12)
+
+
+def test_the_cascade_speaks_only_the_whole_reply_once_written() -> None:
+    model = ScriptedModel(TOKENS, spoken := [])
+    spoken, written, _ = run(ModelWriter(model, WholeReply), spoken)
+    assert spoken == [written.text] == ["".join(TOKENS).strip()]
+    assert max(model.spoken_before) == 0, "nothing was spoken while the model wrote"
+
+
+def test_a_cancelled_reply_stops_and_speaks_no_rest() -> None:
+    cancel = threading.Event()
+    model = ScriptedModel(TOKENS, spoken := [])
+    writer = ModelWriter(model, WholeReply)
+    original = model.stream
+
+    def stream(messages, cancel=None):
+        for i, token in enumerate(original(messages, cancel)):
+            if i == 2:
+                cancel.set()
+            yield token
+
+    model.stream = stream  # type: ignore[method-assign]
+    spoken, written, _ = run(writer, spoken, cancel)
+    assert spoken == [] and written.text == "Paris is the"
+
+
+def test_voice_mirror_repeats_the_callers_words_clause_by_clause() -> None:
+    spoken, written, firsts = run(EchoWriter(lambda: ClauseFlusher(FlushRules())), [])
+    assert spoken == ["Hi there."] and written.text == "Hi there." and written.tokens == 0
+    assert firsts == [], "no model, no first token"
+
+
+def test_the_real_model_through_the_cascade_release_speaks_what_it_wrote(
+    llm: LlamaEngine,
+) -> None:
+    spoken: list[str] = []
+    firsts: list[tuple[float, int, int]] = []
+    question = [
+        {"role": "system", "content": "Answer in one short sentence."},
+        {"role": "user", "content": "What colour is the sky on a clear day?"},
+    ]
+    written = ModelWriter(llm, WholeReply).write(
+        question, threading.Event(), spoken.append, lambda *a: firsts.append(a)
+    )
+    assert spoken == [written.text] and "blue" in written.text.lower()
+    assert written.tokens > 0 and len(firsts) == 1

@@ -1,0 +1,148 @@
+"""Reply writers: where a generated reply's words come from, and when each goes to the speaker.
+
+The responder owns one writer, chosen when the conversation is built (voicecli/wiring.py):
+the words come from the language model (`ModelWriter`) or, in Voice Mirror, are the caller's
+own (`EchoWriter`); they are released by a `Release` — the product's clause flusher, which
+hands each clause to the speaker while the model still writes, or the naive cascade's
+`WholeReply`, which speaks only once the whole reply is written. A writer knows nothing about
+the bus: it is handed `speak` (one piece for the speaker) and `first_token` (the model's
+first-token report) and returns what it wrote.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from voicecli.engines.protocols import LanguageModel, Message
+
+Speak = Callable[[str], None]
+FirstToken = Callable[[float, int, int], None]  # (ms to the first token, cached, prompt tokens)
+
+
+class Release(Protocol):
+    """Cuts streamed text into the pieces the speaker gets (policy/clauses.py ClauseFlusher)."""
+
+    def push(self, text: str) -> list[str]: ...
+
+    def finish(self) -> list[str]: ...
+
+
+class WholeReply:
+    """The cascade's release: nothing until the reply is written, then all of it."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def push(self, text: str) -> list[str]:
+        self.text += text
+        return []
+
+    def finish(self) -> list[str]:
+        return [self.text.strip()]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a writer produced: the reply's text and how many tokens the model generated."""
+
+    text: str
+    tokens: int = 0
+
+
+class ReplyWriter(Protocol):
+    """Writes one reply, releasing its pieces through `speak`, stopping once `cancel` is set."""
+
+    def warm(self, messages: Sequence[Message]) -> None:
+        """Cache the conversation's head before the first turn (nothing without a model)."""
+        ...
+
+    def prefill(self, messages: Sequence[Message]) -> int:
+        """Reversible work before a commit: evaluate the prompt so far; tokens evaluated."""
+        ...
+
+    def write(
+        self,
+        messages: Sequence[Message],
+        cancel: threading.Event,
+        speak: Speak,
+        first_token: FirstToken,
+    ) -> Written: ...
+
+
+def _release(tokens: Iterable[str], release: Release, cancel: threading.Event, speak: Speak) -> str:
+    """Feed `tokens` through `release` to `speak`; the text written (to where it stopped)."""
+    text = ""
+    for token in tokens:
+        text += token
+        for piece in release.push(token):
+            speak(piece)
+        if cancel.is_set():
+            break
+    if not cancel.is_set():
+        for piece in release.finish():
+            speak(piece)
+    return text.strip()
+
+
+class ModelWriter:
+    """The language model writes the reply, streamed; its first token is reported."""
+
+    def __init__(self, llm: LanguageModel, release: Callable[[], Release]) -> None:
+        self.llm = llm
+        self.release = release
+
+    def warm(self, messages: Sequence[Message]) -> None:
+        if messages:
+            self.llm.prefill(messages)
+
+    def prefill(self, messages: Sequence[Message]) -> int:
+        return self.llm.prefill(messages)
+
+    def write(
+        self,
+        messages: Sequence[Message],
+        cancel: threading.Event,
+        speak: Speak,
+        first_token: FirstToken,
+    ) -> Written:
+        started = time.perf_counter()
+
+        def tokens() -> Iterable[str]:
+            first = True
+            for token in self.llm.stream(messages, cancel=cancel):
+                if first:
+                    stats = self.llm.stats
+                    ms = (time.perf_counter() - started) * 1000.0
+                    first_token(ms, stats.cached_tokens, stats.prompt_tokens)
+                    first = False
+                yield token
+
+        text = _release(tokens(), self.release(), cancel, speak)
+        return Written(text, self.llm.stats.generated_tokens)
+
+
+class EchoWriter:
+    """Voice Mirror: the reply is what the caller just said (no language model)."""
+
+    def __init__(self, release: Callable[[], Release]) -> None:
+        self.release = release
+
+    def warm(self, messages: Sequence[Message]) -> None:
+        return None
+
+    def prefill(self, messages: Sequence[Message]) -> int:
+        return 0
+
+    def write(
+        self,
+        messages: Sequence[Message],
+        cancel: threading.Event,
+        speak: Speak,
+        first_token: FirstToken,
+    ) -> Written:
+        said = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        return Written(_release([said], self.release(), cancel, speak))

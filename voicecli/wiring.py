@@ -1,0 +1,204 @@
+"""The composition root: build one conversation from the config, the loaded models and the mode.
+
+This is the one place that knows which mode it builds. The streaming product, the naive
+cascade and Voice Mirror differ only in what is built here: the core's `CoreMode`
+(core/mode.py), the transcriber (streaming passes, or the cascade's one decode of the whole
+turn) and the responder's reply writer (the LLM clause by clause, the whole reply, or the
+caller's own words). The stages never ask which mode they are in.
+
+Devices: a file or a given signal (`mic`) plays on clock-paced virtual devices; otherwise the
+sound card. Either way the runner gets an `AudioIO` and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicecli.audio.io import AudioIO
+from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.ring import SampleRing
+from voicecli.audio.virtual import FileSignal, MicSignal, VirtualIO
+from voicecli.audio.wavfile import read_wav
+from voicecli.audioformat import CAPTURE_RATE
+from voicecli.bus import EventBus
+from voicecli.config import Config
+from voicecli.conversation import Conversation, Rings
+from voicecli.core.mode import Pipeline, core_mode
+from voicecli.engines.aec import SpeexAec
+from voicecli.engines.llm import LlamaEngine
+from voicecli.engines.loader import EngineLoader
+from voicecli.engines.stt import WhisperEngine
+from voicecli.engines.tts import PiperEngine
+from voicecli.engines.vad import SileroVad
+from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.listener import Listener
+from voicecli.pipeline.responder import Responder
+from voicecli.pipeline.session import Session
+from voicecli.pipeline.speaker import Speaker
+from voicecli.pipeline.stage import Stage
+from voicecli.pipeline.toolrunner import ToolRunner
+from voicecli.pipeline.transcriber import Transcriber, WholeTurnTranscriber
+from voicecli.pipeline.writers import EchoWriter, ModelWriter, Release, ReplyWriter, WholeReply
+from voicecli.policy.clauses import ClauseFlusher
+from voicecli.policy.commitrules import CommitRules
+from voicecli.policy.speakable import speakable
+from voicecli.tools.orders import OrderStore
+
+
+@dataclass
+class Engines:
+    """The loaded models; the LLM is absent in Voice Mirror mode."""
+
+    vad: SileroVad
+    stt: WhisperEngine
+    tts: PiperEngine
+    llm: LlamaEngine | None
+
+    @classmethod
+    def load(cls, config: Config, mirror: bool = False) -> Engines:
+        loader = EngineLoader(config)
+        return cls(loader.vad(), loader.stt(), loader.tts(), None if mirror else loader.llm())
+
+
+@dataclass
+class TalkOptions:
+    """How to run: live devices or a file, Voice Mirror, where to write things."""
+
+    input: Path | None = None
+    output: Path | None = None
+    input_device: str | None = None
+    output_device: str | None = None
+    mirror: bool = False
+    log: Path | None = None  # the session log the user named (default: a new file)
+    write_log: bool = False  # run_talk writes a session log (`voicecli talk` does by default)
+    overwrite: bool = False  # replace an existing --output or --log
+    max_seconds: float | None = None
+    pipeline: Pipeline = Pipeline.STREAMING
+    aec: bool = True
+    plain: bool = False
+    orders: OrderStore | None = None  # default: the store in config.toml [tools]
+
+
+def build_conversation(
+    config: Config, engines: Engines, options: TalkOptions, mic: MicSignal | None = None
+) -> Conversation:
+    """Every part of one conversation, wired for the mode in `options`, ready to run."""
+    clock = time.monotonic
+    bus = EventBus(clock)
+    generation = Generation()
+    audio = config.audio
+    size = int(audio.capture_seconds * CAPTURE_RATE)
+    rings = Rings(SampleRing(size), SampleRing(size), SampleRing(size))
+    if mic is None and options.input is not None:
+        mic = FileSignal(read_wav(options.input, CAPTURE_RATE))
+    out_rate = engines.tts.sample_rate
+    block_s = audio.block_ms / 1000.0
+    if mic is not None:
+        playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
+        io: AudioIO = VirtualIO(
+            rings.capture, playout, mic, clock, CAPTURE_RATE, block_s, far=rings.far
+        )
+    else:
+        io, playout = open_sound_card(config, options, rings, out_rate, clock)
+    aec = config.aec.enabled and options.aec
+    orders = options.orders or open_orders(config)
+    planner = CommitRules(orders.order_ids, orders.knowledge())
+    mode = core_mode(config, options.pipeline, planner, mirror=options.mirror)
+    session = Session(bus, config, playout, generation, io.in_time, io.out_time, mode, aec=aec)
+    cascade = options.pipeline is Pipeline.CASCADE
+    transcriber = WholeTurnTranscriber if cascade else Transcriber
+    stages: list[Stage] = [
+        Listener(
+            bus,
+            rings.capture,
+            rings.far,
+            rings.clean,
+            engines.vad,
+            config.speech,
+            SpeexAec(config.aec) if aec else None,
+            config.interrupt,
+            step=config.aec.frame_samples(CAPTURE_RATE),
+            caller_level=config.caller_level,
+        ),
+        transcriber(bus, rings.clean, engines.stt, config.transcriber, config.hallucination),
+        session,
+        Responder(
+            bus,
+            reply_writer(config, engines, options),
+            generation,
+            warm_messages=session.history.messages(),
+            tools=config.tools,
+        ),
+        Speaker(
+            bus, engines.tts, playout, generation, prepared=(speakable(config.tools.ack_text),)
+        ),
+        ToolRunner(bus, orders),
+    ]
+    models = config.models
+    return Conversation(
+        bus=bus,
+        io=io,
+        playout=playout,
+        rings=rings,
+        generation=generation,
+        stages=stages,
+        mode=mode.name,
+        models={
+            "vad": models.vad,
+            "stt": models.stt,
+            "tts": models.tts,
+            "llm": "" if options.mirror else models.llm,
+        },
+        max_seconds=options.max_seconds,
+    )
+
+
+def reply_writer(config: Config, engines: Engines, options: TalkOptions) -> ReplyWriter:
+    """Where replies come from (the LLM, or the caller's words) and when they are spoken."""
+
+    def release() -> Release:
+        if options.pipeline is Pipeline.CASCADE:
+            return WholeReply()
+        return ClauseFlusher(config.flush)
+
+    if options.mirror or engines.llm is None:
+        return EchoWriter(release)
+    return ModelWriter(engines.llm, release)
+
+
+def open_sound_card(
+    config: Config,
+    options: TalkOptions,
+    rings: Rings,
+    preferred_rate: int,
+    clock: Callable[[], float],
+) -> tuple[AudioIO, PlayoutRing]:
+    """The sound card's input and output streams, at an output rate the device takes."""
+    from voicecli.audio.devices import DeviceIO, choose_output_rate, resolve_input
+
+    audio = config.audio
+    input_device = resolve_input(options.input_device, CAPTURE_RATE)
+    output_device, out_rate = choose_output_rate(options.output_device, preferred_rate)
+    playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
+    io = DeviceIO(
+        rings.capture,
+        playout,
+        input_device,
+        output_device,
+        clock,
+        CAPTURE_RATE,
+        audio.block_ms / 1000.0,
+        far=rings.far,
+    )
+    return io, playout
+
+
+def open_orders(config: Config) -> OrderStore:
+    """The configured order store, created with the sample orders on first use."""
+    path = Path(config.tools.orders_db).expanduser()
+    if not path.is_absolute() and config.source is not None:
+        path = config.source.parent / path
+    return OrderStore.with_sample(path)
