@@ -13,8 +13,10 @@ from voicecli.pipeline.generation import Generation
 class Stage(threading.Thread):
     """A named worker thread with its own bus subscription.
 
-    Subclasses implement `handle(event)` and optionally `idle()`, called after each event or
-    every `tick_s` when nothing arrives. The stage ends when the bus closes or `stop()` is called.
+    Subclasses implement `handle(event)` and optionally `idle()`, called once the events that
+    are waiting have been handled (so it acts on the newest state: a pause the caller has
+    already ended is not decoded) and every `tick_s` when nothing arrives. The stage ends when
+    the bus closes or `stop()` is called.
     An exception is published as StageError (the session ends the run) instead of dying silently.
     A stage that does reply work is given the generation counter: reply events of a cancelled
     generation are dropped here, before `handle` sees them, and `cancelled(gen)` is the signal
@@ -68,7 +70,8 @@ class Stage(threading.Thread):
             event = self.inbox.get(timeout=self.tick_s)
             if event is not None and self.current(event):
                 self.handle(event)
-            self.idle()
+            if self.inbox.queue.empty():  # idle work acts on the newest state, not a stale one
+                self.idle()
 
     def current(self, event: Event) -> bool:
         """False for reply work of a generation that has been cancelled (it is dropped)."""
