@@ -12,6 +12,9 @@ Transitions covered (state before → event → state after, and what it must sa
   decision is void (test_speech_again_drops_a_commit_that_waited_for_its_transcript)
 - user speaking → silence but the transcript is stale → still user speaking until it covers
   the pause (test_the_commit_waits_for_a_transcript_covering_the_pause)
+- user speaking → timeout decided before the pause's transcript, which then shows a number
+  still being read → the decision is void, one turn (test_a_late_transcript_of_an_unfinished_...)
+  and a finished question commits at once (test_a_late_transcript_of_a_finished_question_...)
 - user speaking → silence, empty transcript → listening: discarded "nothing said"
   (test_an_empty_transcript_is_discarded)
 - user speaking → silence, no transcript within transcript_wait_s → listening: discarded
@@ -157,6 +160,29 @@ def test_the_commit_waits_for_a_transcript_covering_the_pause() -> None:
     assert not s.of(TurnCommitted) and s.core.state is State.USER_SPEAKING
     s.heard("What time is it?")
     assert s.last(TurnCommitted).text == "What time is it?"
+
+
+def test_a_late_transcript_of_an_unfinished_number_voids_the_timeout() -> None:
+    s = Script()
+    s.speech(1.0)
+    s.heard("My order number", final=False, covers_until=s.sample - 4000)
+    s.silence(0.9)  # past the 0.8 s timeout: decided, but waiting for the pause's transcript
+    s.heard("My order number is four two")  # it arrives: a number still being read
+    assert not s.of(TurnCommitted) and s.core.state is State.USER_SPEAKING
+    s.speech(0.6)
+    s.heard("My order number is four two one nine.")
+    s.silence(0.5)
+    [commit] = s.of(TurnCommitted)
+    assert commit.text == "My order number is four two one nine."
+
+
+def test_a_late_transcript_of_a_finished_question_commits_at_once() -> None:
+    s = Script()
+    s.speech(1.0)
+    s.heard("What time", final=False, covers_until=s.sample - 4000)
+    s.silence(0.9)
+    s.heard("What time is it?")
+    assert s.last(TurnCommitted).reason == "timeout"
 
 
 def test_an_empty_transcript_is_discarded() -> None:

@@ -110,6 +110,27 @@ def test_a_voiced_frame_holds_the_commit() -> None:
     assert policy.tick(2.0, voiced=False) is not None
 
 
+def test_a_timeout_is_reconsidered_when_the_late_transcript_is_unfinished() -> None:
+    policy = TurnPolicy()
+    policy.speech_started(0.0)
+    policy.speech_ended(1.0)
+    commit = policy.tick(1.85)  # no transcript of the pause yet: the timeout decides
+    assert commit is not None and commit.reason == "timeout"
+    policy.transcript("My order number is four two", 1.0)
+    assert policy.reconsider(1.9), "a number being read needs its longer hold"
+    assert policy.tick(2.0) is None and policy.tick(2.65) is not None
+
+
+def test_a_timeout_stands_when_the_late_transcript_is_done_or_the_hold_passed() -> None:
+    for text, at_s in (("What time is it?", 1.9), ("My order number is four two", 2.7)):
+        policy = TurnPolicy()
+        policy.speech_started(0.0)
+        policy.speech_ended(1.0)
+        assert policy.tick(1.85) is not None
+        policy.transcript(text, 1.0)
+        assert not policy.reconsider(at_s), text
+
+
 def test_nothing_commits_without_speech() -> None:
     assert run(Timeline(speech=[], until_s=5.0)) is None
 

@@ -173,6 +173,9 @@ class ConversationCore:
             return
         self.latest = event
         self.policy.transcript(event.text, event.covers_until / CAPTURE_RATE)
+        stale = self.pending is not None and self.pending.reason == "timeout"
+        if stale and self.policy.reconsider(self.now_sample / CAPTURE_RATE):
+            self.pending = None  # ended before it was heard, and what it says is not done
         # reversible work while the caller speaks; once they pause, the end-of-speech decode
         # must have the CPU to itself (the commit follows right after it)
         speculate = self.mode.speculate and self.policy.phase is Phase.SPEAKING

@@ -84,6 +84,9 @@ class TurnPolicy:
 
     def required_silence(self) -> tuple[float, Completeness]:
         completeness = classify(self.text) if self.fresh else Completeness.UNKNOWN
+        return self._wait(completeness), completeness
+
+    def _wait(self, completeness: Completeness) -> float:
         rules = self.rules
         waits = {
             Completeness.COMPLETE: rules.complete_silence_s,
@@ -91,7 +94,7 @@ class TurnPolicy:
             Completeness.UNKNOWN: rules.silence_timeout_s,
             Completeness.INCOMPLETE: rules.incomplete_silence_s,
         }
-        return waits[completeness], completeness
+        return waits[completeness]
 
     def tick(self, now_s: float, voiced: bool = False) -> Commit | None:
         """Commit when the silence since the last speech is long enough for what was said.
@@ -108,6 +111,18 @@ class TurnPolicy:
         reason = completeness.value if self.fresh else "timeout"
         self.phase = Phase.COMMITTED
         return Commit(now_s, silence, reason, completeness)
+
+    def reconsider(self, now_s: float) -> bool:
+        """A turn ended on the timeout before its transcript covered the pause (a slow decode
+        on a busy machine): now that a transcript does, is the silence so far enough for what
+        it says? If not ("My order number is four two"), the turn is paused again and True is
+        returned: the decision is void, and `tick` decides anew."""
+        if self.phase is not Phase.COMMITTED or self.covered_s < self.speech_end_s:
+            return False
+        if now_s - self.speech_end_s >= self._wait(classify(self.text)):
+            return False
+        self.phase = Phase.PAUSED
+        return True
 
 
 def reopens(rules: TurnRules, committed_at_s: float, speech_at_s: float, reply_heard: bool) -> bool:
