@@ -14,22 +14,18 @@ class ToolError(Exception):
     purpose)."""
 
 
-def _row(store: OrderStore, order_id: str) -> dict[str, str] | None:
-    return store.get(order_id)  # a backend's failure raises ToolError
-
-
 def _missing(order_id: str) -> dict[str, str]:
     """The facts of an order the store does not have."""
     return {"id": order_id, "missing": "true"}
 
 
 def get_order_status(store: OrderStore, order_id: str) -> dict[str, str]:
-    row = _row(store, order_id)
+    row = store.get(order_id)  # a backend that fails raises ToolError
     return dict(row) if row is not None else _missing(order_id)
 
 
 def send_tracking_link(store: OrderStore, order_id: str) -> dict[str, str]:
-    row = _row(store, order_id)
+    row = store.get(order_id)  # a backend that fails raises ToolError
     if row is None:
         return _missing(order_id)
     store.record_action("send_tracking_link", order_id)
@@ -37,7 +33,7 @@ def send_tracking_link(store: OrderStore, order_id: str) -> dict[str, str]:
 
 
 def cancel_order(store: OrderStore, order_id: str) -> dict[str, str]:
-    row = _row(store, order_id)
+    row = store.get(order_id)  # a backend that fails raises ToolError
     if row is None:
         return _missing(order_id)
     if row.get("status") in ("delivered", "cancelled"):
@@ -48,7 +44,7 @@ def cancel_order(store: OrderStore, order_id: str) -> dict[str, str]:
 
 
 def start_return(store: OrderStore, order_id: str) -> dict[str, str]:
-    row = _row(store, order_id)
+    row = store.get(order_id)  # a backend that fails raises ToolError
     if row is None:
         return _missing(order_id)
     store.record_action("start_return", order_id)
