@@ -12,9 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from voicecli.audio.io import AudioIO
+from voicecli.audio.io import AudioIO, Recorded
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
 from voicecli.audioformat import CAPTURE_RATE
@@ -59,9 +57,7 @@ class TalkResult:
 
     events: list[Event] = field(default_factory=list)
     timings: list[TurnTimings] = field(default_factory=list)
-    recording: np.ndarray | None = None
-    mic: np.ndarray | None = None
-    played: np.ndarray | None = None
+    recorded: Recorded | None = None  # what the devices kept (virtual devices only)
     out_rate: int = 0
     t0: float = 0.0
     error: str = ""
@@ -142,13 +138,7 @@ class Conversation:
             tell(DeviceStats(clock(), overruns, underruns))
             tell(SessionEnded(clock(), reason))
             self.shutdown()
-            recorded = io.recorded()
-            if recorded is not None:
-                result.recording, result.mic, result.played = (
-                    recorded.stereo,
-                    recorded.mic,
-                    recorded.played,
-                )
+            result.recorded = io.recorded()
             result.threads = [s for s in self.stages if s.is_alive()]
         return result
 

@@ -57,8 +57,8 @@ def run_talk(config: Config, options: TalkOptions, console: Console) -> TalkResu
             trace.close()
             if not started:
                 trace.path.unlink(missing_ok=True)  # no session began: no empty log left behind
-    if options.output is not None and result.recording is not None:
-        recording = result.recording
+    if options.output is not None and result.recorded is not None:
+        recording = result.recorded.stereo
         write_atomically(options.output, lambda p: write_wav(p, recording, CAPTURE_RATE, "WAV"))
         console.print(f"wrote {options.output} (left: microphone, right: agent)")
     if result.error:

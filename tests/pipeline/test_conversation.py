@@ -34,10 +34,10 @@ STAGES = {"listener", "transcriber", "session", "responder", "speaker", "virtual
 
 def reply_audio(result, started: PlayoutStarted, finished: PlayoutFinished, out_rate: int):
     """The agent's channel of the recording, from first to last reply sample, at 16 kHz."""
-    assert result.recording is not None
+    assert result.recorded is not None
     start = int(started.device_sample * RATE / out_rate)
     end = int(finished.device_sample * RATE / out_rate)
-    return result.recording[start:end, 1]
+    return result.recorded.stereo[start:end, 1]
 
 
 def test_question_gets_a_spoken_reply_that_matches_the_logged_text(
@@ -139,8 +139,9 @@ def test_recording_is_stereo_and_time_aligned(config: Config, engines, caller) -
     speech = caller.say("How many days are in a week?")
     signal_in = np.concatenate([silence(0.5), speech, silence(6)])
     result = converse(config, engines, signal_in)
-    recording = result.recording
-    assert recording is not None and recording.shape[1] == 2
+    assert result.recorded is not None
+    recording = result.recorded.stereo
+    assert recording.shape[1] == 2
     np.testing.assert_allclose(
         recording[: signal_in.size, 0], signal_in[: recording.shape[0]], atol=1e-6
     )

@@ -69,7 +69,7 @@ class RunRecord:
         result: TalkResult,
     ) -> RunRecord:
         """The record of a finished run on the simulator's virtual devices."""
-        if result.played is None:
+        if result.recorded is None:
             raise ValueError("a run on the simulator records what its speaker played")
         placements = list(simulator.placements)
         return cls(
@@ -79,7 +79,7 @@ class RunRecord:
             placements,
             result.events,
             result.t0,
-            result.played,
+            result.recorded.played,
             result.out_rate,
         )
 
