@@ -138,13 +138,15 @@ class TranscriberConfig:
     keep_window_s: float = within(3.0, 1.0, 7.0, "s")
     prompt_words: int = within(20, 0, 60, "words")
     prompt_with_reply: bool = True  # a turn after a reply heard out: its words (design notes)
+    quick_pause_decode: bool = False  # greedy pause decodes where no number is being read
 
 
 @dataclass
 class ConversationConfig:
-    """How much history the model sees."""
+    """How much history the model sees; whether replies are made before the commit."""
 
     max_history_turns: int = within(8, 0, 100, "turn pairs")
+    speculative_replies: bool = False
 
 
 @dataclass

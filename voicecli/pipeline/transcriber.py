@@ -45,6 +45,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement, lost_words
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
 from voicecli.policy.longturn import TimedWord, quietest, window_cut
+from voicecli.policy.pausedecode import needs_careful_decode
 from voicecli.policy.replyprompt import ReplyPrompt
 
 HARD_WINDOW_S = 28.0  # the longest window decoded (Whisper hears at most 30 s)
@@ -166,21 +167,36 @@ class Transcriber(Stage):
     def _interim_will_do(self) -> bool:
         """An interim decode that covers the pause stands for the pause's decode only if it
         heard words (the agreement's last hypothesis) and was decoded as the pause's would be
-        (same beam): an empty one would drop the turn without the retries a pause's decode
-        gets (a human reading digits)."""
-        return bool(self.agreement.previous) and self._beam <= self.stt.config.beam_size
+        (same beam, or no beam needed): an empty one would drop the turn without the retries
+        a pause's decode gets (a human reading digits)."""
+        same = self._beam <= self.stt.config.beam_size or not self._careful()
+        return bool(self.agreement.previous) and same
+
+    def _careful(self) -> bool:
+        """Whether the pause's decode needs the beam (policy/pausedecode.py)."""
+        quick = self.config.quick_pause_decode
+        return not quick or needs_careful_decode(list(self.agreement.previous or []))
 
     def _decode_to_pause(self, turn: OpenTurn) -> None:
         assert turn.paused_at is not None
         pause = turn.paused_at
         end = pause + int(self.config.end_pad_s * CAPTURE_RATE)
         self.clean.wait_for(end, timeout=self.config.end_pad_s + 0.1)
-        self._decode(turn, min(end, self.clean.written), final=True, covers=pause)
+        careful = self._careful()
+        self._decode(turn, min(end, self.clean.written), final=True, covers=pause, careful=careful)
         turn.pause_decoded = pause
 
     def _decode(
-        self, turn: OpenTurn, end: int, final: bool, covers: int | None = None, cut: bool = True
+        self,
+        turn: OpenTurn,
+        end: int,
+        final: bool,
+        covers: int | None = None,
+        cut: bool = True,
+        careful: bool = True,
     ) -> None:
+        """Decode the turn up to `end` (`final`: the decode a commit may read, with the beam
+        unless not `careful`, policy/pausedecode.py) and publish the hypothesis."""
         self._fit_window(turn, end, cut)
         if self.open is not turn or self.stopping:  # closed while the window was fitted
             return
@@ -194,7 +210,7 @@ class Transcriber(Stage):
             cut=cut,
             words=long,
             fallback=final,
-            beam_size=self._beam if final else None,
+            beam_size=self._beam if final and careful else None,
         )
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
