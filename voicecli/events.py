@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from voicecli.terms import BargeInAction, State, Step, ToolCall, ToolPhase
+from voicecli.terms import BargeInAction, SpeculationOutcome, State, Step, ToolCall, ToolPhase
 
 
 def _snake(name: str) -> str:
@@ -223,7 +223,9 @@ class PrefillDone(Telemetry):
 @dataclass(frozen=True)
 class ReplyRequest(ReplyCommand):
     """Answer turn `turn`: its plan (`step`, the tool `call` or the sentence to `say`) and the
-    conversation to answer from; `speech_end_t` is when the caller stopped (0: unknown)."""
+    conversation to answer from; `speech_end_t` is when the caller stopped (0: unknown). A
+    `held` reply is made before its turn is committed: written and voiced, never played
+    unless a ReleaseReply follows."""
 
     turn: int
     messages: list[dict[str, str]] = field(default_factory=list)
@@ -231,6 +233,22 @@ class ReplyRequest(ReplyCommand):
     call: ToolCall | None = None
     say: str = ""
     speech_end_t: float = 0.0
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseReply(ReplyCommand):
+    """The held reply `gen` answers the turn just committed: play what is voiced of it."""
+
+
+@dataclass(frozen=True)
+class SpeculationEnded(ReplyFact):
+    """What became of the reply held for turn `turn`: used at its commit, or dropped unheard
+    (`reason`: the caller went on, the words changed, the turn was discarded…)."""
+
+    turn: int
+    outcome: SpeculationOutcome
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -377,6 +395,7 @@ class TurnTimings(Telemetry):
     ttfa_ms: float
     user_text: str
     reply_text: str
+    speculated: bool = False  # the reply was made before the commit and held until it
 
 
 @dataclass(frozen=True)

@@ -59,3 +59,10 @@ class ToolCall:
     tool: str
     order_id: str
     phase: ToolPhase
+
+
+class SpeculationOutcome(Enum):
+    """What became of a reply made before its turn was committed."""
+
+    USED = "used"  # the committed turn was the one it was made for: it played at once
+    DROPPED = "dropped"  # thrown away unheard

@@ -16,6 +16,7 @@ from voicecli.events import (
     EchoStats,
     Event,
     PlayoutStopped,
+    ReleaseReply,
     ReplyDone,
     ReplyPiece,
     SoundOnset,
@@ -71,9 +72,11 @@ class Script:
         self.voicing = Segmenter(self.config.speech)
         self.sample = 0  # the capture clock
         self.out = OutputSide()
-        self.events: list[Event] = []
+        self.events: list[Event] = []  # what the core said
+        self.trace: list[Event] = []  # every event in and out, in order (what an observer sees)
         self.queued: dict[int, tuple[int, int]] = {}  # piece → stream [start, end)
         self.written = 0
+        self.held: dict[int, list[tuple[int, str]]] = {}  # gen → pieces voiced, not queued
 
     # -- feeding the core ---------------------------------------------------------------------
 
@@ -82,10 +85,12 @@ class Script:
         return self.sample / CAPTURE_RATE
 
     def feed(self, event: Event) -> list[Output]:
+        self.trace.append(event)
         outputs = self.core.handle(event, self.now)
         for output in outputs:
             if isinstance(output, Event):
                 self.events.append(output)
+                self.trace.append(output)
             else:
                 self.out.effects.append(output)
                 if isinstance(output, PausePlayout):
@@ -96,6 +101,9 @@ class Script:
                     self.out.paused = False
                     self.written = self.out.position
                     self.feed(PlayoutStopped(self.now, self.out.position))
+            if isinstance(output, ReleaseReply):  # as the speaker does: queue what waited
+                for index, text in self.held.pop(output.gen, []):
+                    self.queue(output.gen, index, text)
         return outputs
 
     def frames(self, seconds: float, probability: float, level_db: float = -20.0) -> None:
@@ -146,19 +154,27 @@ class Script:
     def gen(self) -> int:
         return self.core.gen
 
-    def reply(self, *pieces: str, done: bool = True) -> None:
-        """The responder writes `pieces` and the speaker queues each as a span."""
+    def reply(self, *pieces: str, done: bool = True, held: bool = False) -> None:
+        """The responder writes `pieces` and the speaker queues each as a span (a `held`
+        reply's spans wait for the core's ReleaseReply)."""
         gen = self.gen
         for index, text in enumerate(pieces):
             self.feed(ReplyPiece(self.now, gen, index, text, text))
             samples = WORD_SAMPLES * len(text.split())
             self.feed(TtsChunk(self.now, gen, index, samples, 40.0))
-            start, end = self.written, self.written + samples
-            self.written = end
-            self.queued[index] = (start, end)
-            self.feed(SpanQueued(self.now, gen, index, text, start, end))
+            if held:
+                self.held.setdefault(gen, []).append((index, text))
+            else:
+                self.queue(gen, index, text)
         if done:
             self.feed(ReplyDone(self.now, gen, " ".join(pieces), len(pieces), 10, False))
+
+    def queue(self, gen: int, index: int, text: str) -> None:
+        samples = WORD_SAMPLES * len(text.split())
+        start, end = self.written, self.written + samples
+        self.written = end
+        self.queued[index] = (start, end)
+        self.feed(SpanQueued(self.now, gen, index, text, start, end))
 
     def play(self, samples: int) -> None:
         """The device plays `samples` more of the stream (nothing while paused)."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicecli.events import TurnCommitted
+from voicecli.events import ReplyRequest, TurnCommitted
+from voicecli.policy.commitrules import Plan
+from voicecli.policy.history import Message
 from voicecli.policy.turn import Commit
 
 
@@ -32,4 +34,20 @@ class CallerTurn:
             self.speech_end,
             silence_ms,
             transcript_t,
+        )
+
+    def reply_request(
+        self, now: float, gen: int, messages: list[Message], plan: Plan, speech_end_t: float
+    ) -> ReplyRequest:
+        """Ask for reply generation `gen` to it (held when it is not committed yet)."""
+        return ReplyRequest(
+            now,
+            gen,
+            self.turn,
+            messages,
+            plan.step,
+            plan.call,
+            plan.say,
+            speech_end_t,
+            held=self.gen != gen,
         )

@@ -28,7 +28,9 @@ from voicecli.core.effects import (
 from voicecli.core.interruptions import Heard, Interruptions
 from voicecli.core.mode import CoreMode
 from voicecli.core.reply import ReplyHandle
+from voicecli.core.speculation import Speculation, may_speculate
 from voicecli.dispatch import ByType
+from voicecli.policy.commitrules import Plan
 from voicecli.policy.history import History
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 from voicecli.terms import BargeInAction, State, ToolCall, ToolPhase
@@ -55,8 +57,8 @@ class ConversationCore:
         preroll = config.speech.preroll_frames * FRAME_SAMPLES
         self.interruptions = Interruptions(config.interrupt, aec, preroll)
         self.planner = mode.planner  # the tool rules, or Voice Mirror's echo
-        self.prefetched: set[str] = set()
         self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
+        self.early = Speculation(self.planner, self.history)  # reversible work before commit
         self.state = State.LISTENING
         self.gen = 0  # the current reply generation
         self.turns = 0
@@ -67,7 +69,6 @@ class ConversationCore:
         self.latest: ev.Transcript | None = None
         self.pending: Commit | None = None
         self.pending_since = 0.0
-        self.prefilled = ""
         self.now = 0.0
         self.now_sample = 0
         self.in_speech = False  # the segmenter's view, whatever the state
@@ -106,7 +107,10 @@ class ConversationCore:
             self.planner.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
 
     def on_reply_event(self, event: ev.ReplyProgress) -> None:
-        if self.reply is not None:
+        held = self.early.held_handle(event.gen)
+        if held is not None:
+            held.observe(event)  # voiced, not played: nothing to tell yet
+        elif self.reply is not None:
             self.on_reply_progress(self.reply, event)
 
     def emit(self, output: Output) -> None:
@@ -128,7 +132,7 @@ class ConversationCore:
         self.turns += 1
         turn = CallerTurn(self.turns, audio_start)
         self.latest = None
-        self.prefilled = ""
+        self.early.new_turn()
         self.pending = None
         self.emit(ev.TurnOpened(self.now, turn.turn, audio_start))
         return turn
@@ -139,13 +143,11 @@ class ConversationCore:
         self.in_speech = True
         at_s = event.sample / CAPTURE_RATE
         if self.state is State.LISTENING:
-            self.turn = self.open_turn(event.audio_start)
-            self.policy.reset()
-            self.policy.speech_started(at_s)
-            self.set_state(State.USER_SPEAKING)
+            self.caller_speaks(self.open_turn(event.audio_start), at_s)
         elif self.state is State.USER_SPEAKING and self.turn is not None:
             self.policy.speech_started(at_s)
             self.pending = None
+            self.drop_held("the caller went on")
             self.emit(ev.TurnResumed(self.now, self.turn.turn))
         elif self.state is State.THINKING and self.replied is not None:
             committed_s = self.replied.commit_sample / CAPTURE_RATE
@@ -162,6 +164,7 @@ class ConversationCore:
             self.turn.speech_end = event.sample
             self.policy.speech_ended(event.sample / CAPTURE_RATE)
             self.emit(ev.TurnPaused(self.now, self.turn.turn, event.sample))
+            self.speculate()
 
     def on_transcript(self, event: ev.Transcript) -> None:
         suspect = self.interruptions.suspect
@@ -179,19 +182,11 @@ class ConversationCore:
         # reversible work while the caller speaks; once they pause, the end-of-speech decode
         # must have the CPU to itself (the commit follows right after it)
         speculate = self.mode.speculate and self.policy.phase is Phase.SPEAKING
-        if speculate and event.stable and event.stable != self.prefilled:
-            self.prefill(event)
+        if speculate:
+            self._out += self.early.prefill(self.now, event)
         if self.pending is not None:
             self.try_commit()
-
-    def prefill(self, event: ev.Transcript) -> None:
-        self.prefilled = event.stable
-        messages = self.history.messages(pending_user=event.stable)
-        self.emit(ev.PrefillRequest(self.now, event.turn, messages))
-        lookup = self.planner.prefetch(event.stable)  # read-only, discarded if unused
-        if lookup is not None and lookup.order_id not in self.prefetched:
-            self.prefetched.add(lookup.order_id)
-            self.emit(ev.ToolPrefetch(self.now, lookup.tool, lookup.order_id))
+        self.speculate()
 
     def on_frame(self, event: ev.VadFrame) -> None:
         self.now_sample = event.sample
@@ -236,29 +231,59 @@ class ConversationCore:
     def commit(self, turn: CallerTurn, latest: ev.Transcript, commit: Commit) -> None:
         turn.text = latest.text
         turn.commit_sample = self.now_sample
+        plan, basis = self.early.basis(turn.text, self.planner.decide(turn.text))
+        held, became = self.early.use(self.now, basis)
         self.history.add_user(turn.text)
-        turn.gen = self.new_generation()
-        self.reply = ReplyHandle(turn.gen, turn.turn)
+        turn.gen = held.gen if held is not None else self.new_generation()
+        self.reply = held or ReplyHandle(turn.gen, turn.turn)
         self.replied = turn
         self.turn = None
         self.emit(turn.committed(self.now, commit, latest.t))
-        plan = self.planner.decide(turn.text)
-        self.emit(
-            ev.ReplyRequest(
-                self.now,
-                turn.gen,
-                turn.turn,
-                self.history.messages(facts=plan.context),
-                plan.step,
-                plan.call,
-                plan.say,
-                self.capture_time(turn.speech_end),
-            )
-        )
+        if became is not None:
+            self.emit(became)
+        if held is not None:
+            self.emit(ev.ReleaseReply(self.now, held.gen))
+        else:
+            self.emit(self.reply_request(turn, turn.gen, plan))
         self.set_state(State.THINKING)
+        if held is not None and held.finished:  # all written, nothing to play: it is over
+            self.finish_reply(held)
+
+    def reply_request(
+        self, turn: CallerTurn, gen: int, plan: Plan, pending_user: str | None = None
+    ) -> ev.ReplyRequest:
+        """Generation `gen`'s reply to `turn` (`pending_user`: made before its commit)."""
+        messages = self.history.messages(pending_user, facts=plan.context)
+        return turn.reply_request(self.now, gen, messages, plan, self.capture_time(turn.speech_end))
+
+    # -- replies made before the commit (core/speculation.py) ---------------------------------
+
+    def speculate(self) -> None:
+        """The caller has paused on words that may end the turn: make its reply now, held."""
+        turn, latest = self.turn, self.latest
+        if not self.mode.speculate_replies or turn is None or latest is None or not latest.text:
+            return
+        if self.state is not State.USER_SPEAKING or not self.policy.may_be_done:
+            return
+        plan, basis = self.early.basis(latest.text)
+        if self.early.holds(basis):
+            return
+        self.drop_held("the words changed")
+        if may_speculate(plan):
+            gen = self.new_generation()
+            self.early.hold(ReplyHandle(gen, turn.turn), basis)
+            self.emit(self.reply_request(turn, gen, plan, pending_user=latest.text))
+
+    def drop_held(self, reason: str) -> None:
+        """Throw the held reply away unheard and stop its work."""
+        dropped = self.early.drop(self.now, reason)
+        if dropped is not None:
+            self.emit(dropped)
+            self.new_generation()
 
     def discard(self, reason: str) -> None:
         assert self.turn is not None
+        self.drop_held(f"turn discarded: {reason}")
         self.emit(ev.TurnDiscarded(self.now, self.turn.turn, reason))
         self.turn = None
         self.pending = None
@@ -268,31 +293,33 @@ class ConversationCore:
         """The caller was not done: cancel the reply, take the turn back out of history."""
         assert self.reply is not None and self.replied is not None
         turn = self.replied
-        cancelled = self.reply.gen
-        self.reply.interrupt()
+        cancelled = self.drop_reply()
         gen = self.new_generation()
         self.history.withdraw_user()
         self.planner.withdraw()
-        self.reply = None
-        self.replied = None
-        self.turn = turn
         turn.gen = 0
-        self.policy.reset()
-        self.policy.speech_started(at_s)
-        self.emit(ev.TurnReopened(self.now, turn.turn, gen, cancelled))
-        self.set_state(State.USER_SPEAKING)
+        self.emit(ev.TurnReopened(self.now, turn.turn, gen, cancelled.gen if cancelled else 0))
+        self.caller_speaks(turn, at_s)
 
     def supersede(self, event: ev.SpeechStarted) -> None:
         """The caller speaks again before the reply was heard: drop it, start a new turn."""
-        if self.reply is not None:
-            self.reply.interrupt()
+        self.drop_reply()
         self.new_generation()
-        self.reply = None
-        self.replied = None
-        self.turn = self.open_turn(event.audio_start)
+        self.caller_speaks(self.open_turn(event.audio_start), event.sample / CAPTURE_RATE)
+
+    def caller_speaks(self, turn: CallerTurn, at_s: float) -> None:
+        """`turn` is the caller's, and they are speaking (since `at_s`)."""
+        self.turn = turn
         self.policy.reset()
-        self.policy.speech_started(event.sample / CAPTURE_RATE)
+        self.policy.speech_started(at_s)
         self.set_state(State.USER_SPEAKING)
+
+    def drop_reply(self) -> ReplyHandle | None:
+        """The reply in flight is over before its end: interrupted, no longer followed."""
+        reply, self.reply, self.replied = self.reply, None, None
+        if reply is not None:
+            reply.interrupt()
+        return reply
 
     # -- the reply ------------------------------------------------------------------------------
 
@@ -369,11 +396,8 @@ class ConversationCore:
         stopped (ev.PlayoutStopped), history keeps what was heard."""
         suspect = self.interruptions.release()
         assert suspect is not None
-        reply = self.reply
-        self.reply = None
-        self.replied = None
+        reply = self.drop_reply()
         if reply is not None:
-            reply.interrupt()
             self.cutting = (reply, suspect, why)
         self.new_generation()
         if reply is None:
@@ -393,10 +417,7 @@ class ConversationCore:
     def take_floor(self, turn: CallerTurn) -> None:
         """A turn that began while the agent spoke becomes the caller's turn."""
         self.interruptions.reset()
-        self.turn = turn
-        self.policy.reset()
-        self.policy.speech_started(turn.onset / CAPTURE_RATE)
-        self.set_state(State.USER_SPEAKING)
+        self.caller_speaks(turn, turn.onset / CAPTURE_RATE)
         if not self.in_speech and self.speech_end > turn.onset:  # they already stopped
             turn.speech_end = self.speech_end
             self.policy.speech_ended(self.speech_end / CAPTURE_RATE)

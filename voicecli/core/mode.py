@@ -49,6 +49,10 @@ class Planner(Protocol):
 
     def decide(self, text: str) -> Plan: ...
 
+    def preview(self, text: str) -> Plan:
+        """The plan `decide(text)` would make, changing nothing."""
+        ...
+
     def withdraw(self) -> None:
         """The last committed turn was taken back: forget what deciding it changed."""
         ...
@@ -67,6 +71,9 @@ class EchoPlanner:
     def decide(self, text: str) -> Plan:
         return Plan(Step.LLM)
 
+    def preview(self, text: str) -> Plan:
+        return Plan(Step.LLM)
+
     def withdraw(self) -> None:
         return None
 
@@ -82,6 +89,7 @@ class CoreMode:
     rules: TurnRules
     planner: Planner
     speculate: bool = True  # prefill the LLM and prefetch lookups while the caller speaks
+    speculate_replies: bool = False  # make the reply while the caller pauses, held unplayed
     transcribe_when_ended: bool = False  # ask for the whole turn's transcript at its end
 
 
@@ -95,5 +103,6 @@ def core_mode(
         rules=cascade_rules(config.turn) if cascade else config.turn,
         planner=EchoPlanner() if mirror else planner,
         speculate=config.transcriber.speculative_prefill and not mirror and not cascade,
+        speculate_replies=config.conversation.speculative_replies and not mirror and not cascade,
         transcribe_when_ended=cascade,
     )

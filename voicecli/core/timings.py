@@ -3,13 +3,15 @@
 From the commit of a turn to the end of its reply (heard out or interrupted): when the caller
 stopped, when the turn was committed and on which transcript, the LLM's first token and first
 clause, Piper's first chunk and the first sample the device played. At the reply's end (its
-AssistantTurn) the observer says one TurnTimings, if any of the reply was played.
+AssistantTurn) the observer says one TurnTimings, if any of the reply was played. A reply made
+before its turn's commit (held) is followed from its request: its LLM and voice milestones may
+come before the commit, and its stage times from the commit are then negative.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voicecli.events import (
     AssistantTurn,
@@ -18,6 +20,7 @@ from voicecli.events import (
     PlayoutStarted,
     ReplyDone,
     ReplyPiece,
+    ReplyRequest,
     TtsChunk,
     TurnCommitted,
     TurnTimings,
@@ -38,6 +41,7 @@ class Milestones:
     first_chunk_t: float = 0.0
     playout_device: int | None = None
     reply_text: str = ""
+    speculated: bool = False  # made before the commit, held until it
 
 
 class TurnTimer:
@@ -49,16 +53,27 @@ class TurnTimer:
         self.capture_time = capture_time
         self.playout_time = playout_time
         self.replies: dict[int, Milestones] = {}
+        self.held: dict[int, Milestones] = {}  # a reply made before its commit
 
     def observe(self, event: Event) -> TurnTimings | None:
+        if isinstance(event, ReplyRequest) and event.held:
+            self.held = {event.gen: Milestones(event.turn, 0, "", 0.0, 0.0, speculated=True)}
+            return None
         if isinstance(event, TurnCommitted):
+            early = self.held.get(event.gen, Milestones(event.turn, 0, "", 0.0, 0.0))
+            self.held = {}
             self.replies = {  # only the newest reply can still be heard
-                event.gen: Milestones(
-                    event.turn, event.speech_end, event.text, event.t, event.transcript_t
+                event.gen: replace(
+                    early,
+                    speech_end=event.speech_end,
+                    user_text=event.text,
+                    committed_t=event.t,
+                    transcript_t=event.transcript_t,
                 )
             }
             return None
-        reply = self.replies.get(getattr(event, "gen", -1))
+        gen = getattr(event, "gen", -1)
+        reply = self.replies.get(gen) or self.held.get(gen)
         if reply is None:
             return None
         if isinstance(event, LlmFirstToken) and not reply.first_token_t:
@@ -97,4 +112,5 @@ class TurnTimer:
             ttfa_ms=ms(first_audio_t, speech_end_t),
             user_text=reply.user_text,
             reply_text=reply.reply_text,
+            speculated=reply.speculated,
         )

@@ -4,7 +4,9 @@ Each piece becomes one span of the playout ring, tagged with its generation, ind
 when each word of that text is spoken (Piper's timings), so the output side knows exactly which
 words it is playing. Pieces of a cancelled generation never reach it (the stage drops them),
 a piece being synthesized when its reply is cancelled is thrown away, and the ring itself
-refuses writes from a generation older than its last flush.
+refuses writes from a generation older than its last flush. A reply made before its turn was
+committed (a held ReplyRequest) is voiced as usual but its audio waits here, unplayed, until
+its ReleaseReply; a newer reply drops it.
 Fixed phrases the agent says when it must answer fast (the slow-tool acknowledgement) are
 synthesized once at start-up, so they cost no synthesis time when they are needed.
 """
@@ -20,10 +22,20 @@ from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.wavfile import resample
 from voicecli.bus import EventBus
 from voicecli.engines.protocols import TextToSpeech
-from voicecli.events import Event, ReplyDone, ReplyPiece, TtsChunk
+from voicecli.events import Event, ReleaseReply, ReplyDone, ReplyPiece, ReplyRequest, TtsChunk
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.wordtiming import WordTime, carry_word_times
+
+
+@dataclass(frozen=True)
+class HeldPiece:
+    """A voiced piece of a held reply, ready for the playout ring."""
+
+    audio: np.ndarray
+    piece: int
+    text: str
+    word_times: tuple[WordTime, ...]
 
 
 @dataclass(frozen=True)
@@ -47,9 +59,13 @@ class Speaker(Stage):
         generation: Generation,
         prepared: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(bus, "speaker", (ReplyPiece, ReplyDone), generation)
+        types = (ReplyRequest, ReplyPiece, ReplyDone, ReleaseReply)
+        super().__init__(bus, "speaker", types, generation)
         self.tts = tts
         self.playout = playout
+        self.held_gen: int | None = None  # the reply whose audio waits for its release
+        self.held: list[HeldPiece] = []
+        self.held_done = False
         self.to_prepare = prepared
         self.prepared: dict[str, Voiced] = {}
 
@@ -86,10 +102,26 @@ class Speaker(Stage):
         return Voiced(played, word_times if timed else (), synth_ms)
 
     def handle(self, event: Event) -> None:
-        if isinstance(event, ReplyPiece):
+        if isinstance(event, ReplyRequest):  # a new reply: an older held one is gone
+            self.held_gen = event.gen if event.held else None
+            self.held, self.held_done = [], False
+        elif isinstance(event, ReplyPiece):
             self.speak(event)
+        elif isinstance(event, ReplyDone) and event.gen == self.held_gen:
+            self.held_done = True
         elif isinstance(event, ReplyDone):
             self.playout.end_reply()
+        elif isinstance(event, ReleaseReply) and event.gen == self.held_gen:
+            self.release()
+
+    def release(self) -> None:
+        """The held reply answers the committed turn: its audio goes to the ring, in order."""
+        assert self.held_gen is not None
+        for held in self.held:
+            self.playout.write(held.audio, self.held_gen, held.piece, held.text, held.word_times)
+        if self.held_done:
+            self.playout.end_reply()
+        self.held_gen, self.held, self.held_done = None, [], False
 
     def speak(self, piece: ReplyPiece) -> None:
         voiced = self.synthesize(piece.spoken, self.cancelled(piece.gen))
@@ -101,5 +133,8 @@ class Speaker(Stage):
             TtsChunk(self.bus.now(), piece.gen, piece.piece, audio.size, voiced.synth_ms)
         )
         if audio.size:
-            times = carry_word_times(piece.text, piece.spoken, voiced.word_times)
-            self.playout.write(audio, piece.gen, piece.piece, piece.text, tuple(times))
+            times = tuple(carry_word_times(piece.text, piece.spoken, voiced.word_times))
+            if piece.gen == self.held_gen:
+                self.held.append(HeldPiece(audio, piece.piece, piece.text, times))
+            else:
+                self.playout.write(audio, piece.gen, piece.piece, piece.text, times)

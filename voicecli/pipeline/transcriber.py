@@ -31,7 +31,6 @@ from voicecli.engines.stt import Word
 from voicecli.events import (
     AssistantTurn,
     Event,
-    ReplyRequest,
     TranscribeRequest,
     Transcript,
     TurnCommitted,
@@ -95,7 +94,6 @@ class Transcriber(Stage):
             TurnDiscarded,
             TurnReopened,
             TranscribeRequest,
-            ReplyRequest,
             AssistantTurn,
         )
         super().__init__(bus, "transcriber", types)
@@ -110,9 +108,8 @@ class Transcriber(Stage):
         self.reply_prompt = ReplyPrompt(config.prompt_words if config.prompt_with_reply else 0)
 
     def handle(self, event: Event) -> None:
-        if isinstance(event, ReplyRequest):
+        if isinstance(event, TurnCommitted):  # a reply is coming (made now or held till now)
             self.reply_prompt.reply_started()
-            return
         if isinstance(event, AssistantTurn):
             self.reply_prompt.reply_ended(event.text, event.interrupted)
             return

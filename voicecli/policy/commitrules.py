@@ -136,6 +136,15 @@ class CommitRules:
         self.pending = ToolCall(intent.value, order, ToolPhase.CONFIRMED)
         return Plan(Step.CONFIRM, say=ASK[intent].format(id=order))
 
+    def preview(self, text: str) -> Plan:
+        """The plan `decide(text)` would make now, remembering nothing of it (a reply made
+        before the commit, voicecli/core/speculation.py)."""
+        saved = (self.pending, self.awaiting, self.last_order, self._before)
+        try:
+            return self.decide(text)
+        finally:
+            self.pending, self.awaiting, self.last_order, self._before = saved
+
     def withdraw(self) -> None:
         """The last committed turn was taken back (the caller went on): forget its effects."""
         self.pending, self.awaiting, self.last_order = self._before

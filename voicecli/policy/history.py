@@ -18,15 +18,17 @@ class History:
     def messages(
         self, pending_user: str | None = None, facts: tuple[str, ...] = ()
     ) -> list[Message]:
-        """Messages for the model; `pending_user` appends an uncommitted turn (prefill only);
-        `facts` (the shop's knowledge for this question) go just before the caller's last turn,
-        so the cached prefix of system prompt and history stays the same."""
-        recent = self.turns[-2 * self.max_turns :]
+        """Messages for the model; `pending_user` appends an uncommitted turn (a prefill, a
+        reply made before the commit), trimmed exactly as it will be once committed; `facts`
+        (the shop's knowledge for this question) go just before the caller's last turn, so the
+        cached prefix of system prompt and history stays the same."""
+        turns = self.turns
+        if pending_user is not None:
+            turns = [*turns, {"role": "user", "content": pending_user}]
+        recent = turns[-2 * self.max_turns :]
         if recent and recent[0]["role"] == "assistant":
             recent = recent[1:]
         chat = [{"role": "system", "content": self.system_prompt}, *recent]
-        if pending_user is not None:
-            chat.append({"role": "user", "content": pending_user})
         if facts and chat[-1]["role"] == "user":
             note = "Facts from the shop, to answer with: " + " ".join(facts)
             chat.insert(len(chat) - 1, {"role": "system", "content": note})

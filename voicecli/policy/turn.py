@@ -82,6 +82,12 @@ class TurnPolicy:
         """The transcript includes everything said before the current pause."""
         return self.phase is Phase.PAUSED and self.covered_s >= self.speech_end_s
 
+    @property
+    def may_be_done(self) -> bool:
+        """The pause's transcript is in and does not say the caller is going on (a number half
+        read out, a trailing "and"): the turn may well end at this pause."""
+        return self.fresh and classify(self.text) is not Completeness.INCOMPLETE
+
     def required_silence(self) -> tuple[float, Completeness]:
         completeness = classify(self.text) if self.fresh else Completeness.UNKNOWN
         return self._wait(completeness), completeness

@@ -1,0 +1,188 @@
+"""Replies made before the commit, scripted through the core: held, then used or dropped.
+
+Transitions covered (with `[conversation] speculative_replies` on):
+- user speaking → pause, a transcript covering it that may end the turn → a held reply is
+  asked for (a new generation; nothing of it plays) → commit on the same words → it is
+  released, no second reply is asked for (test_a_held_reply_is_released_at_its_commit); one
+  already over and silent ends there (test_a_held_reply_with_nothing_to_say_ends_at_its_commit)
+- held → the caller speaks again → dropped unheard, its work cancelled; the turn goes on and
+  the reply to all of it is made (test_the_caller_going_on_drops_the_held_reply)
+- held → a newer transcript of the pause with other words → dropped, made again for them
+  (test_new_words_drop_the_held_reply_and_make_it_again); the same words punctuated
+  otherwise keep it (test_punctuation_alone_keeps_the_held_reply)
+- held → the pause's transcript comes back empty → the turn is discarded and the held reply
+  dropped (test_a_discarded_turn_drops_its_held_reply)
+- pause on an unfinished thought → nothing is made early (test_an_unfinished_turn_...)
+- a plan that calls a tool is never made early; one that asks before a side effect is, but
+  making it changes nothing the next turn reads (test_a_lookup_is_not_made_early,
+  test_a_held_confirmation_question_leaves_no_pending_side_effect)
+- the reply's timings follow a held reply from its request (test_timings_follow_...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.core.script import WORD_SAMPLES, Script
+from voicecli.config import Config
+from voicecli.core.effects import CancelReplies
+from voicecli.core.timings import TurnTimer
+from voicecli.events import (
+    AssistantTurn,
+    PlayoutStarted,
+    ReleaseReply,
+    ReplyRequest,
+    SpanPlaying,
+    SpeculationEnded,
+    TurnCommitted,
+    TurnDiscarded,
+)
+from voicecli.terms import SpeculationOutcome, State, Step
+
+USED, DROPPED = SpeculationOutcome.USED, SpeculationOutcome.DROPPED
+
+
+def speculating(order_ids: frozenset[str] | None = None) -> Script:
+    config = Config()
+    config = dataclasses.replace(
+        config,
+        conversation=dataclasses.replace(config.conversation, speculative_replies=True),
+    )
+    return Script(config, order_ids=order_ids)
+
+
+def paused_on(s: Script, text: str, speech_s: float = 1.0) -> None:
+    """The caller says `text` and has just stopped; the pause's transcript is in."""
+    s.silence(0.3)
+    s.speech(speech_s)
+    s.heard(text)
+
+
+def held_requests(s: Script) -> list[ReplyRequest]:
+    return [r for r in s.of(ReplyRequest) if r.held]
+
+
+def test_a_held_reply_is_released_at_its_commit() -> None:
+    s = speculating()
+    paused_on(s, "What time is it?")
+    assert not s.of(TurnCommitted), "the silence is not long enough yet"
+    (held,) = s.of(ReplyRequest)
+    assert held.held and held.gen == 1 and held.messages[-1]["content"] == "What time is it?"
+    assert s.effects(CancelReplies) == [CancelReplies(1)]
+    s.reply("It is noon.", held=True)
+    assert s.core.state is State.USER_SPEAKING and not s.of(SpanPlaying)
+    assert s.history() == [], "a held reply's turn is not in history before its commit"
+    s.silence(0.4)
+    commit = s.last(TurnCommitted)
+    assert commit.gen == 1 and s.of(ReleaseReply) == [ReleaseReply(commit.t, 1)]
+    assert s.of(ReplyRequest) == [held], "no second reply is made"
+    assert [(e.outcome, e.gen) for e in s.of(SpeculationEnded)] == [(USED, 1)]
+    s.play_all()
+    assert s.last(PlayoutStarted).gen == 1
+    assert s.last(AssistantTurn).text == "It is noon."
+    assert s.history() == [("user", "What time is it?"), ("assistant", "It is noon.")]
+
+
+def test_a_held_reply_with_nothing_to_say_ends_at_its_commit() -> None:
+    s = speculating()
+    paused_on(s, "What time is it?")
+    s.reply(held=True)  # written to its end before the commit, and silent
+    s.silence(0.4)
+    assert s.last(TurnCommitted).gen == 1 and s.last(AssistantTurn).text == ""
+    assert s.core.state is State.LISTENING
+
+
+def test_the_caller_going_on_drops_the_held_reply() -> None:
+    s = speculating()
+    paused_on(s, "What time is it?")
+    s.reply("It is noon.", held=True)
+    s.silence(0.1)  # shorter than the commit needs
+    s.speech(0.8)  # ... "in Tokyo?"
+    (dropped,) = s.of(SpeculationEnded)
+    assert (dropped.gen, dropped.outcome, dropped.reason) == (1, DROPPED, "the caller went on")
+    assert CancelReplies(2) in s.effects(CancelReplies), "its work is cancelled"
+    s.heard("What time is it in Tokyo?")
+    s.silence(0.4)
+    commit = s.last(TurnCommitted)
+    assert commit.text == "What time is it in Tokyo?" and commit.gen == 3
+    assert [r.gen for r in held_requests(s)] == [1, 3]
+    assert [e.gen for e in s.of(ReleaseReply)] == [3], "the dropped reply is never released"
+
+
+def test_new_words_drop_the_held_reply_and_make_it_again() -> None:
+    s = speculating()
+    paused_on(s, "What time is it")
+    s.heard("What time is it in Paris?")  # the padded re-decode heard more
+    assert [(e.outcome, e.reason) for e in s.of(SpeculationEnded)] == [
+        (DROPPED, "the words changed")
+    ]
+    assert [r.messages[-1]["content"] for r in held_requests(s)] == [
+        "What time is it",
+        "What time is it in Paris?",
+    ]
+    s.silence(0.4)
+    assert s.last(TurnCommitted).gen == held_requests(s)[-1].gen
+    assert s.last(SpeculationEnded).outcome is USED
+
+
+def test_punctuation_alone_keeps_the_held_reply() -> None:
+    s = speculating()
+    paused_on(s, "what time is it")
+    s.heard("What time is it?")
+    assert len(held_requests(s)) == 1 and not s.of(SpeculationEnded)
+    s.silence(0.4)
+    assert s.last(SpeculationEnded).outcome is USED
+
+
+def test_a_discarded_turn_drops_its_held_reply() -> None:
+    s = speculating()
+    paused_on(s, "What time is it?")
+    assert held_requests(s)
+    s.heard("")  # the pause's decode found Whisper inventing words
+    s.silence(1.0)
+    assert s.last(TurnDiscarded).reason == "nothing said"
+    assert s.last(SpeculationEnded).outcome is DROPPED
+    assert not s.of(ReleaseReply) and s.core.state is State.LISTENING
+
+
+def test_an_unfinished_turn_is_not_made_early() -> None:
+    s = speculating()
+    paused_on(s, "My order number is")
+    s.silence(0.3)
+    assert not s.of(ReplyRequest)
+
+
+def test_a_lookup_is_not_made_early() -> None:
+    s = speculating(order_ids=frozenset({"4711"}))
+    paused_on(s, "Where is order 4711?")
+    assert not held_requests(s)
+    s.silence(0.4)
+    assert s.last(ReplyRequest).step is Step.LOOKUP and not s.last(ReplyRequest).held
+
+
+def test_a_held_confirmation_question_leaves_no_pending_side_effect() -> None:
+    s = speculating(order_ids=frozenset({"4711"}))
+    paused_on(s, "Please cancel order 4711.")
+    (held,) = held_requests(s)
+    assert held.step is Step.CONFIRM and held.call is None, "the question, never the call"
+    s.heard("")  # the pause's decode: nothing was said after all
+    s.silence(1.0)
+    assert s.last(TurnDiscarded) and not s.of(ReleaseReply)
+    paused_on(s, "Yes.", speech_s=0.4)
+    s.silence(0.4)
+    assert s.last(TurnCommitted).text == "Yes."
+    assert s.last(ReplyRequest).step is not Step.EXECUTE, "the caller was never asked"
+
+
+def test_timings_follow_a_held_reply_from_its_request() -> None:
+    s = speculating()
+    paused_on(s, "What time is it?")
+    s.reply("It is noon.", held=True)
+    s.silence(0.4)
+    s.play(WORD_SAMPLES)
+    s.play_all()
+    timer = TurnTimer(lambda sample: sample / 16000, lambda device: device / 22050)
+    said = [t for e in s.trace if (t := timer.observe(e)) is not None]
+    (timings,) = said
+    assert timings.speculated and timings.gen == 1
+    assert timings.llm_first_clause_ms < 0, "its first clause was written before the commit"
