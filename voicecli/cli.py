@@ -271,6 +271,14 @@ def bench(
     no_aec: Annotated[
         bool, typer.Option("--no-aec", help="Run without echo cancellation (shows what it buys).")
     ] = False,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="Also run every scenario with this setting changed, interleaved "
+            "(section.key=value, e.g. conversation.speculative_replies=true; repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Measure voicecli: simulated callers in real time, streaming vs the naive cascade."""
     from voicecli.bench.cli import run_bench_command
@@ -289,6 +297,7 @@ def bench(
         idle_s,
         aec=not no_aec,
         corpus=corpus or [],
+        vary=vary or [],
     )
 
 

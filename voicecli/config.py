@@ -369,3 +369,26 @@ def defaults_as_dict() -> dict[str, dict[str, Any]]:
     """The default configuration as nested dicts (what config.toml documents)."""
     config = Config()
     return {name: dataclasses.asdict(getattr(config, name)) for name in _toml_fields(Config)}
+
+
+def with_setting(config: Config, setting: str, source: str = "--vary") -> Config:
+    """`config` with one `section.key=value` changed (the value in TOML syntax; a bare word is
+    a string), checked as config.toml is."""
+    dotted, sep, raw = setting.partition("=")
+    section, dot, key = dotted.strip().partition(".")
+    if not sep or not dot or section not in _toml_fields(Config):
+        raise ConfigError(
+            f"{source} {setting!r}: give section.key=value, e.g. "
+            "conversation.speculative_replies=true"
+        )
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    current = getattr(config, section)
+    checked = _build(type(current), {key: value}, source, prefix=f"{section}.")
+    changed = dataclasses.replace(
+        config, **{section: dataclasses.replace(current, **{key: getattr(checked, key)})}
+    )
+    check_relations(changed, source)
+    return changed

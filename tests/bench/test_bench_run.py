@@ -15,9 +15,9 @@ import pytest
 from rich.console import Console
 
 from voicecli.bench.report import print_report
-from voicecli.bench.runner import BenchOptions, run_bench
+from voicecli.bench.runner import BenchOptions, Variant, run_bench
 from voicecli.bench.scenario import shipped_scenarios
-from voicecli.config import Config
+from voicecli.config import Config, with_setting
 from voicecli.core.mode import Pipeline
 from voicecli.report import read_log, ttfa_by_pipeline
 
@@ -121,3 +121,29 @@ def test_a_voiced_corpus_scenario_reports_per_voice_and_acts_on_no_wrong_order(
     # two questions, and a yes for each number the agent read back
     assert report["summary"]["by_split"]["streaming"]["tune"]["turns"] == len(report["turns"]) >= 2
     assert all(t["wrong_order_calls"] == 0 for t in report["turns"]), report["turns"]
+
+
+def test_a_varied_setting_runs_beside_the_loaded_one(
+    config: Config, engines, tmp_path: Path
+) -> None:
+    """`--vary conversation.speculative_replies=true`: each run twice, interleaved; the variant
+    makes its replies before the commit, and none that it drops is ever played."""
+    setting = "conversation.speculative_replies=true"
+    options = BenchOptions(
+        scenarios=[shipped_scenarios() / "plain-week.toml"],
+        pipelines=[Pipeline.STREAMING],
+        idle_s=0.0,
+        variants=[Variant(setting, with_setting(config, setting))],
+    )
+    report = run_bench(config, engines, options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    jsonschema.validate(report, schema())
+    label = f"streaming {setting}"
+    assert set(report["summary"]["pipelines"]) == {"streaming", label}
+    assert report["header"]["variants"] == [setting]
+    base = [t for t in report["turns"] if not t["variant"]]
+    varied = [t for t in report["turns"] if t["variant"] == setting]
+    assert len(base) == len(varied) == 2
+    assert all(t["speculation"] is None for t in base), "the loaded config makes none early"
+    assert all(t["speculation"] is not None for t in varied), "a plain question is made early"
+    assert all(t["dropped_spans_played"] == 0 for t in varied)
+    assert all(t["ttfa_ms"] is not None for t in report["turns"]), "every question answered"

@@ -17,6 +17,7 @@ from voicecli.events import (
     PlayoutStarted,
     ReplyPiece,
     SpanStarted,
+    SpeculationEnded,
     ToolPrefetch,
     ToolRequest,
     ToolResult,
@@ -25,7 +26,7 @@ from voicecli.events import (
     TurnCommitted,
     TurnReopened,
 )
-from voicecli.terms import ToolPhase
+from voicecli.terms import SpeculationOutcome, ToolPhase
 
 T0 = 100.0
 OUT = 22050
@@ -234,3 +235,24 @@ def test_the_summary_is_given_per_split_and_voice_holdout_first() -> None:
     assert holdout["turns"] == 2 and holdout["unanswered"] == 1 and holdout["expect_pass"] == 0.5
     assert holdout["ttfa_ms"]["p50"] == pytest.approx(1000, abs=1)
     assert summary["by_voice"]["streaming"]["flite-kal"]["expect_pass"] == 1.0
+
+
+def test_a_variant_is_summarised_beside_its_pipeline_with_its_speculation() -> None:
+    fast = place(0, turn(expect=["paris"]), onset=0.5, end=2.0)
+    turns = []
+    for variant, first_sound in (("", 2.81), ("conversation.speculative_replies=true", 2.51)):
+        events = answered_turn_events()
+        events[5] = PlayoutStarted(T0 + first_sound, 1, int(first_sound * OUT))
+        if variant:  # the reply to this turn was made before the commit and used
+            events.append(SpeculationEnded(T0 + 2.3, 1, 1, SpeculationOutcome.USED, ""))
+        ms, _ = turn_metrics(record([fast], events, played((first_sound, 5.0)), "streaming"))
+        for m in ms:
+            m.variant = variant
+        turns += ms
+    summary = summarize(turns, {})
+    base = summary["pipelines"]["streaming"]
+    varied = summary["pipelines"]["streaming conversation.speculative_replies=true"]
+    assert base["speculation"]["none"] == 1 and base["speculation"]["used"] == 0
+    assert varied["speculation"]["used"] == 1
+    assert varied["speculation"]["ttfa_ms"]["used"]["p50"] == pytest.approx(510, abs=1)
+    assert varied["speculation"]["dropped_spans_played"] == 0

@@ -39,3 +39,18 @@ def test_a_report_path_that_is_a_folder(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     ran = voicecli("bench", "--json", "out", cwd=tmp_path)
     assert_one_line(ran, 1, "--json out: is a folder")
+
+
+def test_a_setting_to_vary_that_is_not_one(tmp_path: Path) -> None:
+    ran = voicecli("bench", "--vary", "speculative_replies", cwd=tmp_path)
+    assert_one_line(ran, 1, "--vary 'speculative_replies': give section.key=value")
+
+
+def test_a_setting_to_vary_out_of_range(tmp_path: Path) -> None:
+    ran = voicecli("bench", "--vary", "turn.complete_silence_s=99", cwd=tmp_path)
+    assert_one_line(ran, 1, "'turn.complete_silence_s' = 99.0 is out of range")
+
+
+def test_a_setting_read_when_the_models_load_cannot_be_varied(tmp_path: Path) -> None:
+    ran = voicecli("bench", "--vary", "stt.final_beam_size=1", cwd=tmp_path)
+    assert_one_line(ran, 2, "--vary 'stt.final_beam_size=1': [stt] is read when the models load")

@@ -10,10 +10,10 @@ from pathlib import Path
 from rich.console import Console
 
 from voicecli.bench.report import print_report
-from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
+from voicecli.bench.runner import BenchOptions, Variant, run_bench, scenarios_to_run
 from voicecli.bench.scenario import shipped_corpus, shipped_scenarios
 from voicecli.bench.voices import SETS
-from voicecli.config import Config
+from voicecli.config import Config, with_setting
 from voicecli.core.mode import Pipeline
 from voicecli.errors import UsageError, VoicecliError
 from voicecli.modelstore import ModelStore
@@ -41,6 +41,7 @@ def run_bench_command(
     idle_s: float,
     aec: bool = True,
     corpus: list[str] | None = None,
+    vary: list[str] | None = None,
 ) -> dict:
     if pipeline not in MODES:
         raise UsageError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
@@ -58,6 +59,7 @@ def run_bench_command(
     if stt_model:
         models = dataclasses.replace(models, stt=model_for(store, "--stt-model", stt_model, "stt"))
     config = dataclasses.replace(config, models=models)
+    variants = [variant_of(config, setting) for setting in vary or []]
     options = BenchOptions(
         scenarios=chosen,
         pipelines=MODES[pipeline],
@@ -67,6 +69,7 @@ def run_bench_command(
         trace_path=trace,
         idle_s=idle_s,
         aec=aec,
+        variants=variants,
     )
     loaded = scenarios_to_run(options.scenarios, console)
     with console.status("loading models…"):
@@ -85,6 +88,21 @@ def run_bench_command(
     if trace is not None:
         console.print(f"trace: {trace}")
     return report
+
+
+# read when the engines load, once for the whole bench: a variant could not change them
+ENGINE_SECTIONS = ("models", "vad", "stt", "llm", "tts")
+
+
+def variant_of(config: Config, setting: str) -> Variant:
+    """The --vary variant of `config` (checked before any model loads)."""
+    section = setting.partition(".")[0].strip()
+    if section in ENGINE_SECTIONS:
+        raise UsageError(
+            f"--vary {setting!r}: [{section}] is read when the models load, once per bench; "
+            "compare it with two bench runs (or --model / --stt-model)"
+        )
+    return Variant(setting.strip(), with_setting(config, setting))
 
 
 def model_for(store: ModelStore, flag: str, model_id: str, role: str) -> str:

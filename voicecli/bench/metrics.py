@@ -16,6 +16,7 @@ import numpy as np
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.scenario import Scenario
 from voicecli.bench.simulator import ACTIVE, Placement
+from voicecli.bench.speculated import speculated
 from voicecli.events import (
     AssistantTurn,
     BargeIn,
@@ -93,6 +94,7 @@ class TurnMetrics:
     repeat: int
     turn: int
     kind: str
+    variant: str = ""  # the --vary setting it ran with ("" = the configuration as loaded)
     tags: list[str] = field(default_factory=list)
     voice: str = ""  # the caller voice the turn was said in ("" = the scenario's clip)
     split: str = ""  # "tune" | "holdout" | "" (the scenario's)
@@ -122,9 +124,18 @@ class TurnMetrics:
     side_effects_before_commit: int = 0
     order_calls: list[str] = field(default_factory=list)  # order ids tools ran on (committed)
     wrong_order_calls: int = 0  # of those, orders the scenario's caller does not have
+    speculation: str | None = None  # the reply made early: "used", "dropped", None (none made)
+    speculation_dropped: list[str] = field(default_factory=list)  # why each was dropped
+    dropped_work_ms: float = 0.0  # LLM and voice time spent on replies thrown away
+    dropped_spans_played: int = 0  # spans of a dropped reply that played (must be 0)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    @property
+    def label(self) -> str:
+        """What the summary groups it under: its pipeline, and its variant if it has one."""
+        return f"{self.pipeline} {self.variant}" if self.variant else self.pipeline
 
 
 class Timeline:
@@ -293,6 +304,9 @@ def _fill_reply(
     if heard is not None:
         m.heard_reply = heard.text
     m.order_calls = [r.order_id for r in line.of(ToolRequest, gen=gen)]
+    early = speculated(line.events, {c.turn for c in mine}, gen)
+    m.speculation, m.speculation_dropped = early.outcome, early.dropped_reasons
+    m.dropped_work_ms, m.dropped_spans_played = early.dropped_work_ms, early.dropped_spans_played
     theirs = {row["id"] for row in line.record.scenario.orders}
     if theirs:  # a scenario names its caller's orders: a call on any other is a wrong number
         m.wrong_order_calls = sum(order not in theirs for order in m.order_calls)

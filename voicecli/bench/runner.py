@@ -1,8 +1,10 @@
 """`voicecli bench`: run scenarios through the real pipeline, in real time, in both modes.
 
 For every repeat and scenario the modes run back to back (A B A B…), so drift on a shared
-machine hits both. Each run is a fresh conversation on virtual devices driven by the caller
-simulator; the engines are loaded once. Results: per-turn metrics, a summary, resources
+machine hits both; a `--vary` setting adds a variant of each mode, run beside it the same way
+(the configuration as loaded, then with the setting, the order alternating by scenario).
+Each run is a fresh conversation on virtual devices driven by the caller simulator; the
+engines are loaded once. Results: per-turn metrics, a summary, resources
 (resident memory, idle listening CPU), the run header, errors from malformed scenarios.
 """
 
@@ -51,6 +53,14 @@ IDLE_WARMUP_S = 2.0
 RUN_MARGIN_S = 15.0
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A configuration the bench runs beside the loaded one: `label` is its --vary setting."""
+
+    label: str
+    config: Config
+
+
 @dataclass
 class BenchOptions:
     """What to run and where to write it."""
@@ -66,6 +76,7 @@ class BenchOptions:
     idle_s: float = 8.0
     command: str = ""
     aec: bool = True
+    variants: list[Variant] = field(default_factory=list)  # besides the configuration loaded
 
 
 def config_hash(config: Config) -> str:
@@ -118,7 +129,11 @@ class Bench:
         self.false_pauses: dict[str, int] = {}
         self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
 
-    def run_one(self, scenario: Scenario, pipeline: Pipeline, repeat: int) -> None:
+    def run_one(
+        self, scenario: Scenario, pipeline: Pipeline, repeat: int, variant: Variant | None = None
+    ) -> None:
+        config = variant.config if variant is not None else self.config
+        label = variant.label if variant is not None else ""
         simulator = CallerSimulator(scenario, self.engines.tts.sample_rate, seed=repeat)
         orders = FaultyOrderStore.with_sample()  # in memory: a run never touches the user's orders
         orders.seed(scenario.orders)
@@ -128,8 +143,10 @@ class Bench:
             aec=self.options.aec,
             orders=orders,
         )
-        conversation = build_conversation(self.config, self.engines, talk, mic=simulator)
+        conversation = build_conversation(config, self.engines, talk, mic=simulator)
         tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
+        if label:
+            tags["variant"] = label
         trace = self.trace
 
         def on_event(event: Event, t0: float) -> None:
@@ -147,18 +164,19 @@ class Bench:
         self.rss_max = max(self.rss_max, psutil.Process().memory_info().rss)
         record = RunRecord.of(scenario, pipeline.value, repeat, simulator, result)
         turns, phantoms = turn_metrics(record)
+        for metrics in turns:
+            metrics.variant = label
+        key = turns[0].label if turns else pipeline.value
         self.check_heard_text(record, turns)
         if self.trace is not None:
             for metrics in turns:
                 self.trace.write_record("bench_turn", metrics.to_dict(), tags)
-        self.false_pauses[pipeline.value] = self.false_pauses.get(pipeline.value, 0) + (
-            false_pauses(record)
-        )
-        self.erle_by[pipeline.value] = self.erle_by.get(pipeline.value, []) + [
+        self.false_pauses[key] = self.false_pauses.get(key, 0) + false_pauses(record)
+        self.erle_by[key] = self.erle_by.get(key, []) + [
             e.erle_db for e in result.events if isinstance(e, EchoStats) and e.erle_db is not None
         ]
         self.turns += turns
-        self.phantoms[pipeline.value] = self.phantoms.get(pipeline.value, 0) + phantoms
+        self.phantoms[key] = self.phantoms.get(key, 0) + phantoms
 
     def check_heard_text(self, record: RunRecord, turns: list[TurnMetrics]) -> None:
         """For each reply cut short by a barge-in: what did the speaker really play? Transcribe
@@ -234,11 +252,13 @@ def run_bench(
     bench = Bench(config, engines, options, console)
     bench.errors += errors
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    variants: list[Variant | None] = [None, *options.variants]
+    kinds = [(p, v) for p in options.pipelines for v in variants]
     runs = [
-        (repeat, scenario, pipeline)
+        (repeat, scenario, pipeline, variant)
         for repeat in range(options.repeat)
         for i, scenario in enumerate(scenarios)
-        for pipeline in (options.pipelines if i % 2 == 0 else options.pipelines[::-1])
+        for pipeline, variant in (kinds if i % 2 == 0 else kinds[::-1])
     ]
     columns = (
         TextColumn("{task.description}"),
@@ -252,11 +272,10 @@ def run_bench(
         progress.update(task, description="idle listening")
         idle = bench.idle_cpu_percent()
         progress.advance(task)
-        for repeat, scenario, pipeline in runs:
-            progress.update(
-                task, description=f"{scenario.name} · {pipeline.value} · run {repeat + 1}"
-            )
-            bench.run_one(scenario, pipeline, repeat)
+        for repeat, scenario, pipeline, variant in runs:
+            mode = pipeline.value + (f" {variant.label}" if variant is not None else "")
+            progress.update(task, description=f"{scenario.name} · {mode} · run {repeat + 1}")
+            bench.run_one(scenario, pipeline, repeat, variant)
             progress.advance(task)
     if bench.trace is not None:
         bench.trace.close()
@@ -271,6 +290,7 @@ def run_bench(
             "machine": machine(),
             "repeat": options.repeat,
             "pipelines": [p.value for p in options.pipelines],
+            "variants": [v.label for v in options.variants],
             "aec": options.aec,
             "scenarios": [s.name for s in scenarios],
         },

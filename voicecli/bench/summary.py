@@ -45,12 +45,27 @@ def corpus_wer(turns: list[TurnMetrics]) -> float | None:
 
 
 def pipelines_of(turns: list[TurnMetrics]) -> list[str]:
-    """The pipelines the turns ran in, streaming first."""
-    return sorted({t.pipeline for t in turns}, key=lambda p: (p != "streaming", p))
+    """The pipelines the turns ran in (a --vary variant apart), streaming first."""
+    return sorted({t.label for t in turns}, key=lambda p: (not p.startswith("streaming"), p))
 
 
 def _rate(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def speculation_summary(turns: list[TurnMetrics]) -> dict[str, Any]:
+    """How often a reply made before the commit was used or dropped, what the dropped ones
+    cost, and TTFA split by it."""
+    outcomes = {"used": "used", "dropped": "dropped", "none": None}
+    return {
+        **{name: sum(t.speculation == value for t in turns) for name, value in outcomes.items()},
+        "dropped_work_ms": round(sum(t.dropped_work_ms for t in turns), 1),
+        "dropped_spans_played": sum(t.dropped_spans_played for t in turns),
+        "ttfa_ms": {
+            name: percentiles(t.ttfa_ms for t in turns if t.speculation == value)
+            for name, value in outcomes.items()
+        },
+    }
 
 
 def pipeline_summary(
@@ -76,6 +91,7 @@ def pipeline_summary(
             "false_barge_in": _rate([t.false_barge_in for t in backchannels]),
         },
         "wer": corpus_wer(with_ref),
+        "speculation": speculation_summary(answered),
         "phantom_turns": phantom_turns,
         "false_pauses": false_pauses,
         "erle_db": percentiles(erle or []),
@@ -108,7 +124,7 @@ def by_caller(turns: list[TurnMetrics], key: str) -> dict[str, Any]:
     """`caller_summary` per pipeline and value of `key` ("voice", "split"), holdout first."""
     out: dict[str, Any] = {}
     for pipeline in pipelines_of(turns):
-        mine = [t for t in turns if t.pipeline == pipeline]
+        mine = [t for t in turns if t.label == pipeline]
         values = sorted({getattr(t, key) for t in mine}, key=lambda v: (v != "holdout", v))
         out[pipeline] = {
             (v or "clips"): caller_summary([t for t in mine if getattr(t, key) == v])
@@ -128,7 +144,7 @@ def summarize(
     out: dict[str, Any] = {
         "pipelines": {
             p: pipeline_summary(
-                [t for t in turns if t.pipeline == p],
+                [t for t in turns if t.label == p],
                 phantoms.get(p, 0),
                 (erle or {}).get(p),
                 (false_pauses or {}).get(p, 0),
@@ -139,7 +155,7 @@ def summarize(
     tags = sorted({tag for t in turns for tag in t.tags})
     out["by_tag"] = {
         tag: {
-            p: percentiles(t.ttfa_ms for t in turns if t.pipeline == p and tag in t.tags)
+            p: percentiles(t.ttfa_ms for t in turns if t.label == p and tag in t.tags)
             for p in pipelines
         }
         for tag in tags
