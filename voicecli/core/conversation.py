@@ -27,9 +27,9 @@ from voicecli.core.effects import (
 )
 from voicecli.core.interruptions import Heard, Interruptions
 from voicecli.core.mode import CoreMode
+from voicecli.core.reducer import Reducer
 from voicecli.core.reply import ReplyHandle
 from voicecli.core.speculation import Speculation, may_speculate
-from voicecli.dispatch import ByType
 from voicecli.policy.commitrules import Plan
 from voicecli.policy.history import History
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
@@ -38,7 +38,7 @@ from voicecli.terms import BargeInAction, State, ToolCall, ToolPhase
 Output = ev.Event | Effect
 
 
-class ConversationCore:
+class ConversationCore(Reducer[Output]):
     """The conversation's state machine: floor, turns, commit boundary, replies, history."""
 
     def __init__(
@@ -69,12 +69,10 @@ class ConversationCore:
         self.latest: ev.Transcript | None = None
         self.pending: Commit | None = None
         self.pending_since = 0.0
-        self.now = 0.0
         self.now_sample = 0
         self.in_speech = False  # the segmenter's view, whatever the state
         self.speech_end = 0
-        self._out: list[Output] = []
-        self._handlers = ByType(
+        super().__init__(
             {
                 ev.VadFrame: self.on_frame,
                 ev.SoundOnset: self.on_sound_onset,
@@ -88,20 +86,6 @@ class ConversationCore:
             }
         )
 
-    # -- the reducer ------------------------------------------------------------------------
-
-    @property
-    def inputs(self) -> tuple[type[ev.Event], ...]:
-        """The event types the core takes in (the session stage subscribes to these)."""
-        return tuple(self._handlers.handlers)
-
-    def handle(self, event: ev.Event, now: float) -> list[Output]:
-        """Take in one event at clock time `now`; returns what to publish and do, in order."""
-        self.now = now
-        self._out = []
-        self._handlers(event)
-        return self._out
-
     def on_tool_result(self, event: ev.ToolResult) -> None:
         if event.gen and not event.ok:  # the agent apologised and offered to try again
             self.planner.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
@@ -112,9 +96,6 @@ class ConversationCore:
             held.observe(event)  # voiced, not played: nothing to tell yet
         elif self.reply is not None:
             self.on_reply_progress(self.reply, event)
-
-    def emit(self, output: Output) -> None:
-        self._out.append(output)
 
     def set_state(self, state: State) -> None:
         if state is not self.state:
@@ -183,7 +164,7 @@ class ConversationCore:
         # must have the CPU to itself (the commit follows right after it)
         speculate = self.mode.speculate and self.policy.phase is Phase.SPEAKING
         if speculate:
-            self._out += self.early.prefill(self.now, event)
+            self.emit_all(self.early.prefill(self.now, event))
         if self.pending is not None:
             self.try_commit()
         self.speculate()
