@@ -72,6 +72,7 @@ def test_manifest_covers_every_role_with_a_default() -> None:
     defaults = {m.role: m.id for m in models.values() if m.default}
     assert defaults == {
         "vad": "silero-vad",
+        "turn": "smart-turn-v3.2",
         "stt": "whisper-base",
         "llm": "qwen2.5-0.5b",
         "tts": "piper-joe",

@@ -37,6 +37,7 @@ class ModelsConfig:
     store: str = ""
     keep_wheels: bool = False
     vad: str = nonempty("silero-vad")
+    turn: str = nonempty("smart-turn-v3.2")  # measured, not used by talk (docs/design.md)
     stt: str = nonempty("whisper-base")
     llm: str = nonempty("qwen2.5-0.5b")
     tts: str = nonempty("piper-joe")
@@ -244,7 +245,7 @@ def check_model_roles(config: Config, path: Path | str = "config.toml") -> None:
     from voicecli.modelstore import load_manifest
 
     manifest = load_manifest()
-    for role in ("vad", "stt", "llm", "tts"):
+    for role in ("vad", "turn", "stt", "llm", "tts"):
         model_id = getattr(config.models, role)
         fitting = [m.id for m in manifest.values() if m.role == role]
         model = manifest.get(model_id)

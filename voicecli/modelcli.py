@@ -16,7 +16,7 @@ STATE_STYLE = {FileState.OK: "green", FileState.MISSING: "yellow", FileState.COR
 def configured_ids(config: Config) -> list[str]:
     """The models config.toml assigns to each role."""
     m = config.models
-    return [m.vad, m.stt, m.llm, m.tts]
+    return [m.vad, m.turn, m.stt, m.llm, m.tts]
 
 
 def open_store(config: Config) -> ModelStore:

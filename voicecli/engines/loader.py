@@ -7,6 +7,7 @@ from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
+from voicecli.engines.turnend import SmartTurn
 from voicecli.engines.vad import SileroVad
 from voicecli.modelstore import ModelStore
 
@@ -20,6 +21,9 @@ class EngineLoader:
 
     def vad(self) -> SileroVad:
         return SileroVad(self.store.require(self.config.models.vad), self.config.vad.threads)
+
+    def turn_end(self) -> SmartTurn:
+        return SmartTurn(self.store.require(self.config.models.turn))
 
     def stt(self) -> WhisperEngine:
         return WhisperEngine(self.store.require(self.config.models.stt), self.config.stt)
