@@ -148,6 +148,7 @@ class ConversationConfig:
 
     max_history_turns: int = within(8, 0, 100, "turn pairs")
     speculative_replies: bool = False
+    speculate_on_interim: bool = False  # at the pause, from the last interim transcript
 
 
 @dataclass

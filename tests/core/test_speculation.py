@@ -17,6 +17,10 @@ Transitions covered (with `[conversation] speculative_replies` on):
   making it changes nothing the next turn reads (test_a_lookup_is_not_made_early,
   test_a_held_confirmation_question_leaves_no_pending_side_effect)
 - the reply's timings follow a held reply from its request (test_timings_follow_...)
+- with `speculate_on_interim`: the caller stops → the reply is made from the last interim at
+  once (test_on_the_interim_the_reply_is_made_the_moment_the_caller_stops); the pause's decode
+  with other words makes it again (test_a_pause_decode_with_more_words_...); without the
+  setting the reply waits for the pause's decode (test_without_it_the_reply_waits_...)
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from voicecli.events import (
     ReplyRequest,
     SpanPlaying,
     SpeculationEnded,
+    SpeechEnded,
     TurnCommitted,
     TurnDiscarded,
 )
@@ -42,13 +47,12 @@ from voicecli.terms import SpeculationOutcome, State, Step
 USED, DROPPED = SpeculationOutcome.USED, SpeculationOutcome.DROPPED
 
 
-def speculating(order_ids: frozenset[str] | None = None) -> Script:
+def speculating(order_ids: frozenset[str] | None = None, on_interim: bool = False) -> Script:
     config = Config()
-    config = dataclasses.replace(
-        config,
-        conversation=dataclasses.replace(config.conversation, speculative_replies=True),
+    conversation = dataclasses.replace(
+        config.conversation, speculative_replies=True, speculate_on_interim=on_interim
     )
-    return Script(config, order_ids=order_ids)
+    return Script(dataclasses.replace(config, conversation=conversation), order_ids=order_ids)
 
 
 def paused_on(s: Script, text: str, speech_s: float = 1.0) -> None:
@@ -143,6 +147,46 @@ def test_a_discarded_turn_drops_its_held_reply() -> None:
     assert s.last(TurnDiscarded).reason == "nothing said"
     assert s.last(SpeculationEnded).outcome is DROPPED
     assert not s.of(ReleaseReply) and s.core.state is State.LISTENING
+
+
+def paused_after_an_interim(s: Script, interim: str) -> None:
+    """The caller speaks, an interim transcript of most of it comes in, and they stop: the
+    pause's own decode is not in yet."""
+    s.silence(0.3)
+    s.speech_starts()
+    s.frames(0.8, 0.95)
+    s.heard(interim)
+    s.frames(0.2, 0.95)
+    s.feed(SpeechEnded(s.now, s.sample))
+
+
+def test_on_the_interim_the_reply_is_made_the_moment_the_caller_stops() -> None:
+    s = speculating(on_interim=True)
+    paused_after_an_interim(s, "What time is it?")
+    (held,) = held_requests(s)
+    assert held.messages[-1]["content"] == "What time is it?"
+    s.heard("What time is it?")  # the pause's decode agrees
+    s.silence(0.4)
+    assert s.last(TurnCommitted).gen == held.gen and s.last(SpeculationEnded).outcome is USED
+    assert s.of(ReplyRequest) == [held]
+
+
+def test_a_pause_decode_with_more_words_than_the_interim_makes_the_reply_again() -> None:
+    s = speculating(on_interim=True)
+    paused_after_an_interim(s, "What time is it?")
+    s.heard("What time is it in Tokyo?")
+    assert s.last(SpeculationEnded).reason == "the words changed"
+    s.silence(0.4)
+    commit = s.last(TurnCommitted)
+    assert commit.text == "What time is it in Tokyo?" and commit.gen == held_requests(s)[-1].gen
+
+
+def test_without_it_the_reply_waits_for_the_pause_decode() -> None:
+    s = speculating()
+    paused_after_an_interim(s, "What time is it?")
+    assert not s.of(ReplyRequest)
+    s.heard("What time is it?")
+    assert held_requests(s)
 
 
 def test_an_unfinished_turn_is_not_made_early() -> None:

@@ -131,6 +131,20 @@ def test_a_timeout_stands_when_the_late_transcript_is_done_or_the_hold_passed() 
         assert not policy.reconsider(at_s), text
 
 
+def test_a_turn_may_be_done_on_its_pause_transcript_or_on_the_interim_before_it() -> None:
+    policy = TurnPolicy()
+    policy.speech_started(0.0)
+    policy.transcript("What time is it?", covers_until_s=0.8)  # an interim, while speaking
+    assert not policy.may_be_done() and not policy.may_be_done(on_interim=True)
+    policy.speech_ended(1.0)
+    assert not policy.may_be_done(), "the interim does not cover the pause"
+    assert policy.may_be_done(on_interim=True)
+    policy.transcript("What time is it in", covers_until_s=1.0)
+    assert not policy.may_be_done() and not policy.may_be_done(on_interim=True)
+    policy.transcript("What time is it in Tokyo?", covers_until_s=1.0)
+    assert policy.may_be_done()
+
+
 def test_nothing_commits_without_speech() -> None:
     assert run(Timeline(speech=[], until_s=5.0)) is None
 

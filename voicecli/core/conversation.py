@@ -244,7 +244,8 @@ class ConversationCore(Reducer[Output]):
         turn, latest = self.turn, self.latest
         if not self.mode.speculate_replies or turn is None or latest is None or not latest.text:
             return
-        if self.state is not State.USER_SPEAKING or not self.policy.may_be_done:
+        on_interim = self.mode.speculate_on_interim
+        if self.state is not State.USER_SPEAKING or not self.policy.may_be_done(on_interim):
             return
         plan, basis = self.early.basis(latest.text)
         if self.early.holds(basis):

@@ -82,11 +82,12 @@ class TurnPolicy:
         """The transcript includes everything said before the current pause."""
         return self.phase is Phase.PAUSED and self.covered_s >= self.speech_end_s
 
-    @property
-    def may_be_done(self) -> bool:
-        """The pause's transcript is in and does not say the caller is going on (a number half
-        read out, a trailing "and"): the turn may well end at this pause."""
-        return self.fresh and classify(self.text) is not Completeness.INCOMPLETE
+    def may_be_done(self, on_interim: bool = False) -> bool:
+        """The pause's transcript is in (or, `on_interim`, the caller has paused and the last
+        interim stands for it) and does not say the caller is going on (a number half read
+        out, a trailing "and"): the turn may well end at this pause."""
+        heard = self.fresh or (on_interim and self.phase is Phase.PAUSED and bool(self.text))
+        return heard and classify(self.text) is not Completeness.INCOMPLETE
 
     def required_silence(self) -> tuple[float, Completeness]:
         completeness = classify(self.text) if self.fresh else Completeness.UNKNOWN
