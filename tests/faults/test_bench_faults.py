@@ -51,6 +51,11 @@ def test_a_setting_to_vary_out_of_range(tmp_path: Path) -> None:
     assert_one_line(ran, 1, "'turn.complete_silence_s' = 99.0 is out of range")
 
 
-def test_a_setting_read_when_the_models_load_cannot_be_varied(tmp_path: Path) -> None:
-    ran = voicecli("bench", "--vary", "stt.final_beam_size=1", cwd=tmp_path)
-    assert_one_line(ran, 2, "--vary 'stt.final_beam_size=1': [stt] is read when the models load")
+def test_where_models_live_cannot_be_varied(tmp_path: Path) -> None:
+    ran = voicecli("bench", "--vary", "models.store=/tmp", cwd=tmp_path)
+    assert_one_line(ran, 2, "--vary 'models.store=/tmp': of [models] only a role can be varied")
+
+
+def test_a_model_of_another_role_cannot_be_varied_in(tmp_path: Path) -> None:
+    ran = voicecli("bench", "--vary", "models.llm=piper-joe", cwd=tmp_path)
+    assert_one_line(ran, 1, "--vary: 'models.llm' = 'piper-joe' is a tts model, not a llm model")

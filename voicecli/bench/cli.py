@@ -10,10 +10,11 @@ from pathlib import Path
 from rich.console import Console
 
 from voicecli.bench.report import print_report
-from voicecli.bench.runner import BenchOptions, Variant, run_bench, scenarios_to_run
+from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
 from voicecli.bench.scenario import shipped_corpus, shipped_scenarios
+from voicecli.bench.variants import variant_of, with_engines
 from voicecli.bench.voices import SETS
-from voicecli.config import Config, with_setting
+from voicecli.config import Config
 from voicecli.core.mode import Pipeline
 from voicecli.errors import UsageError, VoicecliError
 from voicecli.modelstore import ModelStore
@@ -74,6 +75,7 @@ def run_bench_command(
     loaded = scenarios_to_run(options.scenarios, console)
     with console.status("loading models…"):
         engines = Engines.load(config)
+        options.variants = [with_engines(v, config, engines) for v in options.variants]
     report = run_bench(config, engines, options, console, loaded)
     print_report(report, console)
     if json_path is not None:
@@ -88,21 +90,6 @@ def run_bench_command(
     if trace is not None:
         console.print(f"trace: {trace}")
     return report
-
-
-# read when the engines load, once for the whole bench: a variant could not change them
-ENGINE_SECTIONS = ("models", "vad", "stt", "llm", "tts")
-
-
-def variant_of(config: Config, setting: str) -> Variant:
-    """The --vary variant of `config` (checked before any model loads)."""
-    section = setting.partition(".")[0].strip()
-    if section in ENGINE_SECTIONS:
-        raise UsageError(
-            f"--vary {setting!r}: [{section}] is read when the models load, once per bench; "
-            "compare it with two bench runs (or --model / --stt-model)"
-        )
-    return Variant(setting.strip(), with_setting(config, setting))
 
 
 def model_for(store: ModelStore, flag: str, model_id: str, role: str) -> str:

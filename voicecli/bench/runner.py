@@ -40,6 +40,7 @@ from voicecli.bench.played import heard_error_words, played_audio
 from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
 from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import summarize
+from voicecli.bench.variants import Variant
 from voicecli.config import Config, defaults_as_dict
 from voicecli.core.mode import Pipeline
 from voicecli.errors import VoicecliError
@@ -51,14 +52,6 @@ from voicecli.wiring import Engines, TalkOptions, build_conversation
 SCHEMA = "voicecli-bench/1"
 IDLE_WARMUP_S = 2.0
 RUN_MARGIN_S = 15.0
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A configuration the bench runs beside the loaded one: `label` is its --vary setting."""
-
-    label: str
-    config: Config
 
 
 @dataclass
@@ -134,7 +127,8 @@ class Bench:
     ) -> None:
         config = variant.config if variant is not None else self.config
         label = variant.label if variant is not None else ""
-        simulator = CallerSimulator(scenario, self.engines.tts.sample_rate, seed=repeat)
+        engines = variant.engines if variant is not None and variant.engines else self.engines
+        simulator = CallerSimulator(scenario, engines.tts.sample_rate, seed=repeat)
         orders = FaultyOrderStore.with_sample()  # in memory: a run never touches the user's orders
         orders.seed(scenario.orders)
         talk = TalkOptions(
@@ -143,7 +137,7 @@ class Bench:
             aec=self.options.aec,
             orders=orders,
         )
-        conversation = build_conversation(config, self.engines, talk, mic=simulator)
+        conversation = build_conversation(config, engines, talk, mic=simulator)
         tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
         if label:
             tags["variant"] = label

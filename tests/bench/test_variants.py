@@ -1,0 +1,37 @@
+"""--vary variants: which engines a changed setting needs of its own (no model is loaded)."""
+
+from __future__ import annotations
+
+import pytest
+
+from voicecli.bench.variants import ROLES, changes_engine, variant_of, with_engines
+from voicecli.config import Config
+from voicecli.errors import UsageError
+
+
+@pytest.mark.parametrize(
+    ("setting", "changed"),
+    [
+        ("turn.complete_silence_s=0.3", set()),
+        ("conversation.speculative_replies=true", set()),
+        ("models.llm=qwen2.5-1.5b", {"llm"}),
+        ("stt.final_beam_size=1", {"stt"}),
+        ("llm.threads=1", {"llm"}),
+    ],
+)
+def test_a_variant_changes_the_engines_its_setting_is_read_by(setting: str, changed: set) -> None:
+    base = Config()
+    variant = variant_of(base, setting)
+    assert {r for r in ROLES if changes_engine(base, variant.config, r)} == changed
+
+
+def test_a_variant_that_changes_no_engine_shares_the_benchs() -> None:
+    base = Config()
+    variant = variant_of(base, "turn.complete_silence_s=0.3")
+    engines = object()  # never touched: nothing is loaded for such a variant
+    assert with_engines(variant, base, engines) is variant  # type: ignore[arg-type]
+
+
+def test_of_models_only_a_role_can_be_varied() -> None:
+    with pytest.raises(UsageError, match="only a role can be varied"):
+        variant_of(Config(), "models.keep_wheels=true")
