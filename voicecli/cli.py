@@ -276,7 +276,8 @@ def bench(
         typer.Option(
             "--vary",
             help="Also run every scenario with this setting changed, interleaved "
-            "(section.key=value, e.g. conversation.speculative_replies=true; repeatable).",
+            "(section.key=value, e.g. conversation.speculative_replies=true; several "
+            "joined by ';' change together; repeatable: one variant each).",
         ),
     ] = None,
 ) -> None:

@@ -35,3 +35,11 @@ def test_a_variant_that_changes_no_engine_shares_the_benchs() -> None:
 def test_of_models_only_a_role_can_be_varied() -> None:
     with pytest.raises(UsageError, match="only a role can be varied"):
         variant_of(Config(), "models.keep_wheels=true")
+
+
+def test_settings_joined_by_a_semicolon_change_together() -> None:
+    both = "conversation.speculative_replies=true; conversation.speculate_on_interim=true"
+    variant = variant_of(Config(), both)
+    assert variant.config.conversation.speculative_replies
+    assert variant.config.conversation.speculate_on_interim
+    assert variant.label == both

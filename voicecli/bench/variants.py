@@ -30,19 +30,21 @@ class Variant:
     engines: Engines | None = None
 
 
-def variant_of(config: Config, setting: str) -> Variant:
-    """The --vary variant of `config` (checked before any model loads)."""
-    dotted = setting.partition("=")[0].strip()
-    section, _, key = dotted.partition(".")
-    if section == "models" and key not in ROLES:
-        raise UsageError(
-            f"--vary {setting!r}: of [models] only a role can be varied "
-            f"({', '.join(f'models.{r}' for r in ROLES)})"
-        )
-    varied = with_setting(config, setting)
-    if section == "models":
-        check_model_roles(varied, "--vary")
-    return Variant(setting.strip(), varied)
+def variant_of(config: Config, settings: str) -> Variant:
+    """The --vary variant of `config`: one setting, or several joined by ';' changed together
+    (checked before any model loads)."""
+    varied = config
+    for setting in (s.strip() for s in settings.split(";") if s.strip()):
+        section, _, key = setting.partition("=")[0].strip().partition(".")
+        if section == "models" and key not in ROLES:
+            raise UsageError(
+                f"--vary {setting!r}: of [models] only a role can be varied "
+                f"({', '.join(f'models.{r}' for r in ROLES)})"
+            )
+        varied = with_setting(varied, setting)
+        if section == "models":
+            check_model_roles(varied, "--vary")
+    return Variant(settings.strip(), varied)
 
 
 def changes_engine(base: Config, varied: Config, role: str) -> bool:
