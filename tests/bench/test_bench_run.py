@@ -15,8 +15,9 @@ import pytest
 from rich.console import Console
 
 from voicecli.bench.report import print_report
-from voicecli.bench.runner import BenchOptions, Variant, run_bench
+from voicecli.bench.runner import BenchOptions, run_bench
 from voicecli.bench.scenario import shipped_scenarios
+from voicecli.bench.variants import Variant, variant_of
 from voicecli.config import Config, with_setting
 from voicecli.core.mode import Pipeline
 from voicecli.report import read_log, ttfa_by_pipeline
@@ -147,3 +148,26 @@ def test_a_varied_setting_runs_beside_the_loaded_one(
     assert all(t["speculation"] is not None for t in varied), "a plain question is made early"
     assert all(t["dropped_spans_played"] == 0 for t in varied)
     assert all(t["ttfa_ms"] is not None for t in report["turns"]), "every question answered"
+
+
+def test_a_reply_made_at_a_pause_the_caller_goes_on_from_is_never_heard(
+    config: Config, engines
+) -> None:
+    """The caller pauses after a full sentence and goes on: the reply made at the pause is
+    dropped ("the caller went on") before a sample of it plays, and the turn is answered
+    whole. Made from the last interim, the reply is asked for the moment the caller stops."""
+    setting = "conversation.speculative_replies=true; conversation.speculate_on_interim=true"
+    options = BenchOptions(
+        scenarios=[shipped_scenarios() / "pause-then-more.toml"],
+        pipelines=[Pipeline.STREAMING],
+        idle_s=0.0,
+        variants=[variant_of(config, setting)],
+    )
+    report = run_bench(config, engines, options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    varied = [t for t in report["turns"] if t["variant"] == setting]
+    assert len(varied) == 1
+    turn = varied[0]
+    assert "the caller went on" in turn["speculation_dropped"], turn
+    assert turn["dropped_spans_played"] == 0
+    assert not turn["false_cutoff"] and turn["ttfa_ms"] is not None, turn
+    assert "capital" in turn["transcript"].lower(), "one turn: both sentences"
