@@ -27,6 +27,21 @@ TAIL_S = 1.0  # listening after the last turn before the simulator is finished
 MAX_REPLY_S = 120.0  # the longest a caller listens to one reply
 
 
+def heard_in_the_room(
+    audio: np.ndarray, noise_dbfs: float | None, babble_dbfs: float | None, seed: int
+) -> np.ndarray:
+    """A whole clip as the simulated microphone hears it: the room's steady noise floor and its
+    crowd added (for the offline comparisons in scripts/, which decode clips, not a call)."""
+    rng = np.random.default_rng(seed)
+    out = audio.astype(np.float32).copy()
+    if noise_dbfs is not None:
+        out += (rng.standard_normal(out.size) * 10.0 ** (noise_dbfs / 20.0)).astype(np.float32)
+    if babble_dbfs is not None:
+        crowd = babble_at(voice_cache(), babble_dbfs, seed)
+        out += crowd[np.arange(out.size) % crowd.size]
+    return out
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where a turn was spoken, on the microphone timeline (seconds from sample 0)."""
