@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from voicecli.engines.llm import LlamaEngine
+from voicecli.policy.history import History
 
 
 def messages(system: str, *turns: str) -> list[dict[str, str]]:
@@ -56,3 +57,22 @@ def test_max_tokens_bounds_the_reply(llm: LlamaEngine) -> None:
     chat = messages(llm.config.system_prompt, "Count from one to one hundred, in words.")
     llm.reply(chat, max_tokens=5)
     assert llm.stats.generated_tokens == 5
+
+
+def test_a_long_run_on_turn_is_answered_not_retold(llm: LlamaEngine) -> None:
+    """A minute of story, transcribed without sentence marks, then a question: given as one
+    message the 0.5B model retold the story or refused; the history splits it."""
+    story = (
+        "let me tell you about my weekend because it was a long one on saturday morning i got "
+        "up early and walked down to the market by the river i bought apples a loaf of bread "
+        "some cheese and a bunch of flowers for my sister then i took the train to the next "
+        "town to visit my grandmother who turned 90 last month she still bakes every sunday "
+        "and she made a plum cake that was far too sweet but i ate two pieces anyway in the "
+        "afternoon we looked at old photographs of the family farm the horses and the little "
+        "school where she taught for 30 years on the way home the train was late so i read a "
+        "book about the history of rome and the emperors who built its roads and bridges "
+        "anyway that reminded me of something i wanted to ask you what is the capital of italy"
+    )
+    history = History(llm.config.system_prompt)
+    reply = llm.reply(history.messages(pending_user=story))
+    assert "rome" in reply.lower() and "market" not in reply.lower(), reply

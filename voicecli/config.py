@@ -149,6 +149,8 @@ class ConversationConfig:
     max_history_turns: int = within(8, 0, 100, "turn pairs")
     speculative_replies: bool = False
     speculate_on_interim: bool = False  # at the pause, from the last interim transcript
+    long_turn_words: int = within(60, 0, 100000, "words")  # 0: never split (longrequest.py)
+    long_turn_tail_words: int = within(20, 1, 1000, "words")
 
 
 @dataclass

@@ -32,6 +32,7 @@ from voicecli.core.reply import ReplyHandle
 from voicecli.core.speculation import Speculation, may_speculate
 from voicecli.policy.commitrules import Plan
 from voicecli.policy.history import History
+from voicecli.policy.longrequest import LongTurnSplit
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 from voicecli.terms import BargeInAction, State, ToolCall, ToolPhase
 
@@ -57,7 +58,9 @@ class ConversationCore(Reducer[Output]):
         preroll = config.speech.preroll_frames * FRAME_SAMPLES
         self.interruptions = Interruptions(config.interrupt, aec, preroll)
         self.planner = mode.planner  # the tool rules, or Voice Mirror's echo
-        self.history = History(config.llm.system_prompt, config.conversation.max_history_turns)
+        talk = config.conversation
+        split = LongTurnSplit(talk.long_turn_words, talk.long_turn_tail_words)
+        self.history = History(config.llm.system_prompt, talk.max_history_turns, long_turn=split)
         self.early = Speculation(self.planner, self.history)  # reversible work before commit
         self.state = State.LISTENING
         self.gen = 0  # the current reply generation

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voicecli.policy.longrequest import LongTurnSplit
+
 Message = dict[str, str]
 
 
 @dataclass
 class History:
-    """The system prompt and the turns so far, trimmed to the most recent `max_turns` pairs."""
+    """The system prompt and the turns so far, trimmed to the most recent `max_turns` pairs;
+    a long caller turn is rendered as its lead-up and its end (policy/longrequest.py)."""
 
     system_prompt: str
     max_turns: int = 8
     turns: list[Message] = field(default_factory=list)
+    long_turn: LongTurnSplit = field(default_factory=LongTurnSplit)
 
     def messages(
         self, pending_user: str | None = None, facts: tuple[str, ...] = ()
@@ -28,11 +32,21 @@ class History:
         recent = turns[-2 * self.max_turns :]
         if recent and recent[0]["role"] == "assistant":
             recent = recent[1:]
-        chat = [{"role": "system", "content": self.system_prompt}, *recent]
-        if facts and chat[-1]["role"] == "user":
-            note = "Facts from the shop, to answer with: " + " ".join(facts)
-            chat.insert(len(chat) - 1, {"role": "system", "content": note})
+        chat = [{"role": "system", "content": self.system_prompt}]
+        for turn in recent[:-1]:
+            chat += self.rendered(turn)
+        if recent:
+            if facts and recent[-1]["role"] == "user":
+                note = "Facts from the shop, to answer with: " + " ".join(facts)
+                chat.append({"role": "system", "content": note})
+            chat += self.rendered(recent[-1])
         return chat
+
+    def rendered(self, turn: Message) -> list[Message]:
+        """The messages one turn becomes: a long caller turn is two."""
+        if turn["role"] != "user":
+            return [turn]
+        return [{"role": "user", "content": part} for part in self.long_turn.parts(turn["content"])]
 
     def add_user(self, text: str) -> None:
         self.turns.append({"role": "user", "content": text})
