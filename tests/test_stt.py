@@ -10,7 +10,13 @@ import numpy as np
 from tests.corpus import librivox
 from voicecli.audio.wavfile import read_wav
 from voicecli.config import SttConfig
-from voicecli.engines.stt import WhisperEngine, compression_ratio, find_loop, keep_segments
+from voicecli.engines.stt import (
+    WhisperEngine,
+    compression_ratio,
+    find_loop,
+    find_restart,
+    keep_segments,
+)
 from voicecli.wer import normalize_words, word_error_rate
 
 DATA = Path(__file__).parent / "data"
@@ -49,6 +55,17 @@ def test_runaway_decode_falls_back_to_the_padded_window(stt: WhisperEngine) -> N
     assert word_error_rate([clip.text], [result.text]) <= 0.10
 
 
+def test_a_decode_cut_off_as_it_starts_over_keeps_its_first_copy(stt: WhisperEngine) -> None:
+    """With 0.2 s of quiet before it, beam 5 heard this question and began it again until the
+    length bound stopped it; the first copy is the transcript, with no padded redo (2.7 s)."""
+    clip = Path(__file__).parents[1] / "voicecli/bench/scenarios/clips/q-week.wav"
+    quiet = np.zeros(int(0.2 * 16000), dtype=np.float32)
+    audio = np.concatenate([quiet, read_wav(clip, 16000), quiet[:960]])
+    result = stt.transcribe(audio, words=False, beam_size=5)
+    assert result.window == "cut" and result.fallback_reason == "", result
+    assert normalize_words(result.text) == "how many days are there in a week".split()
+
+
 def test_padded_window_can_be_forced(stt: WhisperEngine) -> None:
     result = stt.transcribe(librivox()[4].audio(), cut=False)
     assert result.window == "padded" and result.fallback_reason == ""
@@ -58,6 +75,13 @@ def test_padded_window_can_be_forced(stt: WhisperEngine) -> None:
 def test_silence_yields_high_no_speech_probability(stt: WhisperEngine) -> None:
     result = stt.transcribe(np.zeros(16000, dtype=np.float32), words=False)
     assert result.no_speech_prob > 0.5 or result.text == ""
+
+
+def test_find_restart_locates_a_decode_saying_its_words_again() -> None:
+    said = "How many days are there in a week? How many days are there in".split()
+    assert find_restart(said, min_words=4) == 8
+    assert find_restart("Where is it? Where is".split(), min_words=4) is None  # too short
+    assert find_restart("The cat sat on the mat and the dog sat".split(), min_words=4) is None
 
 
 def test_find_loop_locates_the_first_repeated_unit() -> None:

@@ -95,6 +95,20 @@ def find_loop(words: list[str], count: int, phrase_words: int) -> tuple[int, int
     return None
 
 
+def find_restart(words: list[str], min_words: int) -> int | None:
+    """Where a decode cut off by its length bound began saying again what it had said: the
+    first index from which the remaining words (at least `min_words`) repeat an earlier stretch
+    ("How many days are there in a week? How many days are there in"). A decode that stopped
+    on its own never ends mid-copy, so this is asked only of one that hit the bound."""
+    keys = [re.sub(r"[^\w']", "", w.lower()) for w in words]
+    n = len(keys)
+    for start in range(1, n - min_words + 1):
+        tail = keys[start:]
+        if any(keys[j : j + len(tail)] == tail for j in range(start - len(tail) + 1)):
+            return start
+    return None
+
+
 def keep_segments(
     ids: list[int],
     timestamp_begin: int,
@@ -227,8 +241,9 @@ class WhisperEngine:
     def _repair(self, attempt: Attempt) -> tuple[list[int], str]:
         """Tokens of a cut-window decode made safe, or the reason to redo it padded.
 
-        A looping phrase is cut after its first copy; a single word looping ("5 5 5 5") may
-        be real speech or not, so that decode is redone on the padded window.
+        A looping phrase is cut after its first copy, and so is a decode the length bound cut
+        off as it began to say the same words again; a single word looping ("5 5 5 5") may be
+        real speech or not, so that decode is redone on the padded window.
         """
         c = self.config
         tokens = attempt.tokens
@@ -242,7 +257,10 @@ class WhisperEngine:
         if compression_ratio(self.tokenizer.decode(tokens)) > 2.4:
             return tokens, "compression"
         if attempt.hit_bound:
-            return tokens, "length"
+            restart = find_restart(words, c.phrase_words)
+            if restart is None:
+                return tokens, "length"
+            return self.tokenizer.encode(" " + " ".join(words[:restart])), ""
         return tokens, ""
 
     def _max_tokens(self, audio_s: float) -> int:
