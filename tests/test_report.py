@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from voicecli.bench.summary import percentiles
 from voicecli.errors import VoicecliError
 from voicecli.events import SessionStarted, TurnTimings
 from voicecli.report import print_summary, read_log, ttfa_by_pipeline
+from voicecli.timingstats import percentiles
 from voicecli.trace import TraceWriter
 
 

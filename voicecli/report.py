@@ -12,8 +12,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from voicecli.bench.summary import percentiles
 from voicecli.logread import LogSummary, read_log
+from voicecli.timingstats import percentiles
 
 __all__ = ["LogSummary", "plot_summary", "print_summary", "read_log", "ttfa_by_pipeline"]
 
@@ -102,7 +102,7 @@ def session_lines(summary: LogSummary) -> list[str]:
 
 
 def plot_summary(summary: LogSummary, path: Path) -> None:
-    from voicecli.bench.plot import plot_report
+    from voicecli.ttfaplot import plot_report
 
     pipelines = sorted({t.get("pipeline", "") for t in summary.turns})
     report = {"turns": summary.turns, "summary": {"pipelines": {p: {} for p in pipelines}}}

@@ -10,7 +10,7 @@ import pytest
 from voicecli.bench.metrics import RunRecord, turn_metrics
 from voicecli.bench.scenario import Scenario, Turn
 from voicecli.bench.simulator import Placement
-from voicecli.bench.summary import percentiles, summarize
+from voicecli.bench.summary import summarize
 from voicecli.events import (
     AssistantTurn,
     LlmFirstToken,
@@ -27,6 +27,7 @@ from voicecli.events import (
     TurnReopened,
 )
 from voicecli.terms import SpeculationOutcome, ToolPhase
+from voicecli.timingstats import percentiles
 
 T0 = 100.0
 OUT = 22050

@@ -83,7 +83,7 @@ def run_bench_command(
         write_atomically(json_path, lambda p: p.write_text(text, encoding="utf-8"))
         console.print(f"wrote {json_path}")
     if plot is not None:
-        from voicecli.bench.plot import plot_report
+        from voicecli.ttfaplot import plot_report
 
         plot_report(report, plot)
         console.print(f"wrote {plot}")

@@ -3,12 +3,10 @@ voice and corpus split (holdout first), and ratios."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
 from voicecli.bench.metrics import TurnMetrics
+from voicecli.timingstats import percentiles
 from voicecli.wer import word_error_rate
 
 TIMINGS = (
@@ -22,18 +20,6 @@ TIMINGS = (
     "barge_in_stop_ms",
 )
 ANSWERED = ("turn", "barge_in")  # caller turns that expect a reply
-
-
-def percentiles(values: Iterable[float | None]) -> dict[str, float | int | None]:
-    """p50 and p95 (linear interpolation) of the values that exist, and how many there were."""
-    data = np.array([v for v in values if v is not None], dtype=float)
-    if data.size == 0:
-        return {"p50": None, "p95": None, "n": 0}
-    return {
-        "p50": round(float(np.percentile(data, 50)), 1),
-        "p95": round(float(np.percentile(data, 95)), 1),
-        "n": int(data.size),
-    }
 
 
 def corpus_wer(turns: list[TurnMetrics]) -> float | None:

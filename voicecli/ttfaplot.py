@@ -1,5 +1,5 @@
-"""Bench plots (matplotlib, an optional extra): TTFA distribution per mode and the waterfall
-of the median turn's stages."""
+"""TTFA plots of a bench report or a session log (matplotlib, an optional extra): the TTFA
+distribution per mode and the waterfall of the median turn's stages."""
 
 from __future__ import annotations
 
