@@ -66,6 +66,21 @@ def test_a_decode_cut_off_as_it_starts_over_keeps_its_first_copy(stt: WhisperEng
     assert normalize_words(result.text) == normalize_words("How many days are there in a week?")
 
 
+def test_a_retry_no_longer_wanted_is_skipped(stt: WhisperEngine) -> None:
+    """The runaway decode above, with its caller gone on: no padded redo, the cut text is kept
+    as an interim's would be, and the result says why it was not redone."""
+    tight = dataclasses.replace(stt.config, tokens_per_second=0.5, min_max_tokens=4)
+    clip = librivox()[0]
+    original = stt.config
+    stt.config = tight
+    try:
+        result = stt.transcribe(clip.audio(), wanted=lambda: False)
+    finally:
+        stt.config = original
+    assert result.window == "cut" and result.retry_skipped
+    assert result.fallback_reason == "length" and result.text
+
+
 def test_padded_window_can_be_forced(stt: WhisperEngine) -> None:
     result = stt.transcribe(librivox()[4].audio(), cut=False)
     assert result.window == "padded" and result.fallback_reason == ""

@@ -32,6 +32,12 @@ class Subscription:
         except queue.Empty:
             return None
 
+    def waiting(self, match: Callable[[Event], bool]) -> bool:
+        """Whether an event that `match`es is waiting, not yet taken (a stage busy with long
+        work can ask whether what it works for still holds)."""
+        with self.queue.mutex:
+            return any(event is not None and match(event) for event in self.queue.queue)
+
     def drain(self) -> list[Event]:
         """Every event waiting now, without blocking."""
         events = []

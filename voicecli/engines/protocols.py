@@ -9,7 +9,7 @@ satisfy them as they are.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -44,6 +44,7 @@ class SpeechToText(Protocol):
         words: bool | None = None,
         fallback: bool = True,
         beam_size: int | None = None,
+        wanted: Callable[[], bool] | None = None,
     ) -> Transcript: ...
 
 

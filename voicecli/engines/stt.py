@@ -59,6 +59,7 @@ class Transcript:
     audio_s: float = 0.0
     decode_ms: float = 0.0
     tokens: list[int] = field(default_factory=list)
+    retry_skipped: bool = False  # a retry was due but no longer wanted (`wanted` said so)
 
 
 @dataclass
@@ -201,6 +202,7 @@ class WhisperEngine:
         words: bool | None = None,
         fallback: bool = True,
         beam_size: int | None = None,
+        wanted: Callable[[], bool] | None = None,
     ) -> Transcript:
         """Transcribe 16 kHz float32 audio.
 
@@ -209,18 +211,30 @@ class WhisperEngine:
         (interim hypotheses) a cut-window decode that looks wrong is not redone on the padded
         window: its text up to where it went wrong is returned instead. `beam_size` overrides
         the config's (the transcriber asks for a wider beam on the decodes it commits).
+        `wanted` is asked before a retry (a wider window, the padded window): once it says no
+        (the caller went on after the pause being decoded) the decode ends as an interim one
+        would, `retry_skipped` set — a retry costs up to 2.7 s here, and the transcriber would
+        spend it on a pause that is over while the turn's end waits.
         """
         started = time.perf_counter()
         audio_s = audio.size / CAPTURE_RATE
         want_words = self.config.word_timestamps if words is None else words
         reason = ""
         beam = beam_size or self.config.beam_size
+        skipped = False
+
+        def retry() -> bool:
+            nonlocal skipped
+            skipped = skipped or (wanted is not None and not wanted())
+            return not skipped
+
         if cut:
             attempt = self._generate(audio, prompt, beam, padded=False)
-            if self._heard_nothing(attempt) and audio_s < self.config.min_window_s:
+            short = audio_s < self.config.min_window_s
+            if self._heard_nothing(attempt) and short and retry():
                 attempt = self._generate(audio, prompt, beam, padded=False, widen=True)
             tokens, reason = self._repair(attempt)
-            if not reason or not fallback:
+            if not reason or not fallback or not retry():
                 result = self._finish(attempt, tokens, want_words, audio_s)
                 result.fallback_reason = reason
                 reason = ""
@@ -231,6 +245,7 @@ class WhisperEngine:
             result.fallback_reason = reason
         result.audio_s = audio_s
         result.decode_ms = (time.perf_counter() - started) * 1000.0
+        result.retry_skipped = skipped
         return result
 
     def _heard_nothing(self, attempt: Attempt) -> bool:

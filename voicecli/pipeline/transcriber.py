@@ -17,6 +17,7 @@ is prompted with the agent's last words ("Which order number is it?"). The casca
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,6 +184,12 @@ class Transcriber(Stage):
         self._decode(turn, min(end, self.clean.written), final=True, covers=pause, careful=careful)
         turn.pause_decoded = pause
 
+    def _pause_wanted(self, turn: OpenTurn) -> Callable[[], bool]:
+        """Is the pause being decoded still the turn's last? Not once the caller went on (their
+        TurnResumed waits in the inbox): its retries are not worth the end's wait."""
+        went_on = self.inbox.waiting if self.inbox is not None else (lambda _match: False)
+        return lambda: not went_on(lambda e: isinstance(e, TurnResumed) and e.turn == turn.turn)
+
     def _decode(
         self,
         turn: OpenTurn,
@@ -208,14 +215,17 @@ class Transcriber(Stage):
             words=long,
             fallback=final,
             beam_size=self._beam if final and careful else None,
+            wanted=self._pause_wanted(turn) if final and covers is not None else None,
         )
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
+        final = final and not result.retry_skipped  # the caller went on: an interim, then
         if final or not result.fallback_reason:
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
         text = self._heard(result, window_s)
         if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
-            text = self._not_weaker(turn, audio, text, padded=result.window == "padded")
+            wanted = self._pause_wanted(turn)()
+            text = self._not_weaker(turn, audio, text, result.window == "padded", wanted)
         update = self.agreement.finalize if final else self.agreement.update
         agreement = update(text)
         if long and (final or not result.fallback_reason):
@@ -243,15 +253,17 @@ class Transcriber(Stage):
         )
         return "" if invented else result.text
 
-    def _not_weaker(self, turn: OpenTurn, audio: np.ndarray, text: str, padded: bool) -> str:
+    def _not_weaker(
+        self, turn: OpenTurn, audio: np.ndarray, text: str, padded: bool, wanted: bool
+    ) -> str:
         """A pause's hypothesis that lost words earlier passes had is redone on the padded
-        window (unless it came from there); if that is no better, the earlier passes' words
-        stand."""
+        window (unless it came from there, or the caller has gone on: not `wanted`); if that
+        is no better, the earlier passes' words stand."""
         stable = list(self.agreement.stable)
         earlier = self.agreement.previous
         if not lost_words(text.split(), stable, earlier):
             return text
-        if padded:
+        if padded or not wanted:
             return " ".join(earlier) if earlier else text
         wide = self.stt.transcribe(
             audio, prompt=self._prompt(turn), cut=False, words=False, beam_size=self._beam
