@@ -147,7 +147,7 @@ class ConversationConfig:
     """How much history the model sees; whether replies are made before the commit."""
 
     max_history_turns: int = within(8, 0, 100, "turn pairs")
-    speculative_replies: bool = False
+    speculative_replies: bool = True
     speculate_on_interim: bool = False  # at the pause, from the last interim transcript
     long_turn_words: int = within(60, 0, 100000, "words")  # 0: never split (longrequest.py)
     long_turn_tail_words: int = within(20, 1, 1000, "words")

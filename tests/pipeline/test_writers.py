@@ -54,7 +54,8 @@ def run(writer, spoken: list[str], cancel: threading.Event | None = None):
 
 def test_the_product_speaks_the_first_clause_while_the_model_still_writes() -> None:
     model = ScriptedModel(TOKENS, spoken := [])
-    spoken, written, firsts = run(ModelWriter(model, lambda: ClauseFlusher(FlushRules())), spoken)
+    clauses = FlushRules(first_max_words=7)  # the first clause whole, not cut at 4 words
+    spoken, written, firsts = run(ModelWriter(model, lambda: ClauseFlusher(clauses)), spoken)
     assert spoken[0] == "Paris is the capital of France,"
     assert model.spoken_before[-1] == 1, "the first clause was out before the last token"
     assert " ".join(spoken) == written.text == "".join(TOKENS).strip()

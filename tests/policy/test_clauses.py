@@ -47,10 +47,16 @@ def test_pieces_join_back_to_the_whole_reply() -> None:
 
 
 def test_first_piece_is_released_at_the_first_safe_clause() -> None:
-    out = stream(TOKENS)
+    out = stream(TOKENS, FlushRules(first_max_words=7))
     index, piece = out[0]
     assert piece == "Your order 4219 is delayed,"
     assert index == TOKENS.index(" but"), "released as soon as the comma is followed by a space"
+
+
+def test_the_shipped_first_piece_is_four_words_at_most() -> None:
+    index, piece = stream(TOKENS)[0]
+    assert piece == "Your order 4219", "cut before a weak word ('is'), within four words"
+    assert index < TOKENS.index(","), "released before the clause mark arrives"
 
 
 def test_first_piece_is_cut_at_a_word_boundary_when_no_punctuation_comes() -> None:

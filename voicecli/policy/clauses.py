@@ -45,7 +45,7 @@ class FlushRules:
     """Word counts that decide when a piece is long enough to hand to TTS."""
 
     first_min_words: int = within(3, 1, 50, "words")
-    first_max_words: int = within(7, 1, 100, "words")
+    first_max_words: int = within(4, 1, 100, "words")
     min_words: int = within(5, 1, 100, "words")
     max_words: int = within(20, 1, 200, "words")
 
