@@ -187,8 +187,11 @@ class Transcriber(Stage):
     def _pause_wanted(self, turn: OpenTurn) -> Callable[[], bool]:
         """Is the pause being decoded still the turn's last? Not once the caller went on (their
         TurnResumed waits in the inbox): its retries are not worth the end's wait."""
-        went_on = self.inbox.waiting if self.inbox is not None else (lambda _match: False)
-        return lambda: not went_on(lambda e: isinstance(e, TurnResumed) and e.turn == turn.turn)
+        inbox = self.inbox
+        assert inbox is not None  # the transcriber subscribes to the turn's events
+        return lambda: (
+            not inbox.waiting(lambda e: isinstance(e, TurnResumed) and e.turn == turn.turn)
+        )
 
     def _decode(
         self,
@@ -224,8 +227,8 @@ class Transcriber(Stage):
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
         text = self._heard(result, window_s)
         if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
-            wanted = self._pause_wanted(turn)()
-            text = self._not_weaker(turn, audio, text, result.window == "padded", wanted)
+            padded = result.window == "padded"
+            text = self._not_weaker(turn, audio, text, padded, self._pause_wanted(turn))
         update = self.agreement.finalize if final else self.agreement.update
         agreement = update(text)
         if long and (final or not result.fallback_reason):
@@ -254,7 +257,7 @@ class Transcriber(Stage):
         return "" if invented else result.text
 
     def _not_weaker(
-        self, turn: OpenTurn, audio: np.ndarray, text: str, padded: bool, wanted: bool
+        self, turn: OpenTurn, audio: np.ndarray, text: str, padded: bool, wanted: Callable[[], bool]
     ) -> str:
         """A pause's hypothesis that lost words earlier passes had is redone on the padded
         window (unless it came from there, or the caller has gone on: not `wanted`); if that
@@ -263,7 +266,7 @@ class Transcriber(Stage):
         earlier = self.agreement.previous
         if not lost_words(text.split(), stable, earlier):
             return text
-        if padded or not wanted:
+        if padded or not wanted():
             return " ".join(earlier) if earlier else text
         wide = self.stt.transcribe(
             audio, prompt=self._prompt(turn), cut=False, words=False, beam_size=self._beam
