@@ -280,6 +280,14 @@ def bench(
             "joined by ';' change together; repeatable: one variant each).",
         ),
     ] = None,
+    load: Annotated[
+        str,
+        typer.Option(
+            "--load",
+            help="Busy processes beside each run, as other programs would be: N, or levels "
+            "joined by ',' (0,1) run interleaved, so loaded and unloaded are compared in one run.",
+        ),
+    ] = "0",
 ) -> None:
     """Measure voicecli: simulated callers in real time, streaming vs the naive cascade."""
     from voicecli.bench.cli import run_bench_command
@@ -299,6 +307,7 @@ def bench(
         aec=not no_aec,
         corpus=corpus or [],
         vary=vary or [],
+        load=load,
     )
 
 

@@ -185,3 +185,23 @@ def test_a_reply_made_at_a_pause_the_caller_goes_on_from_is_never_heard(
     assert turn["dropped_spans_played"] == 0
     assert not turn["false_cutoff"] and turn["ttfa_ms"] is not None, turn
     assert "capital" in turn["transcript"].lower(), "one turn: both sentences"
+
+
+def test_loaded_and_unloaded_runs_are_measured_side_by_side(config: Config, engines) -> None:
+    """`--load 0,1`: each run once without and once with a busy process beside it; the
+    loaded turns say so, with the CPU the busy process really took, and are summarised apart."""
+    options = BenchOptions(
+        scenarios=[shipped_scenarios() / "plain-capital.toml"],
+        pipelines=[Pipeline.STREAMING],
+        idle_s=0.0,
+        loads=[0, 1],
+    )
+    report = run_bench(config, engines, options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    jsonschema.validate(report, schema())
+    assert report["header"]["loads"] == [0, 1]
+    assert set(report["summary"]["pipelines"]) == {"streaming", "streaming load 1"}
+    loaded = [t for t in report["turns"] if t["load"] == 1]
+    quiet = [t for t in report["turns"] if t["load"] == 0]
+    assert len(loaded) == len(quiet) == 2
+    assert all(t["load_cpu_percent"] > 0 for t in loaded)
+    assert all(t["load_cpu_percent"] is None for t in quiet)

@@ -21,6 +21,7 @@ from voicecli.modelstore import ModelStore
 from voicecli.userpaths import check_output_file, write_atomically
 from voicecli.wiring import Engines
 
+MAX_LOAD = 16  # busy processes: more than a laptop's cores is already a saturated machine
 MODES = {
     "both": [Pipeline.STREAMING, Pipeline.CASCADE],
     "streaming": [Pipeline.STREAMING],
@@ -43,9 +44,11 @@ def run_bench_command(
     aec: bool = True,
     corpus: list[str] | None = None,
     vary: list[str] | None = None,
+    load: str = "0",
 ) -> dict:
     if pipeline not in MODES:
         raise UsageError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
+    loads = load_levels(load)
     for split in corpus or []:
         if split not in SETS:
             raise UsageError(f"--corpus {split!r}: use {' or '.join(SETS)}")
@@ -71,6 +74,7 @@ def run_bench_command(
         idle_s=idle_s,
         aec=aec,
         variants=variants,
+        loads=loads,
     )
     loaded = scenarios_to_run(options.scenarios, console)
     with console.status("loading models…"):
@@ -90,6 +94,17 @@ def run_bench_command(
     if trace is not None:
         console.print(f"trace: {trace}")
     return report
+
+
+def load_levels(given: str) -> list[int]:
+    """`--load 1` or `--load 0,1,2`: how many busy processes run beside each run, per level."""
+    levels = [part.strip() for part in given.split(",")]
+    if not all(part.isdigit() and int(part) <= MAX_LOAD for part in levels):
+        raise UsageError(
+            f"--load {given!r}: give a number of busy processes from 0 to {MAX_LOAD}, or "
+            "several joined by ',' (0,1)"
+        )
+    return list(dict.fromkeys(int(part) for part in levels))
 
 
 def model_for(store: ModelStore, flag: str, model_id: str, role: str) -> str:

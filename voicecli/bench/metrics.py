@@ -95,6 +95,8 @@ class TurnMetrics:
     turn: int
     kind: str
     variant: str = ""  # the --vary setting it ran with ("" = the configuration as loaded)
+    load: int = 0  # busy processes running beside it (--load)
+    load_cpu_percent: float | None = None  # the CPU each of them took, in % of one core
     tags: list[str] = field(default_factory=list)
     voice: str = ""  # the caller voice the turn was said in ("" = the scenario's clip)
     split: str = ""  # "tune" | "holdout" | "" (the scenario's)
@@ -134,8 +136,10 @@ class TurnMetrics:
 
     @property
     def label(self) -> str:
-        """What the summary groups it under: its pipeline, and its variant if it has one."""
-        return f"{self.pipeline} {self.variant}" if self.variant else self.pipeline
+        """What the summary groups it under: its pipeline, its variant if it has one, and the
+        load beside it if there was one."""
+        parts = [self.pipeline, self.variant, f"load {self.load}" if self.load else ""]
+        return " ".join(part for part in parts if part)
 
 
 class Timeline:

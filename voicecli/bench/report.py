@@ -189,5 +189,20 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         + ("—" if idle is None else f"{idle:.1f} % of one core")
         + ("" if steal is None else f" · CPU taken by the host (steal): {steal:.1f} %")
     )
+    for line in load_lines(report["turns"]):
+        console.print(line)
     if report["errors"]:
         console.print(f"{len(report['errors'])} error(s), each reported above when it happened")
+
+
+def load_lines(turns: list[dict]) -> list[str]:
+    """Per --load level: how much CPU each busy process really took beside the runs."""
+    taken: dict[int, list[float]] = {}
+    for turn in turns:
+        if turn.get("load") and turn.get("load_cpu_percent") is not None:
+            taken.setdefault(turn["load"], []).append(turn["load_cpu_percent"])
+    return [
+        f"load {level}: {level} busy process(es), each took {min(cpu):.0f}-{max(cpu):.0f} % "
+        "of one core over its runs"
+        for level, cpu in sorted(taken.items())
+    ]

@@ -2,7 +2,8 @@
 
 For every repeat and scenario the modes run back to back (A B A B…), so drift on a shared
 machine hits both; a `--vary` setting adds a variant of each mode, run beside it the same way
-(the configuration as loaded, then with the setting, the order alternating by scenario).
+(the configuration as loaded, then with the setting, the order alternating by scenario), and so
+does each `--load` level (that many busy processes beside the run, bench/load.py).
 Each run is a fresh conversation on virtual devices driven by the caller simulator; the
 engines are loaded once. Results: per-turn metrics, a summary, resources
 (resident memory, idle listening CPU), the run header, errors from malformed scenarios.
@@ -29,6 +30,7 @@ from rich.text import Text
 
 from voicecli.audio.virtual import FileSignal
 from voicecli.audioformat import CAPTURE_RATE
+from voicecli.bench.load import BusyLoad
 from voicecli.bench.metrics import (
     RunRecord,
     TurnMetrics,
@@ -70,6 +72,7 @@ class BenchOptions:
     command: str = ""
     aec: bool = True
     variants: list[Variant] = field(default_factory=list)  # besides the configuration loaded
+    loads: list[int] = field(default_factory=lambda: [0])  # busy processes beside each run
 
 
 def config_hash(config: Config) -> str:
@@ -123,7 +126,12 @@ class Bench:
         self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
 
     def run_one(
-        self, scenario: Scenario, pipeline: Pipeline, repeat: int, variant: Variant | None = None
+        self,
+        scenario: Scenario,
+        pipeline: Pipeline,
+        repeat: int,
+        variant: Variant | None = None,
+        load: int = 0,
     ) -> None:
         config = variant.config if variant is not None else self.config
         label = variant.label if variant is not None else ""
@@ -138,9 +146,15 @@ class Bench:
             orders=orders,
         )
         conversation = build_conversation(config, engines, talk, mic=simulator)
-        tags = {"scenario": scenario.name, "pipeline": pipeline.value, "repeat": repeat}
+        tags: dict[str, str | int] = {
+            "scenario": scenario.name,
+            "pipeline": pipeline.value,
+            "repeat": repeat,
+        }
         if label:
             tags["variant"] = label
+        if load:
+            tags["load"] = load
         trace = self.trace
 
         def on_event(event: Event, t0: float) -> None:
@@ -149,7 +163,8 @@ class Bench:
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)
 
-        result = conversation.run(on_event)
+        with BusyLoad(load) as busy:
+            result = conversation.run(on_event)
         if result.error:
             message = f"{scenario.path}: {pipeline.value} run {repeat}: {result.error}"
             self.errors.append(message)
@@ -160,6 +175,7 @@ class Bench:
         turns, phantoms = turn_metrics(record)
         for metrics in turns:
             metrics.variant = label
+            metrics.load, metrics.load_cpu_percent = load, busy.cpu_percent()
         key = turns[0].label if turns else pipeline.value
         self.check_heard_text(record, turns)
         if self.trace is not None:
@@ -247,12 +263,12 @@ def run_bench(
     bench.errors += errors
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     variants: list[Variant | None] = [None, *options.variants]
-    kinds = [(p, v) for p in options.pipelines for v in variants]
+    kinds = [(p, v, n) for p in options.pipelines for v in variants for n in options.loads]
     runs = [
-        (repeat, scenario, pipeline, variant)
+        (repeat, scenario, pipeline, variant, load)
         for repeat in range(options.repeat)
         for i, scenario in enumerate(scenarios)
-        for pipeline, variant in (kinds if i % 2 == 0 else kinds[::-1])
+        for pipeline, variant, load in (kinds if i % 2 == 0 else kinds[::-1])
     ]
     columns = (
         TextColumn("{task.description}"),
@@ -266,10 +282,11 @@ def run_bench(
         progress.update(task, description="idle listening")
         idle = bench.idle_cpu_percent()
         progress.advance(task)
-        for repeat, scenario, pipeline, variant in runs:
+        for repeat, scenario, pipeline, variant, load in runs:
             mode = pipeline.value + (f" {variant.label}" if variant is not None else "")
+            mode += f" · load {load}" if load else ""
             progress.update(task, description=f"{scenario.name} · {mode} · run {repeat + 1}")
-            bench.run_one(scenario, pipeline, repeat, variant)
+            bench.run_one(scenario, pipeline, repeat, variant, load)
             progress.advance(task)
     if bench.trace is not None:
         bench.trace.close()
@@ -285,6 +302,7 @@ def run_bench(
             "repeat": options.repeat,
             "pipelines": [p.value for p in options.pipelines],
             "variants": [v.label for v in options.variants],
+            "loads": options.loads,
             "aec": options.aec,
             "scenarios": [s.name for s in scenarios],
         },
