@@ -76,3 +76,22 @@ def test_a_long_run_on_turn_is_answered_not_retold(llm: LlamaEngine) -> None:
     history = History(llm.config.system_prompt)
     reply = llm.reply(history.messages(pending_user=story))
     assert "rome" in reply.lower() and "market" not in reply.lower(), reply
+
+
+def test_the_thread_choice_is_asked_before_each_call(llm: LlamaEngine) -> None:
+    """With `adapt_threads` the engine runs each call on the threads the free cores allow."""
+    asked: list[int] = []
+
+    def one_thread() -> int:
+        asked.append(1)
+        return 1
+
+    before = (llm.thread_choice, llm.threads)
+    llm.thread_choice = one_thread
+    try:
+        reply = llm.reply(messages(llm.config.system_prompt, "Name a colour."), max_tokens=8)
+        assert llm.stats.threads == 1 and asked == [1] and reply
+    finally:
+        llm.thread_choice = None
+        llm.llm._ctx.set_n_threads(before[1], before[1])
+        llm.threads = before[1]

@@ -75,6 +75,7 @@ class LlmConfig:
 
     context_tokens: int = within(2048, 512, 32768, "tokens")
     threads: int = within(2, 1, 64, "threads")
+    adapt_threads: bool = False  # fewer threads while other programs hold cores (threadchoice)
     batch_tokens: int = within(256, 8, 4096, "tokens")
     max_reply_tokens: int = within(120, 8, 2048, "tokens")
     temperature: float = within(0.2, 0.0, 2.0)

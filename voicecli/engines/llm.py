@@ -12,7 +12,7 @@ import codecs
 import contextlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class GenerationStats:
     first_token_ms: float = 0.0
     total_ms: float = 0.0
     cancelled: bool = False
+    threads: int = 0
 
 
 def built_with_amx() -> bool:
@@ -72,8 +73,17 @@ def weights_not_repacked() -> Iterator[None]:
 class LlamaEngine:
     """A GGUF chat model: render messages, stream reply text, stop on a cancel flag."""
 
-    def __init__(self, model_path: Path, config: LlmConfig) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        config: LlmConfig,
+        thread_choice: Callable[[], int] | None = None,
+    ) -> None:
+        """`thread_choice` (with `[llm] adapt_threads`): the threads to use for the next call,
+        asked before each one (policy/threadchoice.py); without it, `config.threads` always."""
         self.config = config
+        self.thread_choice = thread_choice
+        self.threads = config.threads
         guard = weights_not_repacked() if built_with_amx() else contextlib.nullcontext()
         with guard:
             self.llm = Llama(
@@ -119,8 +129,18 @@ class LlamaEngine:
             n += 1
         return n
 
+    def _choose_threads(self) -> None:
+        """Use as many threads as `thread_choice` says the free cores allow, for this call."""
+        if self.thread_choice is None:
+            return
+        threads = self.thread_choice()
+        if threads != self.threads:
+            self.llm._ctx.set_n_threads(threads, threads)
+            self.threads = threads
+
     def prefill(self, messages: Sequence[Message]) -> int:
         """Evaluate the prompt into the KV cache without sampling; return tokens evaluated."""
+        self._choose_threads()
         tokens = self.prompt_tokens(messages)
         keep = self.cached_prefix(tokens)
         if keep == len(tokens):
@@ -141,10 +161,13 @@ class LlamaEngine:
         is computed after it is set.
         """
         started = time.perf_counter()
+        self._choose_threads()
         tokens = self.prompt_tokens(messages)
         limit = max_tokens or self.config.max_reply_tokens
         self.stats = GenerationStats(
-            prompt_tokens=len(tokens), cached_tokens=self.cached_prefix(tokens)
+            prompt_tokens=len(tokens),
+            cached_tokens=self.cached_prefix(tokens),
+            threads=self.threads,
         )
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         vocab = self.llm._model.vocab

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from voicecli.config import Config
+from voicecli.cpumeter import CpuMeter
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.stt import WhisperEngine
@@ -10,6 +11,7 @@ from voicecli.engines.tts import PiperEngine
 from voicecli.engines.turnend import SmartTurn
 from voicecli.engines.vad import SileroVad
 from voicecli.modelstore import ModelStore
+from voicecli.policy.threadchoice import threads_for
 
 
 class EngineLoader:
@@ -29,7 +31,15 @@ class EngineLoader:
         return WhisperEngine(self.store.require(self.config.models.stt), self.config.stt)
 
     def llm(self) -> LlamaEngine:
-        return LlamaEngine(self.store.require(self.config.models.llm), self.config.llm)
+        config = self.config.llm
+        meter = CpuMeter() if config.adapt_threads else None
+
+        def free_cores_threads() -> int:
+            assert meter is not None
+            return threads_for(meter.cores, meter.others_busy(), config.threads)
+
+        choice = free_cores_threads if meter is not None else None
+        return LlamaEngine(self.store.require(self.config.models.llm), config, choice)
 
     def tts(self) -> PiperEngine:
         return PiperEngine(self.store.require(self.config.models.tts), self.config.tts)

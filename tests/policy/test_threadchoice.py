@@ -1,0 +1,25 @@
+"""Threads from the cores other programs leave free."""
+
+from __future__ import annotations
+
+from voicecli.policy.threadchoice import threads_for
+
+
+def test_an_idle_machine_gets_every_configured_thread() -> None:
+    assert threads_for(cores=2, others_busy=0.05, most=2) == 2
+    assert threads_for(cores=8, others_busy=0.0, most=2) == 2, "never more than configured"
+
+
+def test_a_core_another_program_holds_is_not_counted() -> None:
+    assert threads_for(cores=2, others_busy=1.0, most=2) == 1
+    assert threads_for(cores=4, others_busy=1.0, most=4) == 3
+
+
+def test_a_core_counts_as_free_when_others_took_less_than_half_of_it() -> None:
+    assert threads_for(cores=2, others_busy=0.4, most=2) == 2
+    assert threads_for(cores=2, others_busy=0.6, most=2) == 1
+
+
+def test_a_saturated_machine_still_gets_one_thread() -> None:
+    assert threads_for(cores=2, others_busy=2.0, most=2) == 1
+    assert threads_for(cores=2, others_busy=5.0, most=2) == 1
