@@ -145,13 +145,16 @@ class TranscriberConfig:
 
 @dataclass
 class ConversationConfig:
-    """How much history the model sees; whether replies are made before the commit."""
+    """How much history the model sees, how a long turn reaches it, whether replies are made
+    before the commit, and what is said when a reply is late."""
 
     max_history_turns: int = within(8, 0, 100, "turn pairs")
     speculative_replies: bool = True
     speculate_on_interim: bool = False  # at the pause, from the last interim transcript
     long_turn_words: int = within(60, 0, 100000, "words")  # 0: never split (longrequest.py)
     long_turn_tail_words: int = within(20, 1, 1000, "words")
+    late_ack_after_s: float = within(2.5, 0.0, 30.0, "s")  # 0: never
+    late_ack_text: str = nonempty("One moment.")
 
 
 @dataclass

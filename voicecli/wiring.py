@@ -108,7 +108,8 @@ def build_conversation(
     planner = CommitRules(orders.order_ids, orders.knowledge())
     mode = core_mode(config, options.pipeline, planner, mirror=options.mirror)
     session = Session(bus, config, playout, generation, io.in_time, io.out_time, mode, aec=aec)
-    cascade = options.pipeline is Pipeline.CASCADE
+    cascade = options.pipeline is Pipeline.CASCADE  # the naive baseline: no acknowledgement
+    talk = config.conversation
     transcriber = WholeTurnTranscriber if cascade else Transcriber
     stages: list[Stage] = [
         Listener(
@@ -131,9 +132,14 @@ def build_conversation(
             generation,
             warm_messages=session.history.messages(),
             tools=config.tools,
+            late_ack=(0.0, "") if cascade else (talk.late_ack_after_s, talk.late_ack_text),
         ),
         Speaker(
-            bus, engines.tts, playout, generation, prepared=(speakable(config.tools.ack_text),)
+            bus,
+            engines.tts,
+            playout,
+            generation,
+            prepared=(speakable(config.tools.ack_text), speakable(talk.late_ack_text)),
         ),
         ToolRunner(bus, orders),
     ]

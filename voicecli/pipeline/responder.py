@@ -5,14 +5,15 @@ conversation and the caller's words so far. On commit it either has its reply wr
 reply (pipeline/writers.py: the LLM clause by clause, the cascade's whole reply, or Voice
 Mirror's echo — chosen when the conversation is built), stopping within one token when the
 reply's generation is cancelled, or, for a tool, asks the tool runner and speaks the result (an
-acknowledgement first if the tool is slow, an apology if it fails).
+acknowledgement first if the tool is slow, an apology if it fails). A written reply whose first
+piece is late (a busy machine) gets an acknowledgement first too; it is never abandoned.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from voicecli.bus import EventBus
 from voicecli.config import ToolsConfig
@@ -47,11 +48,15 @@ class Responder(Stage):
         generation: Generation,
         warm_messages: Sequence[Message] = (),
         tools: ToolsConfig | None = None,
+        late_ack: tuple[float, str] = (0.0, ""),
     ) -> None:
+        """`late_ack`: after how long since the caller's last word a reply whose first piece
+        has not come is preceded by which acknowledgement (0: never)."""
         super().__init__(bus, "responder", (ReplyRequest, PrefillRequest), generation)
         self.writer = writer
         self.warm_messages = warm_messages
         self.tools = tools or ToolsConfig()
+        self.late_ack_after_s, self.late_ack_text = late_ack
         self.results = bus.subscribe((ToolResult,), "responder-tools")
         self.calls = 0
 
@@ -127,21 +132,46 @@ class Responder(Stage):
         return None
 
     def generated_reply(self, event: ReplyRequest, cancel: threading.Event) -> None:
+        """The writer's reply, piece by piece; if its first piece is late (`late_ack_after_s`
+        after the caller's last word: a busy machine), an honest acknowledgement goes first,
+        and the reply follows it whenever it comes."""
         gen = event.gen
         pieces = 0
+        lock = threading.Lock()
 
-        def speak(piece: str) -> None:
+        def speak(piece: str, ack: bool = False) -> None:
             nonlocal pieces
-            self._piece(gen, pieces, piece)
-            pieces += 1
+            with lock:
+                if ack and (pieces or cancel.is_set()):
+                    return  # the reply came first, or is no longer wanted
+                self._piece(gen, pieces, piece, ack=ack)
+                pieces += 1
 
         def first_token(ms: float, cached: int, prompt: int) -> None:
             self.bus.publish(LlmFirstToken(self.bus.now(), gen, ms, cached, prompt))
 
-        written = self.writer.write(event.messages, cancel, speak, first_token)
+        late = self.late_ack_timer(event, lambda: speak(self.late_ack_text, ack=True))
+        try:
+            written = self.writer.write(event.messages, cancel, speak, first_token)
+        finally:
+            if late is not None:
+                late.cancel()
         self.bus.publish(
             ReplyDone(self.bus.now(), gen, written.text, pieces, written.tokens, cancel.is_set())
         )
+
+    def late_ack_timer(
+        self, event: ReplyRequest, say: Callable[[], None]
+    ) -> threading.Timer | None:
+        """A timer that says the acknowledgement once the caller has waited `late_ack_after_s`
+        since their last word (at once if they already have); None when switched off."""
+        if self.late_ack_after_s <= 0:
+            return None
+        waited = self.bus.now() - event.speech_end_t if event.speech_end_t else 0.0
+        timer = threading.Timer(max(0.0, self.late_ack_after_s - waited), say)
+        timer.daemon = True
+        timer.start()
+        return timer
 
     def _piece(self, gen: int, index: int, piece: str, ack: bool = False) -> None:
         spoken = speakable(piece)

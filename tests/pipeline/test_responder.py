@@ -1,0 +1,70 @@
+"""The responder without a thread or a model: a late reply is preceded by an acknowledgement,
+a prompt one is not, and the late one is still said in full (a fake writer stands for the LLM)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from voicecli.bus import EventBus
+from voicecli.engines.protocols import Message
+from voicecli.events import ReplyDone, ReplyPiece, ReplyRequest
+from voicecli.pipeline.generation import Generation
+from voicecli.pipeline.responder import Responder
+from voicecli.pipeline.writers import Speak, Written
+
+ACK = "One moment."
+
+
+class SlowWriter:
+    """Writes "Paris is the capital." in two pieces, the first only once it has heard the
+    acknowledgement go out (a model slower than the budget), or at once when `prompt`."""
+
+    def __init__(self, pieces: EventBus, prompt: bool) -> None:
+        self.heard = pieces.subscribe((ReplyPiece,), "slow-writer")
+        self.prompt = prompt
+
+    def warm(self, messages: Sequence[Message]) -> None:
+        return None
+
+    def prefill(self, messages: Sequence[Message]) -> int:
+        return 0
+
+    def write(self, messages, cancel: threading.Event, speak: Speak, first_token) -> Written:
+        if not self.prompt:
+            ack = self.heard.get(timeout=10.0)
+            assert isinstance(ack, ReplyPiece) and ack.ack, "the acknowledgement came first"
+        speak("Paris is")
+        speak("the capital.")
+        return Written("Paris is the capital.", 5)
+
+
+def reply(prompt: bool, waited_s: float) -> list[ReplyPiece | ReplyDone]:
+    bus = EventBus(time.monotonic)
+    generation = Generation()
+    gen = generation.bump()
+    writer = SlowWriter(bus, prompt)
+    responder = Responder(bus, writer, generation, late_ack=(2.5, ACK))
+    seen = bus.subscribe((ReplyPiece, ReplyDone), "test")
+    request = ReplyRequest(bus.now(), gen, 1, speech_end_t=bus.now() - waited_s)
+    responder.reply(request)
+    return [e for e in seen.drain() if isinstance(e, ReplyPiece | ReplyDone)]
+
+
+def test_a_late_reply_is_preceded_by_an_acknowledgement_and_said_whole() -> None:
+    events = reply(prompt=False, waited_s=3.0)  # the caller has waited past the budget
+    pieces = [e for e in events if isinstance(e, ReplyPiece)]
+    assert [(p.piece, p.text, p.ack) for p in pieces] == [
+        (0, ACK, True),
+        (1, "Paris is", False),
+        (2, "the capital.", False),
+    ]
+    done = events[-1]
+    assert isinstance(done, ReplyDone) and done.pieces == 3 and not done.cancelled
+
+
+def test_a_prompt_reply_has_no_acknowledgement() -> None:
+    events = reply(prompt=True, waited_s=0.3)
+    pieces = [e for e in events if isinstance(e, ReplyPiece)]
+    assert [(p.text, p.ack) for p in pieces] == [("Paris is", False), ("the capital.", False)]
