@@ -10,7 +10,7 @@ import pytest
 from voicecli.bench.metrics import RunRecord, turn_metrics
 from voicecli.bench.scenario import Scenario, Turn
 from voicecli.bench.simulator import Placement
-from voicecli.bench.summary import summarize
+from voicecli.bench.summary import RunCounts, summarize
 from voicecli.events import (
     AssistantTurn,
     LlmFirstToken,
@@ -166,7 +166,7 @@ def test_summary_rates_wer_and_the_ratio_between_modes() -> None:
         events[5] = PlayoutStarted(T0 + first_sound, 1, int(first_sound * OUT))
         ms, _ = turn_metrics(record([fast], events, played((first_sound, 5.0)), pipeline))
         turns += ms
-    summary = summarize(turns, {"streaming": 0, "cascade": 2})
+    summary = summarize(turns, {"streaming": RunCounts(), "cascade": RunCounts(phantom_turns=2)})
     streaming = summary["pipelines"]["streaming"]
     assert streaming["timings"]["ttfa_ms"]["p50"] == pytest.approx(810, abs=1)
     assert streaming["rates"]["expect_pass"] == 1.0 and streaming["wer"] == 0.0

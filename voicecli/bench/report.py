@@ -81,6 +81,8 @@ def summary_table(report: dict[str, Any]) -> Table:
     for key, label, fmt in (
         ("wer", "WER", _pct),
         ("phantom_turns", "phantom turns (self-transcriptions)", str),
+        ("capture_overruns", "capture overruns", str),
+        ("playout_underruns", "playout underruns", str),
     ):
         row = [label]
         for p in pipelines:

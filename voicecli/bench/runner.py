@@ -41,12 +41,19 @@ from voicecli.bench.metrics import (
 from voicecli.bench.played import heard_error_words, played_audio
 from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
 from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
-from voicecli.bench.summary import summarize
+from voicecli.bench.summary import RunCounts, summarize
 from voicecli.bench.variants import Variant
 from voicecli.config import Config, defaults_as_dict
 from voicecli.core.mode import Pipeline
 from voicecli.errors import VoicecliError
-from voicecli.events import EchoStats, Event, ReplyPiece, SessionEnded, VadFrame
+from voicecli.events import (
+    DeviceStats,
+    EchoStats,
+    Event,
+    ReplyPiece,
+    SessionEnded,
+    VadFrame,
+)
 from voicecli.sim.backend import FaultyOrderStore
 from voicecli.trace import TraceWriter
 from voicecli.wiring import Engines, TalkOptions, build_conversation
@@ -118,11 +125,9 @@ class Bench:
         self.engines = engines
         self.options = options
         self.turns: list[TurnMetrics] = []
-        self.phantoms: dict[str, int] = {}
+        self.counts: dict[str, RunCounts] = {}
         self.errors: list[str] = []
         self.rss_max = 0
-        self.erle_by: dict[str, list[float]] = {}
-        self.false_pauses: dict[str, int] = {}
         self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
 
     def run_one(
@@ -181,12 +186,21 @@ class Bench:
         if self.trace is not None:
             for metrics in turns:
                 self.trace.write_record("bench_turn", metrics.to_dict(), tags)
-        self.false_pauses[key] = self.false_pauses.get(key, 0) + false_pauses(record)
-        self.erle_by[key] = self.erle_by.get(key, []) + [
-            e.erle_db for e in result.events if isinstance(e, EchoStats) and e.erle_db is not None
-        ]
+        device = next((e for e in result.events if isinstance(e, DeviceStats)), None)
+        self.counts.setdefault(key, RunCounts()).add(
+            RunCounts(
+                phantom_turns=phantoms,
+                false_pauses=false_pauses(record),
+                capture_overruns=device.overruns if device else 0,
+                playout_underruns=device.underruns if device else 0,
+                erle_db=[
+                    e.erle_db
+                    for e in result.events
+                    if isinstance(e, EchoStats) and e.erle_db is not None
+                ],
+            )
+        )
         self.turns += turns
-        self.phantoms[key] = self.phantoms.get(key, 0) + phantoms
 
     def check_heard_text(self, record: RunRecord, turns: list[TurnMetrics]) -> None:
         """For each reply cut short by a barge-in: what did the speaker really play? Transcribe
@@ -307,7 +321,7 @@ def run_bench(
             "scenarios": [s.name for s in scenarios],
         },
         "turns": [t.to_dict() for t in bench.turns],
-        "summary": summarize(bench.turns, bench.phantoms, bench.erle_by, bench.false_pauses),
+        "summary": summarize(bench.turns, bench.counts),
         "resources": {
             "rss_mb_max": round(bench.rss_max / 2**20, 1),
             "idle_cpu_percent": idle,

@@ -3,6 +3,7 @@ voice and corpus split (holdout first), and ratios."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from voicecli.bench.metrics import TurnMetrics
@@ -35,6 +36,26 @@ def pipelines_of(turns: list[TurnMetrics]) -> list[str]:
     return sorted({t.label for t in turns}, key=lambda p: (not p.startswith("streaming"), p))
 
 
+@dataclass
+class RunCounts:
+    """What the runs of one mode counted beside their turns: turns the caller never took,
+    pauses for nobody, the echo canceller's ERLE, and the audio devices' missed deadlines."""
+
+    phantom_turns: int = 0
+    false_pauses: int = 0
+    capture_overruns: int = 0
+    playout_underruns: int = 0
+    erle_db: list[float] = field(default_factory=list)
+
+    def add(self, other: RunCounts) -> None:
+        """Count one more run into these."""
+        self.phantom_turns += other.phantom_turns
+        self.false_pauses += other.false_pauses
+        self.capture_overruns += other.capture_overruns
+        self.playout_underruns += other.playout_underruns
+        self.erle_db += other.erle_db
+
+
 def _rate(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
@@ -54,12 +75,7 @@ def speculation_summary(turns: list[TurnMetrics]) -> dict[str, Any]:
     }
 
 
-def pipeline_summary(
-    turns: list[TurnMetrics],
-    phantom_turns: int,
-    erle: list[float] | None = None,
-    false_pauses: int = 0,
-) -> dict[str, Any]:
+def pipeline_summary(turns: list[TurnMetrics], counts: RunCounts) -> dict[str, Any]:
     """Everything the bench reports for one pipeline mode."""
     answered = [t for t in turns if t.kind in ANSWERED]
     checked = [t.heard_text_error_words for t in turns if t.heard_text_error_words is not None]
@@ -78,9 +94,11 @@ def pipeline_summary(
         },
         "wer": corpus_wer(with_ref),
         "speculation": speculation_summary(answered),
-        "phantom_turns": phantom_turns,
-        "false_pauses": false_pauses,
-        "erle_db": percentiles(erle or []),
+        "phantom_turns": counts.phantom_turns,
+        "false_pauses": counts.false_pauses,
+        "capture_overruns": counts.capture_overruns,
+        "playout_underruns": counts.playout_underruns,
+        "erle_db": percentiles(counts.erle_db),
         "heard_text": {
             "checked": len(checked),
             "within_one_word": _rate([e <= 1 for e in checked]),
@@ -119,22 +137,12 @@ def by_caller(turns: list[TurnMetrics], key: str) -> dict[str, Any]:
     return out
 
 
-def summarize(
-    turns: list[TurnMetrics],
-    phantoms: dict[str, int],
-    erle: dict[str, list[float]] | None = None,
-    false_pauses: dict[str, int] | None = None,
-) -> dict[str, Any]:
+def summarize(turns: list[TurnMetrics], counts: dict[str, RunCounts]) -> dict[str, Any]:
     """Summary per pipeline, per tag and pipeline (TTFA), and cascade/streaming ratios."""
     pipelines = pipelines_of(turns)
     out: dict[str, Any] = {
         "pipelines": {
-            p: pipeline_summary(
-                [t for t in turns if t.label == p],
-                phantoms.get(p, 0),
-                (erle or {}).get(p),
-                (false_pauses or {}).get(p, 0),
-            )
+            p: pipeline_summary([t for t in turns if t.label == p], counts.get(p, RunCounts()))
             for p in pipelines
         }
     }
