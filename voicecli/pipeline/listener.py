@@ -2,11 +2,12 @@
 
 It walks the capture timeline in echo-canceller frames (`aec.frame_ms`, 10 ms). Each mic frame
 is cleaned of the speaker's echo with the far-end reference — the samples the speaker played, on
-the same timeline — and written to the clean ring (the audio the transcriber reads). Every 512
-clean samples Silero VAD scores a frame and the segmenter turns the scores into speech start and
-end events, pre-roll included; a frame far below the caller's own voice is not speech
-(policy/callerlevel.py: people talking behind the caller). Echo estimates (ERL, ERLE) are
-published every half second.
+the same timeline, read ahead or behind where the echo's measured lag says the devices'
+timestamps were wrong (audio/echodelay.py) — and written to the clean ring (the audio the
+transcriber reads). Every 512 clean samples Silero VAD scores a frame and the segmenter turns
+the scores into speech start and end events, pre-roll included; a frame far below the caller's
+own voice is not speech (policy/callerlevel.py: people talking behind the caller). Echo
+estimates (ERL, ERLE) are published every half second.
 A loud frame after quiet is published at once as a sound onset (a fast barge-in) unless the
 canceller took most of it out: then it is the residual of a loud word of the agent's own.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from voicecli.audio.echodelay import EchoDelay, EchoDelayRules
 from voicecli.audio.echometer import EchoMeter
 from voicecli.audio.levels import dbfs
 from voicecli.audio.ring import SampleRing
@@ -57,6 +59,7 @@ class Listener(Stage):
         self.segmenter = Segmenter(rules)
         self.caller = CallerLevel(caller_level or CallerLevelRules(), self.segmenter.voicing.onset)
         self.meter = EchoMeter(CAPTURE_RATE // 2, interrupt.no_echo_erl_db)
+        self.echo_delay = EchoDelay(capture, far, EchoDelayRules())
         self.cursor = 0
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
@@ -87,7 +90,9 @@ class Listener(Stage):
         if self.aec is None:
             clean = mic
         else:
-            far = self.far_frame(end - self.step, end)
+            self.echo_delay.update(end)
+            ahead = self.echo_delay.advance
+            far = self.far_frame(end - self.step + ahead, end + ahead)
             clean = to_float32(self.aec.process(to_int16(mic), to_int16(far)))
             self.meter.add(mic, far, clean, self.probability)
             reading = self.meter.report()
