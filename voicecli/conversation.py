@@ -123,6 +123,11 @@ class Conversation:
                         result.error = f"{event.stage}: {event.message}"
                         reason = "error"
                         break
+                failure = io.failure()
+                if failure:
+                    result.error = f"audio: {failure}"
+                    reason = "error"
+                    break
                 now = clock()
                 over = io.input_done.is_set() and state is State.LISTENING
                 if over and now - idle_since >= IDLE_TAIL_S:

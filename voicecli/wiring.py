@@ -186,7 +186,7 @@ def open_sound_card(
     from voicecli.audio.devices import DeviceIO, choose_output_rate, resolve_input
 
     audio = config.audio
-    input_device = resolve_input(options.input_device, CAPTURE_RATE)
+    input_device, in_rate = resolve_input(options.input_device, CAPTURE_RATE)
     output_device, out_rate = choose_output_rate(options.output_device, preferred_rate)
     playout = PlayoutRing(int(audio.playout_seconds * out_rate), out_rate)
     io = DeviceIO(
@@ -195,7 +195,7 @@ def open_sound_card(
         input_device,
         output_device,
         clock,
-        CAPTURE_RATE,
+        in_rate,
         audio.block_ms / 1000.0,
         far=rings.far,
     )

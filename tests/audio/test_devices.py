@@ -85,7 +85,8 @@ def test_streams_open_callbacks_run_and_close_cleanly(alsa_home: Path) -> None:
         device, rate = choose_output_rate("vc_null", 22050)
         playout = PlayoutRing(rate * 5, rate)
         playout.write(np.full(rate // 10, 0.1, dtype=np.float32), gen=1, piece=0, text="hi")
-        io = DeviceIO(capture, playout, resolve_input("vc_null", 16000), device)
+        mic, mic_rate = resolve_input("vc_null", 16000)
+        io = DeviceIO(capture, playout, mic, device, device_in_rate=mic_rate)
         io.start()
         got_input = capture.wait_for(16000, timeout=20)
         played = False
@@ -129,7 +130,7 @@ def test_a_device_that_cannot_capture_gives_one_clear_line(alsa_home: Path) -> N
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2, result.stdout + result.stderr
     for line, name in zip(lines, ("vc_playback_only", "no-such-device"), strict=True):
-        assert f"input device '{name}' cannot capture" in line
+        assert f"input device '{name}' cannot capture mono audio" in line
         assert "voicecli devices" in line and "--input FILE.wav" in line
 
 

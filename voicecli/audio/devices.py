@@ -7,6 +7,7 @@ Each stream's sample 0 is mapped onto the one clock from PortAudio's ADC/DAC tim
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.errors import VoicecliError
+
+STALL_S = 2.0  # a microphone silent this long (no callbacks at all) has gone away
 
 try:
     import sounddevice as sd
@@ -80,13 +83,22 @@ def _device_arg(device: str | None) -> int | str | None:
     return int(device) if device.isdigit() else device
 
 
-def resolve_input(device: str | None, rate: int) -> int | str | None:
-    """Check the input device can capture mono at `rate`; one clear line if not."""
+def resolve_input(
+    device: str | None, preferred: int = CAPTURE_RATE
+) -> tuple[int | str | None, int]:
+    """The input device and the rate to capture at: `preferred` (the recogniser's 16 kHz) if
+    the device takes it, else the device's own rate (a JACK server or most laptop cards run at
+    48 kHz only), which DeviceIO resamples; one clear line if it can capture at neither."""
     lib = _sd()
     arg = _device_arg(device)
     try:
-        lib.query_devices(arg, kind="input")
-        lib.check_input_settings(device=arg, channels=1, samplerate=rate, dtype="float32")
+        info = lib.query_devices(arg, kind="input")
+        rate = preferred
+        try:
+            lib.check_input_settings(device=arg, channels=1, samplerate=rate, dtype="float32")
+        except lib.PortAudioError:
+            rate = int(info["default_samplerate"])
+            lib.check_input_settings(device=arg, channels=1, samplerate=rate, dtype="float32")
     except (lib.PortAudioError, ValueError) as err:
         if device is None:
             raise VoicecliError(
@@ -95,10 +107,10 @@ def resolve_input(device: str | None, rate: int) -> int | str | None:
                 "(see `voicecli devices`)"
             ) from None
         raise VoicecliError(
-            f"input device '{device}' cannot capture mono {rate} Hz ({err}); "
-            "see `voicecli devices` or use --input FILE.wav"
+            f"input device '{device}' cannot capture mono audio at {preferred} Hz or its own "
+            f"rate ({err}); see `voicecli devices` or use --input FILE.wav"
         ) from None
-    return arg
+    return arg, rate
 
 
 def choose_output_rate(device: str | None, preferred: int) -> tuple[int | str | None, int]:
@@ -130,33 +142,42 @@ class DeviceIO:
         input_device: int | str | None,
         output_device: int | str | None,
         clock: Callable[[], float] = time.monotonic,
-        in_rate: int = CAPTURE_RATE,
+        device_in_rate: int = CAPTURE_RATE,
         block_s: float = 0.02,
         far: SampleRing | None = None,
     ) -> None:
         self.capture = capture
         self.far = far
         self._far_resampler = soxr.ResampleStream(
-            playout.rate, in_rate, 1, dtype="float32", quality="QQ"
+            playout.rate, CAPTURE_RATE, 1, dtype="float32", quality="QQ"
         )  # the reference must not lag: QQ holds back 1 sample, HQ 500
+        # A device that captures only at its own rate is resampled to the recogniser's: LQ
+        # filters what would alias and holds back 6 ms; sample k still lands at index k.
+        self._mic_resampler = (
+            soxr.ResampleStream(device_in_rate, CAPTURE_RATE, 1, dtype="float32", quality="LQ")
+            if device_in_rate != CAPTURE_RATE
+            else None
+        )
         self.playout = playout
         self.clock = clock
-        self.in_rate = in_rate
+        self.in_rate = CAPTURE_RATE  # the capture ring's timeline, whatever the device's rate
+        self.device_in_rate = device_in_rate
         self.out_rate = playout.rate
         self.input_done = threading.Event()  # a live mic never runs out
         self.started_at = 0.0
         self.t0_in = 0.0
         self.t0_out = 0.0
         self.overflows = 0
+        self.underflows = 0
         self.error: str = ""
         lib = _sd()
         try:
             self._input = lib.InputStream(
                 device=input_device,
                 channels=1,
-                samplerate=in_rate,
+                samplerate=device_in_rate,
                 dtype="float32",
-                blocksize=round(in_rate * block_s),
+                blocksize=round(device_in_rate * block_s),
                 callback=self._on_input,
             )
             self._output = lib.OutputStream(
@@ -173,7 +194,9 @@ class DeviceIO:
                 "from a file with --input FILE.wav"
             ) from None
         self._in_samples = 0
+        self._last_input = 0.0
         self._out_samples = 0
+        self._far_started = False
 
     def _on_input(self, indata: np.ndarray, frames: int, info: Any, status: Any) -> None:
         if self._in_samples == 0:
@@ -181,8 +204,12 @@ class DeviceIO:
             self.t0_in = self.clock() - age
         if status.input_overflow:
             self.overflows += 1
-        self.capture.write(indata[:, 0])
+        block = indata[:, 0]
+        if self._mic_resampler is not None:
+            block = self._mic_resampler.resample_chunk(block)
+        self.capture.write(block)
         self._in_samples += frames
+        self._last_input = self.clock()
 
     def _on_output(self, outdata: np.ndarray, frames: int, info: Any, status: Any) -> None:
         if self._out_samples == 0:
@@ -190,19 +217,27 @@ class DeviceIO:
                 max(0.0, info.outputBufferDacTime - info.currentTime) if info.currentTime else 0.0
             )
             self.t0_out = self.clock() + lead
-            self._align_far()
+        if status.output_underflow:
+            self.underflows += 1
         self.playout.read_into(outdata[:, 0])
-        if self.far is not None:
-            self.far.write(self._far_resampler.resample_chunk(outdata[:, 0]))
+        self._feed_far(outdata[:, 0])
         self._out_samples += frames
 
-    def _align_far(self) -> None:
-        """Start the far-end ring where the first played sample reaches the mic's timeline."""
+    def _feed_far(self, block: np.ndarray) -> None:
+        """Hand what this block plays to the echo canceller, on the microphone's timeline: far
+        sample i is what played at `t0_in + i / in_rate`. Nothing goes in before the microphone
+        has started (its timeline starts with it), and the first block that does is placed by
+        the time it plays, so the order in which the two streams first call back (which
+        PortAudio does not promise: JACK may run the output first) does not matter."""
         if self.far is None or not self.t0_in:
             return
-        lead = int((self.t0_out - self.t0_in) * self.in_rate) - self.far.written
-        if lead > 0:
-            self.far.write(np.zeros(lead, dtype=np.float32))
+        if not self._far_started:
+            plays_at = self.t0_out + self._out_samples / self.out_rate
+            lead = round((plays_at - self.t0_in) * self.in_rate)
+            if lead > 0:
+                self.far.write(np.zeros(lead, dtype=np.float32))
+            self._far_started = True
+        self.far.write(self._far_resampler.resample_chunk(block))
 
     def start(self) -> None:
         self.started_at = self.clock()
@@ -222,6 +257,14 @@ class DeviceIO:
         return None  # a sound card session keeps no recording
 
     def stop(self) -> None:
+        if self.failure():
+            # The device is gone (its JACK server quit, the card was pulled): stopping or
+            # closing its streams, or PortAudio's own clean-up at exit, would wait for it
+            # forever. Leave them; the process is about to end.
+            self.error = self.failure()
+            atexit.unregister(_sd()._exit_handler)  # sounddevice's Pa_Terminate at exit
+            self.capture.close()
+            return
         for stream in (self._input, self._output):
             try:
                 stream.stop()
@@ -237,4 +280,19 @@ class DeviceIO:
         return self.t0_out + device_sample / self.out_rate
 
     def stats(self) -> tuple[int, int]:
-        return self.capture.overruns + self.overflows, self.playout.underruns
+        return self.capture.overruns + self.overflows, self.playout.underruns + self.underflows
+
+    def failure(self) -> str:
+        """A device that stopped calling back (its server quit, the card was unplugged)."""
+        if not self.started_at:
+            return ""
+        since = self._last_input or self.started_at
+        quiet = self.clock() - since
+        if quiet > STALL_S and not self._input.active:
+            return "the audio input device went away (its stream stopped); check `voicecli devices`"
+        if quiet > STALL_S:
+            return (
+                f"the audio input device stopped delivering sound ({quiet:.1f} s without a "
+                "block); check `voicecli devices`"
+            )
+        return ""

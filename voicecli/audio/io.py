@@ -60,3 +60,7 @@ class AudioIO(Protocol):
     def recorded(self) -> Recorded | None:
         """What was recorded, once stopped (None: these devices do not record)."""
         ...
+
+    def failure(self) -> str:
+        """Why the devices stopped working while running ("" while they work)."""
+        ...
