@@ -1,0 +1,113 @@
+"""One call of `voicecli talk` on the JACK rig: a scenario's caller, the agent's echo, the log.
+
+Starts a JACK dummy server under its own name, the rig (the caller and the echo path) and the
+agent as a user would start it — a command run with the server as its default sound card —
+then waits for the caller to finish and the agent's last reply to end, stops the agent with
+Ctrl-C (SIGINT) and reads its session log. What happened is judged on the rig's timeline: the
+log's clock times are mapped onto it through the rig's `t0` (both are the system's monotonic
+clock).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voicecli.bench.scenario import Scenario
+from voicecli.bench.simulator import CallerSimulator, Placement
+from voicecli.sim.jackrig import SOUND, JackRig
+from voicecli.sim.jackserver import JackServer
+
+CONNECT_TIMEOUT_S = 300.0  # the agent loads its models before it opens the device
+CALL_TIMEOUT_S = 300.0
+LAST_REPLY_QUIET_S = 2.0  # the agent's last reply is over after this much silence
+SLACK_S = 0.5  # an event this close to a caller's speech is about it
+COMMIT_WITHIN_S = 6.0  # a turn is committed this soon after its speech ends, or it is not its
+STOPPED_QUIET_S = 0.1  # the speaker silent this long has stopped
+
+
+@dataclass
+class RigRun:
+    """One call on the rig: what the caller said where, what the agent logged and played."""
+
+    placements: list[Placement]
+    events: list[dict[str, Any]]
+    t0_log: float
+    rig: JackRig
+    returncode: int
+    stderr: str
+
+    def at(self, event: dict[str, Any]) -> float:
+        """An event's time on the rig's timeline (seconds from rig sample 0)."""
+        return self.t0_log + event["t"] - self.rig.t0
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == kind]
+
+    def near_caller(self, t: float, after_s: float) -> bool:
+        return any(p.onset_s - SLACK_S <= t <= p.end_s + after_s for p in self.placements)
+
+    def phantom_turns(self) -> int:
+        return sum(
+            not self.near_caller(self.at(e), COMMIT_WITHIN_S) for e in self.of("turn_committed")
+        )
+
+    def pauses_for_nobody(self) -> int:
+        return sum(not self.near_caller(self.at(e), SLACK_S) for e in self.of("barge_in"))
+
+    def barge_in_stop_ms(self) -> float | None:
+        """Caller's onset over the reply → the speaker silent for 100 ms, on the rig's timeline
+        (None: no barge-in in the call, or the speaker never went quiet after it)."""
+        onset = next((p.onset_s for p in self.placements if p.turn.kind == "barge_in"), None)
+        if onset is None:
+            return None
+        rate = self.rig.rate
+        loud = np.abs(self.rig.played()[round(onset * rate) :]) > SOUND
+        quiet = round(STOPPED_QUIET_S * rate)
+        counts = np.concatenate([[0], np.cumsum(loud)])
+        windows = counts[quiet:] - counts[:-quiet]  # loud samples in [i, i + quiet)
+        silent = np.flatnonzero(windows == 0)
+        return 1000.0 * silent[0] / rate if silent.size else None
+
+
+def call_on_rig(
+    scenario: Scenario,
+    command: list[str],
+    log: Path,
+    rate: int = 48000,
+    echo_gain_db: float | None = -6.0,
+) -> RigRun:
+    """Run `command` (which must write its session log to `log`) as the agent on a new JACK
+    server at `rate`, with `scenario`'s caller and the agent's echo at `echo_gain_db`."""
+    with JackServer(rate=rate) as server:
+        caller = CallerSimulator(scenario, server.rate, seed=0)
+        rig = JackRig(server, caller, echo_gain_db=echo_gain_db, echo_delay_s=0.01)
+        rig.start()
+        talk = subprocess.Popen(
+            command,
+            env=server.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            rig.connect_agent(timeout_s=CONNECT_TIMEOUT_S)
+            if rig.finished.wait(timeout=CALL_TIMEOUT_S) and caller.placements:
+                last = caller.placements[-1]
+                rig.wait_for_reply(after_s=last.end_s, quiet_s=LAST_REPLY_QUIET_S, timeout_s=60)
+            talk.send_signal(signal.SIGINT)
+            _, stderr = talk.communicate(timeout=60)
+        finally:
+            if talk.poll() is None:
+                talk.kill()
+                talk.wait()
+            rig.stop()
+    events = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    started = next((e for e in events if e["kind"] == "session_started"), {"t0": rig.t0})
+    return RigRun(list(caller.placements), events, started["t0"], rig, talk.returncode, stderr)

@@ -1,0 +1,110 @@
+"""A JACK dummy server: a sound card that keeps real time, on a machine that has none.
+
+`jackd -d dummy` runs a clocked full-duplex device (PortAudio lists it as `system`) driven by
+the system clock, period by period, as a laptop's card is driven by its crystal. Each server
+is started under its own name and found through `JACK_DEFAULT_SERVER`, so only the processes
+given `env()` see it (a test's server never becomes another program's default device). It is
+stopped, and waited for, when the `with` block ends — also when the block fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from types import TracebackType
+
+from voicecli.errors import VoicecliError
+
+START_TIMEOUT_S = 10.0
+
+
+class JackServer:
+    """One `jackd -d dummy` at `rate` Hz with `period`-frame blocks, under a unique name."""
+
+    def __init__(self, rate: int = 48000, period_s: float = 0.02, name: str = "") -> None:
+        self.rate = rate
+        self.period = round(rate * period_s)
+        self.name = name or f"voicecli-{uuid.uuid4().hex[:8]}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def env(self) -> dict[str, str]:
+        """The environment for a process that should use this server as its sound card."""
+        return {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_START_SERVER": "1"}
+
+    def start(self) -> None:
+        """Start the server and wait until clients can connect (one clear line if it cannot)."""
+        if shutil.which("jackd") is None or shutil.which("jack_wait") is None:
+            raise VoicecliError("jackd is not installed; scripts/setup installs jackd2")
+        self._process = subprocess.Popen(
+            [
+                "jackd",
+                "--no-realtime",
+                "--name",
+                self.name,
+                "--timeout",
+                "2000",
+                "-d",
+                "dummy",
+                "-r",
+                str(self.rate),
+                "-p",
+                str(self.period),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        ready = subprocess.run(
+            ["jack_wait", "--server", self.name, "--wait", "--timeout", str(int(START_TIMEOUT_S))],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if ready.returncode != 0 or self._process.poll() is not None:
+            error = self._stderr_tail()
+            self.stop()
+            raise VoicecliError(f"the JACK server '{self.name}' did not start: {error}")
+
+    def _stderr_tail(self) -> str:
+        if self._process is None or self._process.poll() is None or self._process.stderr is None:
+            return "no answer within the timeout"
+        lines = self._process.stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"exit code {self._process.returncode}"
+
+    def kill(self) -> None:
+        """Stop the server at once, as a crash or an unplugged card would."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the server and wait for it (idempotent)."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=10)
+        if self._process.stderr is not None:
+            self._process.stderr.close()
+        self._process = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def __enter__(self) -> JackServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
