@@ -55,7 +55,7 @@ class SttConfig:
     """Whisper (CTranslate2) engine settings."""
 
     compute_type: str = one_of("int8", "int8", "int8_float32", "int16", "float32")
-    threads: int = within(2, 1, 64, "threads")
+    threads: int = within(0, 0, 64, "threads")  # 0: its share of the cores (threadchoice)
     beam_size: int = within(1, 1, 10)
     final_beam_size: int = within(5, 1, 10)
     language: str = nonempty("en")
@@ -74,7 +74,7 @@ class LlmConfig:
     """llama.cpp engine settings and the voice system prompt."""
 
     context_tokens: int = within(2048, 512, 32768, "tokens")
-    threads: int = within(2, 1, 64, "threads")
+    threads: int = within(0, 0, 64, "threads")  # 0: its share of the cores (threadchoice)
     adapt_threads: bool = False  # fewer threads while other programs hold cores (threadchoice)
     batch_tokens: int = within(256, 8, 4096, "tokens")
     max_reply_tokens: int = within(120, 8, 2048, "tokens")

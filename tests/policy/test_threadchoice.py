@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from voicecli.policy.threadchoice import threads_for
+from voicecli.policy.threadchoice import stage_threads, threads_for
+
+
+def test_each_heavy_stage_gets_half_the_cores_unless_configured() -> None:
+    assert stage_threads(configured=0, cores=2) == 1
+    assert stage_threads(configured=0, cores=8) == 4
+    assert stage_threads(configured=0, cores=1) == 1, "never none"
+    assert stage_threads(configured=3, cores=2) == 3, "a configured number is kept"
 
 
 def test_an_idle_machine_gets_every_configured_thread() -> None:

@@ -1,4 +1,10 @@
-"""How many threads a model may use, from the cores other programs leave free.
+"""How many threads a model may use: its share of the cores, and the cores others leave free.
+
+Whisper and the LLM are the two heavy stages, and with replies made early they run at the same
+moment (the reply is written while the turn's last words are decoded). Each asking for every
+core, they fight over them: on 2 cores, one thread each answered sooner than two each, idle
+and under load alike (docs/performance.md, 2026-12-03). So by default (`threads = 0`) each
+gets half the cores this process may run on, at least one; a number in config.toml overrides.
 
 llama.cpp's threads meet at a barrier on every step: when one of them is descheduled because
 another program holds its core, the whole step waits for it. On this 2-core machine with one
@@ -9,6 +15,13 @@ configured most. Pure: what the other programs took is measured elsewhere (cpume
 """
 
 from __future__ import annotations
+
+HEAVY_STAGES = 2  # Whisper and the LLM: the stages that compute for long at one time
+
+
+def stage_threads(configured: int, cores: int) -> int:
+    """Threads for one heavy stage: `configured` if set (> 0), else its share of `cores`."""
+    return configured if configured > 0 else max(1, cores // HEAVY_STAGES)
 
 
 def threads_for(cores: int, others_busy: float, most: int) -> int:
