@@ -288,6 +288,15 @@ def bench(
             "joined by ',' (0,1) run interleaved, so loaded and unloaded are compared in one run.",
         ),
     ] = "0",
+    device: Annotated[
+        str,
+        typer.Option(
+            "--device",
+            help="Where the calls run: virtual (simulated devices), jack (a JACK dummy server: "
+            "a sound card that keeps real time, through PortAudio), or virtual,jack "
+            "interleaved.",
+        ),
+    ] = "virtual",
 ) -> None:
     """Measure voicecli: simulated callers in real time, streaming vs the naive cascade."""
     from voicecli.bench.cli import run_bench_command
@@ -308,6 +317,7 @@ def bench(
         corpus=corpus or [],
         vary=vary or [],
         load=load,
+        device=device,
     )
 
 

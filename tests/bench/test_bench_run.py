@@ -205,3 +205,36 @@ def test_loaded_and_unloaded_runs_are_measured_side_by_side(config: Config, engi
     assert len(loaded) == len(quiet) == 2
     assert all(t["load_cpu_percent"] > 0 for t in loaded)
     assert all(t["load_cpu_percent"] is None for t in quiet)
+
+
+def test_the_same_calls_run_on_the_virtual_devices_and_on_the_jack_rig(
+    config: Config, engines
+) -> None:
+    """`--device virtual,jack`: each run once on the virtual pair and once through PortAudio on
+    a JACK dummy server, summarised apart; on the rig the turns are found where the rig put
+    the caller (the agent's events moved onto its timeline), answered, and the barge-in stops
+    the voice, measured from what the rig heard."""
+    options = BenchOptions(
+        scenarios=[
+            shipped_scenarios() / "plain-capital.toml",
+            shipped_scenarios() / "barge-in.toml",
+        ],
+        pipelines=[Pipeline.STREAMING],
+        idle_s=0.0,
+        devices=["virtual", "jack"],
+    )
+    report = run_bench(config, engines, options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    jsonschema.validate(report, schema())
+    assert not report["errors"], report["errors"]
+    assert set(report["summary"]["pipelines"]) == {"streaming", "streaming jack"}
+    rig = [t for t in report["turns"] if t["device"] == "jack"]
+    assert len(rig) == len(report["turns"]) // 2
+    for turn in rig:
+        assert turn["endpoint_ms"] is not None and turn["endpoint_ms"] > 0, turn
+        assert not turn["false_cutoff"], turn
+    asked = [t for t in rig if t["expect_pass"] is not None]
+    assert asked and all(t["expect_pass"] for t in asked), asked
+    stops = [t["barge_in_stop_ms"] for t in rig if t["kind"] == "barge_in"]
+    assert stops and all(s is not None for s in stops), stops
+    summary = report["summary"]["pipelines"]["streaming jack"]
+    assert summary["phantom_turns"] == 0 and summary["false_pauses"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import shutil
 from pathlib import Path
 
 from rich.console import Console
@@ -22,6 +23,7 @@ from voicecli.userpaths import check_output_file, write_atomically
 from voicecli.wiring import Engines
 
 MAX_LOAD = 16  # busy processes: more than a laptop's cores is already a saturated machine
+DEVICES = ("virtual", "jack")  # the simulated pair, or the JACK rig (bench/rigrun.py)
 MODES = {
     "both": [Pipeline.STREAMING, Pipeline.CASCADE],
     "streaming": [Pipeline.STREAMING],
@@ -45,10 +47,12 @@ def run_bench_command(
     corpus: list[str] | None = None,
     vary: list[str] | None = None,
     load: str = "0",
+    device: str = "virtual",
 ) -> dict:
     if pipeline not in MODES:
         raise UsageError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
     loads = load_levels(load)
+    devices = device_kinds(device)
     for split in corpus or []:
         if split not in SETS:
             raise UsageError(f"--corpus {split!r}: use {' or '.join(SETS)}")
@@ -75,6 +79,7 @@ def run_bench_command(
         aec=aec,
         variants=variants,
         loads=loads,
+        devices=devices,
     )
     loaded = scenarios_to_run(options.scenarios, console)
     with console.status("loading models…"):
@@ -105,6 +110,16 @@ def load_levels(given: str) -> list[int]:
             "several joined by ',' (0,1)"
         )
     return list(dict.fromkeys(int(part) for part in levels))
+
+
+def device_kinds(given: str) -> list[str]:
+    """`--device jack` or `--device virtual,jack`: the devices each scenario runs on."""
+    kinds = [part.strip() for part in given.split(",")]
+    if not all(kind in DEVICES for kind in kinds):
+        raise UsageError(f"--device {given!r}: use virtual, jack, or both joined by ','")
+    if "jack" in kinds and shutil.which("jackd") is None:
+        raise VoicecliError("--device jack: jackd is not installed; scripts/setup installs jackd2")
+    return list(dict.fromkeys(kinds))
 
 
 def model_for(store: ModelStore, flag: str, model_id: str, role: str) -> str:

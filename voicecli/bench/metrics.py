@@ -97,6 +97,7 @@ class TurnMetrics:
     variant: str = ""  # the --vary setting it ran with ("" = the configuration as loaded)
     load: int = 0  # busy processes running beside it (--load)
     load_cpu_percent: float | None = None  # the CPU each of them took, in % of one core
+    device: str = "virtual"  # the devices it ran on: virtual, or jack (a clocked sound card)
     tags: list[str] = field(default_factory=list)
     voice: str = ""  # the caller voice the turn was said in ("" = the scenario's clip)
     split: str = ""  # "tune" | "holdout" | "" (the scenario's)
@@ -136,9 +137,10 @@ class TurnMetrics:
 
     @property
     def label(self) -> str:
-        """What the summary groups it under: its pipeline, its variant if it has one, and the
-        load beside it if there was one."""
+        """What the summary groups it under: its pipeline, its variant if it has one, the load
+        beside it if there was one, and the rig if it ran on one."""
         parts = [self.pipeline, self.variant, f"load {self.load}" if self.load else ""]
+        parts.append(self.device if self.device != "virtual" else "")
         return " ".join(part for part in parts if part)
 
 

@@ -11,6 +11,7 @@ engines are loaded once. Results: per-turn metrics, a summary, resources
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -39,6 +40,7 @@ from voicecli.bench.metrics import (
     turn_metrics,
 )
 from voicecli.bench.played import heard_error_words, played_audio
+from voicecli.bench.rigrun import RIG_RATE, jack_device, rig_record, run_on_rig
 from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
 from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import RunCounts, summarize
@@ -55,6 +57,7 @@ from voicecli.events import (
     VadFrame,
 )
 from voicecli.sim.backend import FaultyOrderStore
+from voicecli.sim.jackserver import JackServer
 from voicecli.trace import TraceWriter
 from voicecli.wiring import Engines, TalkOptions, build_conversation
 
@@ -80,6 +83,23 @@ class BenchOptions:
     aec: bool = True
     variants: list[Variant] = field(default_factory=list)  # besides the configuration loaded
     loads: list[int] = field(default_factory=lambda: [0])  # busy processes beside each run
+    devices: list[str] = field(default_factory=lambda: ["virtual"])  # virtual, jack (the rig)
+
+
+@dataclass(frozen=True)
+class RunKind:
+    """How one run is made: its pipeline, the variant of the configuration, the load beside
+    it and the devices it runs on."""
+
+    pipeline: Pipeline
+    variant: Variant | None = None
+    load: int = 0
+    device: str = "virtual"
+
+    def describe(self) -> str:
+        mode = self.pipeline.value + (f" {self.variant.label}" if self.variant else "")
+        mode += f" · load {self.load}" if self.load else ""
+        return mode + (f" · {self.device}" if self.device != "virtual" else "")
 
 
 def config_hash(config: Config) -> str:
@@ -129,19 +149,16 @@ class Bench:
         self.errors: list[str] = []
         self.rss_max = 0
         self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
+        self.jack: JackServer | None = None  # the rig's server, for runs on --device jack
 
-    def run_one(
-        self,
-        scenario: Scenario,
-        pipeline: Pipeline,
-        repeat: int,
-        variant: Variant | None = None,
-        load: int = 0,
-    ) -> None:
+    def run_one(self, scenario: Scenario, kind: RunKind, repeat: int) -> None:
+        pipeline, variant, load = kind.pipeline, kind.variant, kind.load
         config = variant.config if variant is not None else self.config
         label = variant.label if variant is not None else ""
         engines = variant.engines if variant is not None and variant.engines else self.engines
-        simulator = CallerSimulator(scenario, engines.tts.sample_rate, seed=repeat)
+        on_rig = kind.device == "jack" and self.jack is not None
+        rate = RIG_RATE if on_rig else engines.tts.sample_rate
+        simulator = CallerSimulator(scenario, rate, seed=repeat)
         orders = FaultyOrderStore.with_sample()  # in memory: a run never touches the user's orders
         orders.seed(scenario.orders)
         talk = TalkOptions(
@@ -150,7 +167,7 @@ class Bench:
             aec=self.options.aec,
             orders=orders,
         )
-        conversation = build_conversation(config, engines, talk, mic=simulator)
+        conversation = build_conversation(config, engines, talk, mic=None if on_rig else simulator)
         tags: dict[str, str | int] = {
             "scenario": scenario.name,
             "pipeline": pipeline.value,
@@ -160,6 +177,8 @@ class Bench:
             tags["variant"] = label
         if load:
             tags["load"] = load
+        if on_rig:
+            tags["device"] = kind.device
         trace = self.trace
 
         def on_event(event: Event, t0: float) -> None:
@@ -168,19 +187,31 @@ class Bench:
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)
 
+        rig = None
         with BusyLoad(load) as busy:
-            result = conversation.run(on_event)
+            if on_rig and self.jack is not None:
+                result, rig = run_on_rig(
+                    conversation, simulator, self.jack, on_event, run_budget(scenario)
+                )
+            else:
+                result = conversation.run(on_event)
         if result.error:
             message = f"{scenario.path}: {pipeline.value} run {repeat}: {result.error}"
             self.errors.append(message)
             self.console.print(f"[red]error:[/] {message}", soft_wrap=True, highlight=False)
             return
         self.rss_max = max(self.rss_max, psutil.Process().memory_info().rss)
-        record = RunRecord.of(scenario, pipeline.value, repeat, simulator, result)
+        if rig is not None:
+            record = rig_record(
+                scenario, pipeline.value, repeat, simulator, result, rig, conversation
+            )
+        else:
+            record = RunRecord.of(scenario, pipeline.value, repeat, simulator, result)
         turns, phantoms = turn_metrics(record)
         for metrics in turns:
             metrics.variant = label
             metrics.load, metrics.load_cpu_percent = load, busy.cpu_percent()
+            metrics.device = kind.device
         key = turns[0].label if turns else pipeline.value
         self.check_heard_text(record, turns)
         if self.trace is not None:
@@ -263,6 +294,28 @@ def scenarios_to_run(paths: list[Path], console: Console) -> tuple[list[Scenario
     return scenarios, errors
 
 
+def run_all(bench: Bench, runs: list[tuple[int, Scenario, RunKind]], console: Console) -> Any:
+    """Idle listening first, then every run, with a progress bar; the idle CPU figure."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("bench", total=len(runs) + 1)
+        progress.update(task, description="idle listening")
+        idle = bench.idle_cpu_percent()
+        progress.advance(task)
+        for repeat, scenario, kind in runs:
+            progress.update(
+                task, description=f"{scenario.name} · {kind.describe()} · run {repeat + 1}"
+            )
+            bench.run_one(scenario, kind, repeat)
+            progress.advance(task)
+    return idle
+
+
 def run_bench(
     config: Config,
     engines: Engines,
@@ -277,31 +330,24 @@ def run_bench(
     bench.errors += errors
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     variants: list[Variant | None] = [None, *options.variants]
-    kinds = [(p, v, n) for p in options.pipelines for v in variants for n in options.loads]
+    kinds = [
+        RunKind(p, v, n, d)
+        for p in options.pipelines
+        for v in variants
+        for n in options.loads
+        for d in options.devices
+    ]
     runs = [
-        (repeat, scenario, pipeline, variant, load)
+        (repeat, scenario, kind)
         for repeat in range(options.repeat)
         for i, scenario in enumerate(scenarios)
-        for pipeline, variant, load in (kinds if i % 2 == 0 else kinds[::-1])
+        for kind in (kinds if i % 2 == 0 else kinds[::-1])
     ]
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
     cpu_before = psutil.cpu_times()
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("bench", total=len(runs) + 1)
-        progress.update(task, description="idle listening")
-        idle = bench.idle_cpu_percent()
-        progress.advance(task)
-        for repeat, scenario, pipeline, variant, load in runs:
-            mode = pipeline.value + (f" {variant.label}" if variant is not None else "")
-            mode += f" · load {load}" if load else ""
-            progress.update(task, description=f"{scenario.name} · {mode} · run {repeat + 1}")
-            bench.run_one(scenario, pipeline, repeat, variant, load)
-            progress.advance(task)
+    with contextlib.ExitStack() as stack:
+        if "jack" in options.devices:
+            bench.jack = stack.enter_context(jack_device())
+        idle = run_all(bench, runs, console)
     if bench.trace is not None:
         bench.trace.close()
     models = config.models
@@ -317,6 +363,7 @@ def run_bench(
             "pipelines": [p.value for p in options.pipelines],
             "variants": [v.label for v in options.variants],
             "loads": options.loads,
+            "devices": options.devices,
             "aec": options.aec,
             "scenarios": [s.name for s in scenarios],
         },
