@@ -19,11 +19,10 @@ from pathlib import Path
 import pytest
 
 from voicecli.bench.rigcall import RigRun, call_on_rig
-from voicecli.bench.scenario import load_scenarios
+from voicecli.bench.scenario import load_scenarios, shipped_scenarios
 
 pytestmark = pytest.mark.slow
 
-CLIPS = Path(__file__).parents[2] / "voicecli" / "bench" / "scenarios" / "clips"
 SCENARIO = """
 name = "rig"
 description = "a question, then a story the caller cuts off with another question"
@@ -49,7 +48,7 @@ kind = "barge_in"
 
 def call(tmp_path: Path, aec: bool) -> RigRun:
     path = tmp_path / "rig.toml"
-    path.write_text(SCENARIO.format(clips=CLIPS))
+    path.write_text(SCENARIO.format(clips=shipped_scenarios() / "clips"))
     (scenario,), errors = load_scenarios([path])
     assert not errors, errors
     log = tmp_path / "talk.jsonl"

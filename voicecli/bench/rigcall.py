@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class RigRun:
     t0_log: float
     rig: JackRig
     returncode: int
+    stdout: str
     stderr: str
 
     def at(self, event: dict[str, Any]) -> float:
@@ -82,9 +84,12 @@ def call_on_rig(
     log: Path,
     rate: int = 48000,
     echo_gain_db: float | None = -6.0,
+    during_first_reply: Callable[[JackServer], None] | None = None,
 ) -> RigRun:
     """Run `command` (which must write its session log to `log`) as the agent on a new JACK
-    server at `rate`, with `scenario`'s caller and the agent's echo at `echo_gain_db`."""
+    server at `rate`, with `scenario`'s caller and the agent's echo at `echo_gain_db`.
+    `during_first_reply` is called once the agent's voice is heard after the first turn
+    (which must start `at` a time), e.g. to kill the server as a device that goes away."""
     with JackServer(rate=rate) as server:
         caller = CallerSimulator(scenario, server.rate, seed=0)
         rig = JackRig(server, caller, echo_gain_db=echo_gain_db, echo_delay_s=0.01)
@@ -98,11 +103,17 @@ def call_on_rig(
         )
         try:
             rig.connect_agent(timeout_s=CONNECT_TIMEOUT_S)
-            if rig.finished.wait(timeout=CALL_TIMEOUT_S) and caller.placements:
+            if during_first_reply is not None:
+                first_end = scenario.turns[0].delay_s + caller.clips[0].duration_s
+                if rig.wait_for_sound(after_s=first_end, timeout_s=CALL_TIMEOUT_S):
+                    during_first_reply(server)
+            # with the device gone the agent ends by itself; otherwise the caller hangs up
+            if server.running and rig.finished.wait(timeout=CALL_TIMEOUT_S) and caller.placements:
                 last = caller.placements[-1]
                 rig.wait_for_reply(after_s=last.end_s, quiet_s=LAST_REPLY_QUIET_S, timeout_s=60)
-            talk.send_signal(signal.SIGINT)
-            _, stderr = talk.communicate(timeout=60)
+            if server.running:
+                talk.send_signal(signal.SIGINT)
+            stdout, stderr = talk.communicate(timeout=60)
         finally:
             if talk.poll() is None:
                 talk.kill()
@@ -110,4 +121,6 @@ def call_on_rig(
             rig.stop()
     events = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     started = next((e for e in events if e["kind"] == "session_started"), {"t0": rig.t0})
-    return RigRun(list(caller.placements), events, started["t0"], rig, talk.returncode, stderr)
+    return RigRun(
+        list(caller.placements), events, started["t0"], rig, talk.returncode, stdout, stderr
+    )
