@@ -7,14 +7,13 @@ its last event, which says how the session ended.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.faults.conftest import Ran, assert_one_line
+from tests.rig.conftest import scenario_from, talk_command
 from voicecli.bench.rigcall import call_on_rig
-from voicecli.bench.scenario import load_scenarios, shipped_scenarios
 from voicecli.sim.jackserver import JackServer
 
 pytestmark = pytest.mark.slow
@@ -31,19 +30,17 @@ delay_s = 1.0
 
 
 def test_the_server_killed_during_a_reply_ends_the_session_with_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "story.toml"
-    path.write_text(STORY.format(clips=shipped_scenarios() / "clips"))
-    (scenario,), errors = load_scenarios([path])
-    assert not errors, errors
     log = tmp_path / "talk.jsonl"
-    command = [sys.executable, "-m", "voicecli", "talk", "--plain", "--log", str(log)]
     killed: list[bool] = []
 
     def unplug(server: JackServer) -> None:
         server.kill()
         killed.append(True)
 
-    run = call_on_rig(scenario, command, log, echo_gain_db=None, during_first_reply=unplug)
+    scenario = scenario_from(STORY, tmp_path)
+    run = call_on_rig(
+        scenario, talk_command(log), log, echo_gain_db=None, during_first_reply=unplug
+    )
     assert killed, "no reply began"
     assert_one_line(Ran(run.returncode, run.stdout, run.stderr), 1, "audio input device")
     events = run.events

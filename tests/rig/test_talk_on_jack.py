@@ -13,13 +13,12 @@ Without echo cancellation the same call hears itself, which shows the checks can
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.rig.conftest import scenario_from, talk_command
 from voicecli.bench.rigcall import RigRun, call_on_rig
-from voicecli.bench.scenario import load_scenarios, shipped_scenarios
 
 pytestmark = pytest.mark.slow
 
@@ -47,13 +46,9 @@ kind = "barge_in"
 
 
 def call(tmp_path: Path, aec: bool) -> RigRun:
-    path = tmp_path / "rig.toml"
-    path.write_text(SCENARIO.format(clips=shipped_scenarios() / "clips"))
-    (scenario,), errors = load_scenarios([path])
-    assert not errors, errors
     log = tmp_path / "talk.jsonl"
-    command = [sys.executable, "-m", "voicecli", "talk", "--plain", "--log", str(log)]
-    return call_on_rig(scenario, command + ([] if aec else ["--no-aec"]), log)
+    command = talk_command(log, *([] if aec else ["--no-aec"]))
+    return call_on_rig(scenario_from(SCENARIO, tmp_path), command, log)
 
 
 def test_talk_answers_over_its_own_echo_and_stops_for_a_barge_in(tmp_path: Path) -> None:
