@@ -144,29 +144,12 @@ class TurnMetrics:
         return " ".join(part for part in parts if part)
 
 
-class Timeline:
-    """The run's events and speaker samples, in seconds from sample 0."""
+class Speaker:
+    """What the speaker played, as loud or not, sample by sample, in seconds from sample 0."""
 
-    def __init__(self, record: RunRecord) -> None:
-        self.record = record
-        self.events = record.events
-        self.t0 = record.t0
-        self.rate = record.out_rate
-        self.active = np.abs(record.played) > ACTIVE
-
-    def at(self, event: Event) -> float:
-        return event.t - self.t0
-
-    def of(self, kind: type, **match: Any) -> list[Any]:
-        return [
-            e
-            for e in self.events
-            if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())
-        ]
-
-    def first(self, kind: type, **match: Any) -> Any | None:
-        found = self.of(kind, **match)
-        return found[0] if found else None
+    def __init__(self, played: np.ndarray, rate: int) -> None:
+        self.rate = rate
+        self.active = np.abs(played) > ACTIVE
 
     def first_sound_from(self, from_s: float) -> float | None:
         """Time of the first speaker sample above the threshold at or after `from_s`."""
@@ -193,6 +176,39 @@ class Timeline:
             if run >= need:
                 return (start + i - need + 1) / self.rate
         return None
+
+    def barge_in_stop_ms(self, onset_s: float) -> float | None:
+        """Interrupting speech onset → the speaker falls silent for good (None if the agent was
+        not speaking in the second before the onset). "For good": silent for at least as long as
+        ends a reply, so a gap between two words of the agent does not count as stopping."""
+        if not self.sounding(onset_s, window_s=1.0):
+            return None
+        stop = self.silent_from(onset_s, STOPPED_S)
+        return None if stop is None else max(0.0, stop - onset_s) * 1000.0
+
+
+class Timeline(Speaker):
+    """The run's events and speaker samples, in seconds from sample 0."""
+
+    def __init__(self, record: RunRecord) -> None:
+        super().__init__(record.played, record.out_rate)
+        self.record = record
+        self.events = record.events
+        self.t0 = record.t0
+
+    def at(self, event: Event) -> float:
+        return event.t - self.t0
+
+    def of(self, kind: type, **match: Any) -> list[Any]:
+        return [
+            e
+            for e in self.events
+            if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())
+        ]
+
+    def first(self, kind: type, **match: Any) -> Any | None:
+        found = self.of(kind, **match)
+        return found[0] if found else None
 
 
 def _belongs(commit: TurnCommitted, placement: Placement) -> bool:
@@ -235,7 +251,7 @@ def turn_metrics(record: RunRecord) -> tuple[list[TurnMetrics], int]:
         mine = [c for c in commits if _belongs(c, placement)]
         claimed.update(id(c) for c in mine)
         if turn.kind == "barge_in":
-            m.barge_in_stop_ms = _barge_in_stop(line, placement)
+            m.barge_in_stop_ms = line.barge_in_stop_ms(placement.onset_s)
             interrupted = _interrupted_reply(line, placement)
             if interrupted is not None:
                 m.interrupted_reply_heard = interrupted.text
@@ -359,16 +375,6 @@ def interrupted_reply_text(record: RunRecord, placement: Placement) -> str | Non
     if heard is None:
         return None
     return " ".join(p.text for p in line.of(ReplyPiece, gen=heard.gen))
-
-
-def _barge_in_stop(line: Timeline, placement: Placement) -> float | None:
-    """Interrupting speech onset → the speaker falls silent for good (None if the agent was not
-    speaking in the second before the onset). "For good": silent for at least as long as ends
-    a reply, so a gap between two words of the agent does not count as stopping."""
-    if not line.sounding(placement.onset_s, window_s=1.0):
-        return None
-    stop = line.silent_from(placement.onset_s, STOPPED_S)
-    return None if stop is None else max(0.0, stop - placement.onset_s) * 1000.0
 
 
 def _stopped_by(line: Timeline, placement: Placement) -> bool:

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from voicecli.bench.metrics import Speaker
 from voicecli.bench.scenario import Scenario
 from voicecli.bench.simulator import CallerSimulator, Placement
-from voicecli.sim.jackrig import SOUND, JackRig
+from voicecli.sim.jackrig import JackRig
 from voicecli.sim.jackserver import JackServer
 
 CONNECT_TIMEOUT_S = 300.0  # the agent loads its models before it opens the device
@@ -30,7 +29,6 @@ CALL_TIMEOUT_S = 300.0
 LAST_REPLY_QUIET_S = 2.0  # the agent's last reply is over after this much silence
 SLACK_S = 0.5  # an event this close to a caller's speech is about it
 COMMIT_WITHIN_S = 6.0  # a turn is committed this soon after its speech ends, or it is not its
-STOPPED_QUIET_S = 0.1  # the speaker silent this long has stopped
 
 
 @dataclass
@@ -64,18 +62,12 @@ class RigRun:
         return sum(not self.near_caller(self.at(e), SLACK_S) for e in self.of("barge_in"))
 
     def barge_in_stop_ms(self) -> float | None:
-        """Caller's onset over the reply → the speaker silent for 100 ms, on the rig's timeline
-        (None: no barge-in in the call, or the speaker never went quiet after it)."""
+        """The bench's barge-in stop (bench/metrics.py), on what the rig heard (None: no
+        barge-in in the call, the agent was not speaking, or it never stopped)."""
         onset = next((p.onset_s for p in self.placements if p.turn.kind == "barge_in"), None)
         if onset is None:
             return None
-        rate = self.rig.rate
-        loud = np.abs(self.rig.played()[round(onset * rate) :]) > SOUND
-        quiet = round(STOPPED_QUIET_S * rate)
-        counts = np.concatenate([[0], np.cumsum(loud)])
-        windows = counts[quiet:] - counts[:-quiet]  # loud samples in [i, i + quiet)
-        silent = np.flatnonzero(windows == 0)
-        return 1000.0 * silent[0] / rate if silent.size else None
+        return Speaker(self.rig.played(), self.rig.rate).barge_in_stop_ms(onset)
 
 
 def call_on_rig(
