@@ -257,11 +257,12 @@ class DeviceIO:
         return None  # a sound card session keeps no recording
 
     def stop(self) -> None:
-        if self.failure():
+        failure = self.failure()
+        if failure:
             # The device is gone (its JACK server quit, the card was pulled): stopping or
             # closing its streams, or PortAudio's own clean-up at exit, would wait for it
             # forever. Leave them; the process is about to end.
-            self.error = self.failure()
+            self.error = failure
             atexit.unregister(_sd()._exit_handler)  # sounddevice's Pa_Terminate at exit
             self.capture.close()
             return

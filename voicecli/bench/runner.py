@@ -156,8 +156,8 @@ class Bench:
         config = variant.config if variant is not None else self.config
         label = variant.label if variant is not None else ""
         engines = variant.engines if variant is not None and variant.engines else self.engines
-        on_rig = kind.device == "jack" and self.jack is not None
-        rate = RIG_RATE if on_rig else engines.tts.sample_rate
+        jack = self.jack if kind.device == "jack" else None  # the rig's server, or virtual
+        rate = RIG_RATE if jack is not None else engines.tts.sample_rate
         simulator = CallerSimulator(scenario, rate, seed=repeat)
         orders = FaultyOrderStore.with_sample()  # in memory: a run never touches the user's orders
         orders.seed(scenario.orders)
@@ -167,7 +167,7 @@ class Bench:
             aec=self.options.aec,
             orders=orders,
         )
-        conversation = build_conversation(config, engines, talk, mic=None if on_rig else simulator)
+        conversation = build_conversation(config, engines, talk, mic=None if jack else simulator)
         tags: dict[str, str | int] = {
             "scenario": scenario.name,
             "pipeline": pipeline.value,
@@ -177,7 +177,7 @@ class Bench:
             tags["variant"] = label
         if load:
             tags["load"] = load
-        if on_rig:
+        if jack is not None:
             tags["device"] = kind.device
         trace = self.trace
 
@@ -189,9 +189,9 @@ class Bench:
 
         rig = None
         with BusyLoad(load) as busy:
-            if on_rig and self.jack is not None:
+            if jack is not None:
                 result, rig = run_on_rig(
-                    conversation, simulator, self.jack, on_event, run_budget(scenario)
+                    conversation, simulator, jack, on_event, run_budget(scenario)
                 )
             else:
                 result = conversation.run(on_event)

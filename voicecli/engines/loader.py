@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 
 from voicecli.config import Config
-from voicecli.cpumeter import CpuMeter
+from voicecli.cpumeter import CpuMeter, allowed_cores
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.stt import WhisperEngine
@@ -15,11 +14,6 @@ from voicecli.engines.turnend import SmartTurn
 from voicecli.engines.vad import SileroVad
 from voicecli.modelstore import ModelStore
 from voicecli.policy.threadchoice import stage_threads, threads_for
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity, which a container or taskset sets)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class EngineLoader:
@@ -37,12 +31,12 @@ class EngineLoader:
 
     def stt(self) -> WhisperEngine:
         config = self.config.stt
-        config = dataclasses.replace(config, threads=stage_threads(config.threads, usable_cores()))
+        config = dataclasses.replace(config, threads=stage_threads(config.threads, allowed_cores()))
         return WhisperEngine(self.store.require(self.config.models.stt), config)
 
     def llm(self) -> LlamaEngine:
         config = self.config.llm
-        config = dataclasses.replace(config, threads=stage_threads(config.threads, usable_cores()))
+        config = dataclasses.replace(config, threads=stage_threads(config.threads, allowed_cores()))
         meter = CpuMeter() if config.adapt_threads else None
 
         def free_cores_threads() -> int:
