@@ -2,9 +2,14 @@
 
 `jackd -d dummy` runs a clocked full-duplex device (PortAudio lists it as `system`) driven by
 the system clock, period by period, as a laptop's card is driven by its crystal. Each server
-is started under its own name and found through `JACK_DEFAULT_SERVER`, so only the processes
-given `env()` see it (a test's server never becomes another program's default device). It is
-stopped, and waited for, when the `with` block ends — also when the block fails.
+is started under a name of the rig's own and found through `JACK_DEFAULT_SERVER`, so only the
+processes given `env()` see it (a test's server never becomes another program's default
+device). It is stopped, and waited for, when the `with` block ends — also when the block fails.
+
+The names come from a small pool, not a fresh one each time: jackd keeps its servers in a
+shared registry of 8 slots, and a server that dies without stopping (killed, as the device
+fault test does) holds its slot until a server of the same name starts again. With a new name
+each time, eight such deaths left no server able to start on the machine.
 """
 
 from __future__ import annotations
@@ -12,22 +17,37 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import uuid
+import tempfile
 from types import TracebackType
+from typing import IO
 
 from voicecli.errors import VoicecliError
 
 START_TIMEOUT_S = 10.0
+NAMES = 4  # the pool: one per rig running at once on this machine is plenty
+
+
+def free_name() -> str:
+    """The first name of the pool no running server has (a dead one's slot is taken back)."""
+    for index in range(NAMES):
+        name = f"voicecli-rig-{index}"
+        check = subprocess.run(
+            ["jack_wait", "--server", name, "--check"], capture_output=True, text=True, check=False
+        )
+        if "not running" in check.stdout:
+            return name
+    raise VoicecliError(f"every JACK rig name is in use ({NAMES} rigs running); stop one first")
 
 
 class JackServer:
-    """One `jackd -d dummy` at `rate` Hz with `period`-frame blocks, under a unique name."""
+    """One `jackd -d dummy` at `rate` Hz with `period`-frame blocks, under a name of its own."""
 
     def __init__(self, rate: int = 48000, period_s: float = 0.02, name: str = "") -> None:
         self.rate = rate
         self.period = round(rate * period_s)
-        self.name = name or f"voicecli-{uuid.uuid4().hex[:8]}"
+        self.name = name  # chosen from the pool at start() unless given
         self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None  # jackd's messages: a file, never a pipe it could fill
 
     def env(self) -> dict[str, str]:
         """The environment for a process that should use this server as its sound card."""
@@ -37,6 +57,8 @@ class JackServer:
         """Start the server and wait until clients can connect (one clear line if it cannot)."""
         if shutil.which("jackd") is None or shutil.which("jack_wait") is None:
             raise VoicecliError("jackd is not installed; scripts/setup installs jackd2")
+        self.name = self.name or free_name()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs; stop() closes it
         self._process = subprocess.Popen(
             [
                 "jackd",
@@ -53,7 +75,7 @@ class JackServer:
                 str(self.period),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
         )
         ready = subprocess.run(
             ["jack_wait", "--server", self.name, "--wait", "--timeout", str(int(START_TIMEOUT_S))],
@@ -67,9 +89,10 @@ class JackServer:
             raise VoicecliError(f"the JACK server '{self.name}' did not start: {error}")
 
     def _stderr_tail(self) -> str:
-        if self._process is None or self._process.poll() is None or self._process.stderr is None:
+        if self._process is None or self._process.poll() is None or self._log is None:
             return "no answer within the timeout"
-        lines = self._process.stderr.read().decode(errors="replace").strip().splitlines()
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else f"exit code {self._process.returncode}"
 
     def kill(self) -> None:
@@ -89,8 +112,9 @@ class JackServer:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait(timeout=10)
-        if self._process.stderr is not None:
-            self._process.stderr.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
         self._process = None
 
     @property
