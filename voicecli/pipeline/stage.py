@@ -15,15 +15,17 @@ class Stage(threading.Thread):
 
     Subclasses implement `handle(event)` and optionally `idle()`, called once the events that
     are waiting have been handled (so it acts on the newest state: a pause the caller has
-    already ended is not decoded) and every `tick_s` when nothing arrives. The stage ends when
-    the bus closes or `stop()` is called.
+    already ended is not decoded) and, in a stage that polls (`tick_s` set), every `tick_s`
+    when nothing arrives. A stage without a tick sleeps until an event comes: a thread that
+    woke fifty times a second for nothing cost idle CPU. The stage ends when the bus closes or
+    `stop()` is called (both wake it).
     An exception is published as StageError (the session ends the run) instead of dying silently.
     A stage that does reply work is given the generation counter: reply events of a cancelled
     generation are dropped here, before `handle` sees them, and `cancelled(gen)` is the signal
     that work already under way must stop.
     """
 
-    tick_s = 0.02
+    tick_s: float | None = None
 
     def __init__(
         self,

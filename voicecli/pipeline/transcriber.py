@@ -79,6 +79,8 @@ class OpenTurn:
 class Transcriber(Stage):
     """Decodes the open turn from the clean ring."""
 
+    tick_s = 0.02  # it polls the ring for new audio to decode
+
     def __init__(
         self,
         bus: EventBus,
