@@ -77,12 +77,14 @@ def call_on_rig(
     rate: int = 48000,
     echo_gain_db: float | None = -6.0,
     during_first_reply: Callable[[JackServer], None] | None = None,
+    realtime: bool | None = None,
 ) -> RigRun:
     """Run `command` (which must write its session log to `log`) as the agent on a new JACK
     server at `rate`, with `scenario`'s caller and the agent's echo at `echo_gain_db`.
     `during_first_reply` is called once the agent's voice is heard after the first turn
-    (which must start `at` a time), e.g. to kill the server as a device that goes away."""
-    with JackServer(rate=rate) as server:
+    (which must start `at` a time), e.g. to kill the server as a device that goes away.
+    `realtime`: the server's priority (None: real time where the machine allows it)."""
+    with JackServer(rate=rate, realtime=realtime) as server:
         caller = CallerSimulator(scenario, server.rate, seed=0)
         rig = JackRig(server, caller, echo_gain_db=echo_gain_db, echo_delay_s=0.01)
         rig.start()

@@ -6,6 +6,13 @@ is started under a name of the rig's own and found through `JACK_DEFAULT_SERVER`
 processes given `env()` see it (a test's server never becomes another program's default
 device). It is stopped, and waited for, when the `with` block ends — also when the block fails.
 
+It runs at a real-time priority where this machine lets a process have one (root, or an
+`rtprio` limit), as the sound servers of a laptop do (PipeWire, JACK): its clients' process
+threads — the rig's and the agent's PortAudio callback — then run ahead of the models' threads,
+and a period is missed only when the callback itself is late. Without real time the
+callbacks queue behind Whisper and the LLM on a 2-core machine like any thread, which is not
+how a sound card is driven.
+
 The names come from a small pool, not a fresh one each time: jackd keeps its servers in a
 shared registry of 8 slots, and a server that dies without stopping (killed, as the device
 fault test does) holds its slot until a server of the same name starts again. With a new name
@@ -27,6 +34,14 @@ START_TIMEOUT_S = 10.0
 NAMES = 4  # the pool: one per rig running at once on this machine is plenty
 
 
+def realtime_allowed() -> bool:
+    """Whether a process of this user may run a thread at a real-time (SCHED_FIFO) priority."""
+    if shutil.which("chrt") is None:
+        return False
+    probe = subprocess.run(["chrt", "-f", "1", "true"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
 def free_name() -> str:
     """The first name of the pool no running server has (a dead one's slot is taken back)."""
     for index in range(NAMES):
@@ -42,8 +57,16 @@ def free_name() -> str:
 class JackServer:
     """One `jackd -d dummy` at `rate` Hz with `period`-frame blocks, under a name of its own."""
 
-    def __init__(self, rate: int = 48000, period_s: float = 0.02, name: str = "") -> None:
+    def __init__(
+        self,
+        rate: int = 48000,
+        period_s: float = 0.02,
+        name: str = "",
+        realtime: bool | None = None,
+    ) -> None:
+        """`realtime`: None runs at a real-time priority where the machine allows it."""
         self.rate = rate
+        self.realtime = realtime
         self.period = round(rate * period_s)
         self.name = name  # chosen from the pool at start() unless given
         self._process: subprocess.Popen[bytes] | None = None
@@ -58,11 +81,13 @@ class JackServer:
         if shutil.which("jackd") is None or shutil.which("jack_wait") is None:
             raise VoicecliError("jackd is not installed; scripts/setup installs jackd2")
         self.name = self.name or free_name()
+        if self.realtime is None:
+            self.realtime = realtime_allowed()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs; stop() closes it
         self._process = subprocess.Popen(
             [
                 "jackd",
-                "--no-realtime",
+                "--realtime" if self.realtime else "--no-realtime",
                 "--name",
                 self.name,
                 "--timeout",
