@@ -148,7 +148,8 @@ class ConversationConfig:
     """How much history the model sees, how a long turn reaches it, whether replies are made
     before the commit, and what is said when a reply is late."""
 
-    max_history_turns: int = within(8, 0, 100, "turn pairs")
+    max_history_turns: int = within(10, 0, 100, "turn pairs")
+    keep_history_turns: int = within(4, 0, 100, "turn pairs")  # left after a trim
     speculative_replies: bool = True
     speculate_on_interim: bool = False  # at the pause, from the last interim transcript
     long_turn_words: int = within(60, 0, 100000, "words")  # 0: never split (longrequest.py)
@@ -326,6 +327,11 @@ ORDERED = (
     ("flush.min_words", "flush.max_words", "a piece's bounds"),
     ("tools.ack_after_s", "tools.timeout_s", "the acknowledgement comes before the timeout"),
     ("transcriber.keep_window_s", "transcriber.max_window_s", "a window keeps part of itself"),
+    (
+        "conversation.keep_history_turns",
+        "conversation.max_history_turns",
+        "a trim keeps part of the window",
+    ),
 )
 
 

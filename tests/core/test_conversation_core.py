@@ -58,6 +58,7 @@ from voicecli.core.mode import Pipeline
 from voicecli.events import (
     AssistantTurn,
     BargeIn,
+    HistoryTrimmed,
     PlayoutStarted,
     PrefillRequest,
     ReplyRequest,
@@ -406,3 +407,38 @@ def test_mirror_answers_every_turn_as_said_with_no_prefill() -> None:
     plan = s.last(ReplyRequest)
     assert plan.step is Step.LLM and plan.call is None
     assert not s.of(PrefillRequest) and not s.of(ToolPrefetch)
+
+
+def test_a_long_call_trims_its_history_in_steps_and_keeps_what_it_established() -> None:
+    """After a reply that trims the window the core says so and prefills the new head at once;
+    the caller's name and the order the call was about are pinned; the next turn's prompt
+    extends the prefilled one."""
+    s = Script(order_ids=frozenset({"4711"}))
+    limit = s.config.conversation.max_history_turns
+    asked(s, "Hi, my name is Anna.")
+    s.reply("Hello Anna.")
+    s.play_all()
+    asked(s, "Where is order 4711?")
+    s.tool(s.gen, ok=True)
+    s.reply("Your order 4711 is on its way.")
+    s.play_all()
+    said = s.last(PrefillRequest).messages[-1]  # the template answer, in the cache at once
+    assert said == {"role": "assistant", "content": "Your order 4711 is on its way."}
+    topics = ["apples", "pears", "plums", "figs", "limes", "dates", "kiwis", "grapes", "melons"]
+    for topic in (topics * 3)[: limit - 1]:  # the reply to the last one trims
+        asked(s, f"Tell me about {topic}.")
+        s.reply(f"{topic.title()} are fruit.")
+        s.play_all()
+    trimmed = s.last(HistoryTrimmed)
+    assert trimmed.kept == s.config.conversation.keep_history_turns
+    assert trimmed.pinned == ("The caller's name is Anna.", "The order in question is 4711.")
+    prefill = s.last(PrefillRequest)
+    assert prefill.t == trimmed.t and prefill.messages == s.core.history.messages()
+    assert (
+        "Known from earlier in this call: The caller's name is Anna."
+        in prefill.messages[0]["content"]
+    )
+    assert all("Anna" not in text for _, text in s.history())
+    asked(s, "What is my name?")
+    request = s.last(ReplyRequest)
+    assert request.messages[: len(prefill.messages)] == prefill.messages

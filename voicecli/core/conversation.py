@@ -26,13 +26,12 @@ from voicecli.core.effects import (
     ResumePlayout,
 )
 from voicecli.core.interruptions import Heard, Interruptions
+from voicecli.core.memory import CallMemory
 from voicecli.core.mode import CoreMode
 from voicecli.core.reducer import Reducer
 from voicecli.core.reply import ReplyHandle
 from voicecli.core.speculation import Speculation, may_speculate
 from voicecli.policy.commitrules import Plan
-from voicecli.policy.history import History
-from voicecli.policy.longrequest import LongTurnSplit
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
 from voicecli.terms import BargeInAction, State, ToolCall, ToolPhase
 
@@ -58,9 +57,8 @@ class ConversationCore(Reducer[Output]):
         preroll = config.speech.preroll_frames * FRAME_SAMPLES
         self.interruptions = Interruptions(config.interrupt, aec, preroll)
         self.planner = mode.planner  # the tool rules, or Voice Mirror's echo
-        talk = config.conversation
-        split = LongTurnSplit(talk.long_turn_words, talk.long_turn_tail_words)
-        self.history = History(config.llm.system_prompt, talk.max_history_turns, long_turn=split)
+        self.memory = CallMemory(config)
+        self.history = self.memory.history
         self.early = Speculation(self.planner, self.history)  # reversible work before commit
         self.state = State.LISTENING
         self.gen = 0  # the current reply generation
@@ -92,6 +90,7 @@ class ConversationCore(Reducer[Output]):
     def on_tool_result(self, event: ev.ToolResult) -> None:
         if event.gen and not event.ok:  # the agent apologised and offered to try again
             self.planner.offer_retry(ToolCall(event.tool, event.order_id, ToolPhase.CONFIRMED))
+        self.memory.tool_done(event)
 
     def on_reply_event(self, event: ev.ReplyProgress) -> None:
         held = self.early.held_handle(event.gen)
@@ -217,7 +216,7 @@ class ConversationCore(Reducer[Output]):
         turn.commit_sample = self.now_sample
         plan, basis = self.early.basis(turn.text, self.planner.decide(turn.text))
         held, became = self.early.use(self.now, basis)
-        self.history.add_user(turn.text)
+        self.history.add_user(turn.text, plan.context)
         turn.gen = held.gen if held is not None else self.new_generation()
         self.reply = held or ReplyHandle(turn.gen, turn.turn)
         self.replied = turn
@@ -236,8 +235,10 @@ class ConversationCore(Reducer[Output]):
     def reply_request(
         self, turn: CallerTurn, gen: int, plan: Plan, pending_user: str | None = None
     ) -> ev.ReplyRequest:
-        """Generation `gen`'s reply to `turn` (`pending_user`: made before its commit)."""
-        messages = self.history.messages(pending_user, facts=plan.context)
+        """Generation `gen`'s reply to `turn` (`pending_user`: made before its commit; a
+        committed turn's shop facts are in history with it)."""
+        facts = plan.context if pending_user is not None else ()
+        messages = self.history.messages(pending_user, facts)
         return turn.reply_request(self.now, gen, messages, plan, self.capture_time(turn.speech_end))
 
     # -- replies made before the commit (core/speculation.py) ---------------------------------
@@ -319,7 +320,9 @@ class ConversationCore(Reducer[Output]):
     def finish_reply(self, reply: ReplyHandle) -> None:
         reply.finish()
         heard = reply.heard()
-        self.history.add_assistant(heard.text)
+        self.emit_all(
+            self.memory.heard(self.now, heard.text, False, self.turns, self.mode.speculate)
+        )
         device_sample = max((s.device_end or 0 for s in reply.spans.values()), default=0)
         self.emit(ev.PlayoutFinished(self.now, reply.gen, device_sample))
         self.emit(ev.AssistantTurn(self.now, reply.gen, heard.text, interrupted=False))
@@ -394,7 +397,9 @@ class ConversationCore(Reducer[Output]):
         reply, suspect, why = self.cutting
         self.cutting = None
         heard = reply.heard(event.position)
-        self.history.add_assistant(heard.text, interrupted=True)
+        self.emit_all(
+            self.memory.heard(self.now, heard.text, True, self.turns, self.mode.speculate)
+        )
         self.emit(ev.AssistantTurn(self.now, reply.gen, heard.text, True))
         self.emit(ev.BargeIn(self.now, reply.gen, BargeInAction.INTERRUPT, suspect.onset, why))
         self.take_floor(suspect)

@@ -61,6 +61,7 @@ from voicecli.events.reply import (
 from voicecli.events.session import (
     DeviceStats,
     EchoStats,
+    HistoryTrimmed,
     SessionEnded,
     SessionStarted,
     StageError,
@@ -77,6 +78,7 @@ __all__ = [
     "EchoStats",
     "Event",
     "Fact",
+    "HistoryTrimmed",
     "Lifecycle",
     "LlmFirstToken",
     "PlayoutFinished",

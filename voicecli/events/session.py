@@ -30,6 +30,16 @@ class StateChanged(Fact):
 
 
 @dataclass(frozen=True)
+class HistoryTrimmed(Fact):
+    """The model's window of turns was trimmed after a reply (policy/history.py): it now holds
+    `kept` caller turns; `pinned` is what the call established, kept after the system prompt."""
+
+    kept: int
+    dropped: int
+    pinned: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class VadFrame(Telemetry):
     """One 32 ms frame's speech probability; `voiced` is the segmenter's verdict on it (the
     one place thresholds are applied: policy/voicing.py)."""
