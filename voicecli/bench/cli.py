@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from voicecli.bench.longcall import long_calls, plot_long_calls
 from voicecli.bench.report import print_report
 from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
 from voicecli.bench.scenario import shipped_corpus, shipped_scenarios
@@ -96,6 +97,11 @@ def run_bench_command(
 
         plot_report(report, plot)
         console.print(f"wrote {plot}")
+        calls = long_calls(report["turns"])
+        if calls:
+            per_turn = plot.with_name(f"{plot.stem}-long-call{plot.suffix}")
+            plot_long_calls(calls, per_turn)
+            console.print(f"wrote {per_turn}")
     if trace is not None:
         console.print(f"trace: {trace}")
     return report

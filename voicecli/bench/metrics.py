@@ -112,6 +112,9 @@ class TurnMetrics:
     wer: float | None = None
     stt_final_ms: float | None = None
     llm_first_token_ms: float | None = None
+    context_tokens: int | None = None  # the reply's prompt, in tokens
+    cached_tokens: int | None = None  # of those, already in the model's cache
+    rss_mb: float | None = None  # the bench process's resident memory at the commit
     llm_first_clause_ms: float | None = None
     tts_first_chunk_ms: float | None = None
     ttfa_ms: float | None = None
@@ -297,6 +300,7 @@ def _fill_reply(
     token = line.first(LlmFirstToken, gen=gen)
     if token is not None:
         m.llm_first_token_ms = (token.t - commit.t) * 1000.0
+        m.context_tokens, m.cached_tokens = token.prompt_tokens, token.cached_tokens
     piece = line.first(ReplyPiece, gen=gen)
     if piece is not None:
         m.llm_first_clause_ms = (piece.t - commit.t) * 1000.0

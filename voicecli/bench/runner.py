@@ -54,6 +54,7 @@ from voicecli.events import (
     Event,
     ReplyPiece,
     SessionEnded,
+    TurnCommitted,
     VadFrame,
 )
 from voicecli.sim.backend import FaultyOrderStore
@@ -180,10 +181,14 @@ class Bench:
         if jack is not None:
             tags["device"] = kind.device
         trace = self.trace
+        process = psutil.Process()
+        memory: list[tuple[float, float]] = []  # (seconds into the run, RSS in MB) per commit
 
         def on_event(event: Event, t0: float) -> None:
             if isinstance(event, ReplyPiece):
                 simulator.agent_said(event.text)
+            elif isinstance(event, TurnCommitted):
+                memory.append((event.t - t0, process.memory_info().rss / 2**20))
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)
 
@@ -212,6 +217,7 @@ class Bench:
             metrics.variant = label
             metrics.load, metrics.load_cpu_percent = load, busy.cpu_percent()
             metrics.device = kind.device
+            metrics.rss_mb = memory_at(memory, metrics.commit_s) if rig is None else None
         key = turns[0].label if turns else pipeline.value
         self.check_heard_text(record, turns)
         if self.trace is not None:
@@ -270,6 +276,14 @@ class Bench:
             return None
         (cpu0, t0), (cpu1, t1) = marks["start"], marks["end"]
         return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
+
+
+def memory_at(samples: list[tuple[float, float]], commit_s: float | None) -> float | None:
+    """The resident memory sampled at the commit at `commit_s` (seconds into the run)."""
+    if commit_s is None or not samples:
+        return None
+    at, rss = min(samples, key=lambda sample: abs(sample[0] - commit_s))
+    return round(rss, 1) if abs(at - commit_s) < 0.05 else None
 
 
 def steal_percent(before: Any, after: Any) -> float | None:

@@ -1,0 +1,165 @@
+"""Long calls in a bench report: does the fortieth turn answer as fast as the first?
+
+A run of a scenario with at least `LONG_CALL_TURNS` caller turns is a long call. For each, per
+turn index: the LLM's first token, TTFA, the prompt's size and how much of it was cached, and
+the process's resident memory; and the drift from the first ten turns to the last ten (p50s),
+and of memory from turn five to the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from voicecli.timingstats import percentiles
+
+LONG_CALL_TURNS = 20
+WINDOW = 10  # the first and the last this many turns are compared
+SETTLED_TURN = 5  # memory is compared from this turn on (models and caches warm)
+
+
+@dataclass
+class LongCall:
+    """One run of a long scenario: its turns in order."""
+
+    scenario: str
+    label: str
+    repeat: int
+    turns: list[dict[str, Any]]
+
+    @staticmethod
+    def p50(key: str, turns: list[dict[str, Any]]) -> float | None:
+        value = percentiles(t.get(key) for t in turns)["p50"]
+        return None if value is None else float(value)
+
+    def drift(self) -> dict[str, Any]:
+        """First ten turns against the last ten (p50 ms, and the ratio), memory from turn
+        five to the end (MB)."""
+        first, last = self.turns[:WINDOW], self.turns[-WINDOW:]
+        out: dict[str, Any] = {"turns": len(self.turns)}
+        for key in ("llm_first_token_ms", "ttfa_ms", "context_tokens"):
+            a, b = self.p50(key, first), self.p50(key, last)
+            ratio = round(b / a, 2) if a and b is not None else None
+            out[key] = {"first": a, "last": b, "ratio": ratio}
+        memory = [t.get("rss_mb") for t in self.turns]
+        settled = next((m for m in memory[SETTLED_TURN - 1 :] if m is not None), None)
+        end = next((m for m in reversed(memory) if m is not None), None)
+        out["rss_mb"] = {"after_turn_5": settled, "end": end}
+        return out
+
+
+def long_calls(turns: list[dict[str, Any]]) -> list[LongCall]:
+    """The long calls among a report's turns (each run apart, its turns by index)."""
+    runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+    for turn in turns:
+        label = " ".join(str(part) for part in (turn["pipeline"], turn.get("variant", "")) if part)
+        runs.setdefault((turn["scenario"], label, turn["repeat"]), []).append(turn)
+    return [
+        LongCall(scenario, label, repeat, sorted(run, key=lambda t: t["turn"]))
+        for (scenario, label, repeat), run in runs.items()
+        if len(run) >= LONG_CALL_TURNS
+    ]
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def long_call_table(call: LongCall) -> Table:
+    """Turn index → first token, TTFA, prompt tokens (cached), resident memory."""
+    table = Table(title=f"long call: {call.scenario} ({call.label}, run {call.repeat})")
+    for column in ("turn", "said", "LLM first token ms", "TTFA ms", "prompt tokens", "RSS MB"):
+        table.add_column(column)
+    for turn in call.turns:
+        tokens = turn.get("context_tokens")
+        cached = turn.get("cached_tokens")
+        table.add_row(
+            str(turn["turn"]),
+            (turn.get("reference") or "")[:40],
+            _ms(turn.get("llm_first_token_ms")),
+            _ms(turn.get("ttfa_ms")),
+            "—" if tokens is None else f"{tokens} ({cached} cached)",
+            _ms(turn.get("rss_mb")),
+        )
+    return table
+
+
+def drift_line(call: LongCall) -> str:
+    """The first ten turns against the last ten, and memory from turn five to the end."""
+    drift = call.drift()
+    parts = []
+    for key, name in (("llm_first_token_ms", "LLM first token"), ("ttfa_ms", "TTFA")):
+        d = drift[key]
+        ratio = "" if d["ratio"] is None else f" ({d['ratio']:.2f}x)"
+        parts.append(f"{name} p50 {_ms(d['first'])} → {_ms(d['last'])} ms{ratio}")
+    rss = drift["rss_mb"]
+    grew = (
+        f" (+{rss['end'] - rss['after_turn_5']:.0f} MB)"
+        if rss["end"] is not None and rss["after_turn_5"] is not None
+        else ""
+    )
+    parts.append(
+        f"RSS after turn {SETTLED_TURN} {_ms(rss['after_turn_5'])} → end {_ms(rss['end'])} MB{grew}"
+    )
+    return f"{call.scenario}, first {WINDOW} turns → last {WINDOW}: " + "; ".join(parts)
+
+
+def plot_long_calls(calls: list[LongCall], path: Path) -> None:
+    """Per turn index: LLM first token and TTFA (ms), prompt tokens, resident memory (a PNG;
+    matplotlib is checked for by --plot before the run)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (times, tokens, memory) = plt.subplots(3, 1, figsize=(11, 9), sharex=True)
+    for call in calls:
+        index = [t["turn"] for t in call.turns]
+        name = f"{call.scenario} {call.label} #{call.repeat}"
+        for key, style in (("llm_first_token_ms", "o-"), ("ttfa_ms", "s--")):
+            values = [t.get(key) for t in call.turns]
+            times.plot(
+                index,
+                [float("nan") if v is None else v for v in values],
+                style,
+                label=f"{key.removesuffix('_ms')} · {name}",
+                markersize=3,
+            )
+        tokens.plot(
+            index,
+            [t.get("context_tokens") or float("nan") for t in call.turns],
+            "o-",
+            markersize=3,
+            label=f"prompt · {name}",
+        )
+        tokens.plot(
+            index,
+            [t.get("cached_tokens") or float("nan") for t in call.turns],
+            "x:",
+            markersize=3,
+            label=f"cached · {name}",
+        )
+        memory.plot(
+            index,
+            [t.get("rss_mb") or float("nan") for t in call.turns],
+            "o-",
+            markersize=3,
+            label=name,
+        )
+    times.set_ylabel("ms")
+    times.set_title("LLM first token (after the commit) and TTFA, per turn")
+    tokens.set_ylabel("tokens")
+    tokens.set_title("the reply's prompt, and how much of it the cache already held")
+    memory.set_ylabel("MB")
+    memory.set_title("resident memory at each commit")
+    memory.set_xlabel("caller turn")
+    for axis in (times, tokens, memory):
+        axis.legend(fontsize=7)
+        axis.grid(alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
