@@ -95,3 +95,11 @@ def test_the_thread_choice_is_asked_before_each_call(llm: LlamaEngine) -> None:
         llm.thread_choice = None
         llm.llm._ctx.set_n_threads(before[1], before[1])
         llm.threads = before[1]
+
+
+def test_no_sampler_is_kept_between_replies(llm: LlamaEngine) -> None:
+    """llama-cpp-python makes a sampler per call and leaves the old one to the cyclic
+    collector; the engine frees it when the reply ends (resident memory grew ~2 MB a reply)."""
+    for _ in range(2):
+        llm.reply(messages("Be brief.", "Say yes."), max_tokens=4)
+        assert llm.llm._sampler is None
