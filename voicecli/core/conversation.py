@@ -321,7 +321,9 @@ class ConversationCore(Reducer[Output]):
         reply.finish()
         heard = reply.heard()
         self.emit_all(
-            self.memory.heard(self.now, heard.text, False, self.turns, self.mode.speculate)
+            self.memory.heard(
+                self.now, heard.text, False, self.turns, self.mode.speculate, reply.model_written
+            )
         )
         device_sample = max((s.device_end or 0 for s in reply.spans.values()), default=0)
         self.emit(ev.PlayoutFinished(self.now, reply.gen, device_sample))
@@ -398,7 +400,7 @@ class ConversationCore(Reducer[Output]):
         self.cutting = None
         heard = reply.heard(event.position)
         self.emit_all(
-            self.memory.heard(self.now, heard.text, True, self.turns, self.mode.speculate)
+            self.memory.heard(self.now, heard.text, True, self.turns, self.mode.speculate, True)
         )
         self.emit(ev.AssistantTurn(self.now, reply.gen, heard.text, True))
         self.emit(ev.BargeIn(self.now, reply.gen, BargeInAction.INTERRUPT, suspect.onset, why))

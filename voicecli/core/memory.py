@@ -32,21 +32,21 @@ class CallMemory:
             self.history.facts.tool_done(event.tool, event.order_id, confirmed, event.facts)
 
     def heard(
-        self, now: float, text: str, interrupted: bool, turn: int, prefill: bool
+        self, now: float, text: str, interrupted: bool, turn: int, prefill: bool, cached: bool
     ) -> list[ev.Event]:
         """History keeps what the caller heard of a reply. With `prefill` the model's cache is
-        brought up to it at once, while the caller takes their turn. That matters after a trim
-        (the whole new head), after a reply the model did not write (a lookup's or the shop's
-        answer, said from a template) and after one cut short (what was heard, not what was
-        written): left to the next commit, a template answer's 70 tokens cost that turn ~1 s
-        of first token on two cores. After the model's own reply, heard out, it costs the few
-        tokens of the turn's end."""
+        brought up to it at once, while the caller takes their turn, where the cache lacks it:
+        after a trim (the whole new head), after a reply the model did not write (`cached`
+        False: a lookup's or the shop's answer, said from a template) and after one cut short
+        (what was heard, not what was written). Left to the next commit, a template answer's
+        70 tokens cost that turn ~1 s of first token on two cores."""
         history = self.history
         before = history.caller_turns()
         out: list[ev.Event] = []
-        if history.add_assistant(text, interrupted):
+        trimmed = history.add_assistant(text, interrupted)
+        if trimmed:
             kept = history.caller_turns()
             out.append(ev.HistoryTrimmed(now, kept, before - kept, history.pinned))
-        if prefill:
+        if prefill and (trimmed or interrupted or not cached):
             out.append(ev.PrefillRequest(now, turn, history.messages()))
         return out

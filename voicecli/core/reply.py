@@ -15,6 +15,7 @@ from enum import Enum
 
 from voicecli.events import (
     Event,
+    LlmFirstToken,
     PlayoutStarted,
     ReplyDone,
     ReplyPiece,
@@ -65,6 +66,7 @@ class ReplyHandle:
         self.voiced = 0  # pieces the speaker voiced with audio (each becomes a span)
         self.spans: dict[int, QueuedSpan] = {}
         self.playout_device: int | None = None
+        self.model_written = False  # the LLM wrote it (its tokens are in the model's cache)
 
     # -- what it learns ---------------------------------------------------------------------
 
@@ -82,6 +84,8 @@ class ReplyHandle:
         elif isinstance(event, ReplyDone):
             self.done = True
             self.piece_count = event.pieces
+        elif isinstance(event, LlmFirstToken):
+            self.model_written = True
         elif isinstance(event, SpanQueued):
             self.spans[event.piece] = QueuedSpan(
                 event.piece, event.text, event.start, event.end, event.word_times
