@@ -107,6 +107,11 @@ def drift_line(call: LongCall) -> str:
     return f"{call.scenario}, first {WINDOW} turns → last {WINDOW}: " + "; ".join(parts)
 
 
+def _series(call: LongCall, key: str) -> list[float]:
+    """One field per turn, a gap (NaN) where a turn has none."""
+    return [float("nan") if t.get(key) is None else float(t[key]) for t in call.turns]
+
+
 def plot_long_calls(calls: list[LongCall], path: Path) -> None:
     """Per turn index: LLM first token and TTFA (ms), prompt tokens, resident memory (a PNG;
     matplotlib is checked for by --plot before the run)."""
@@ -119,36 +124,15 @@ def plot_long_calls(calls: list[LongCall], path: Path) -> None:
     for call in calls:
         index = [t["turn"] for t in call.turns]
         name = f"{call.scenario} {call.label} #{call.repeat}"
-        for key, style in (("llm_first_token_ms", "o-"), ("ttfa_ms", "s--")):
-            values = [t.get(key) for t in call.turns]
-            times.plot(
-                index,
-                [float("nan") if v is None else v for v in values],
-                style,
-                label=f"{key.removesuffix('_ms')} · {name}",
-                markersize=3,
-            )
-        tokens.plot(
-            index,
-            [t.get("context_tokens") or float("nan") for t in call.turns],
-            "o-",
-            markersize=3,
-            label=f"prompt · {name}",
+        lines = (
+            (times, "llm_first_token_ms", "o-", f"llm_first_token · {name}"),
+            (times, "ttfa_ms", "s--", f"ttfa · {name}"),
+            (tokens, "context_tokens", "o-", f"prompt · {name}"),
+            (tokens, "cached_tokens", "x:", f"cached · {name}"),
+            (memory, "rss_mb", "o-", name),
         )
-        tokens.plot(
-            index,
-            [t.get("cached_tokens") or float("nan") for t in call.turns],
-            "x:",
-            markersize=3,
-            label=f"cached · {name}",
-        )
-        memory.plot(
-            index,
-            [t.get("rss_mb") or float("nan") for t in call.turns],
-            "o-",
-            markersize=3,
-            label=name,
-        )
+        for axis, key, style, label in lines:
+            axis.plot(index, _series(call, key), style, markersize=3, label=label)
     times.set_ylabel("ms")
     times.set_title("LLM first token (after the commit) and TTFA, per turn")
     tokens.set_ylabel("tokens")

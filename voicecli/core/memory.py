@@ -17,7 +17,7 @@ class CallMemory:
     def __init__(self, config: Config) -> None:
         talk, llm = config.conversation, config.llm
         self.history = History(
-            config.llm.system_prompt,
+            llm.system_prompt,
             talk.max_history_turns,
             talk.keep_history_turns,
             # about three quarters of what the prompt may take (English: ~4 characters a token)
