@@ -19,7 +19,13 @@ from voicecli.sim.echo_path import echo_of
 RATE = 16000
 
 
-def onsets(vad: SileroVad, far: np.ndarray, mic: np.ndarray, max_removed_db: float) -> list[int]:
+def onsets(
+    vad: SileroVad,
+    far: np.ndarray,
+    mic: np.ndarray,
+    max_removed_db: float = 10.0,
+    margin_db: float = 20.0,
+) -> list[int]:
     """Samples of the sound onsets the listener publishes for this far end and mic."""
     bus = EventBus(time.monotonic)
     heard = bus.subscribe([SoundOnset])
@@ -35,7 +41,11 @@ def onsets(vad: SileroVad, far: np.ndarray, mic: np.ndarray, max_removed_db: flo
         vad,
         config.speech,
         aec,
-        dataclasses.replace(config.interrupt, onset_max_removed_db=max_removed_db),
+        dataclasses.replace(
+            config.interrupt,
+            onset_max_removed_db=max_removed_db,
+            onset_removal_margin_db=margin_db,
+        ),
         step=aec.frame_size,
     )
     vad.reset()
@@ -65,3 +75,16 @@ def test_a_loud_word_of_the_agent_is_not_a_sound_onset_but_the_caller_is(
     mic[burst_at : burst_at + RATE // 4] += noise(0.25, -20.0, 3)
     found = onsets(vad, far, mic, max_removed_db=10.0)
     assert any(abs(sample - burst_at) <= RATE // 50 for sample in found), found
+
+
+def test_a_caller_under_a_louder_echo_on_a_linear_path_is_a_sound_onset(vad: SileroVad) -> None:
+    # a clocked loopback card: the speaker comes back sample-exact, 40 ms late, at -6 dB, and
+    # the canceller takes most of it out; the caller starts 10 dB under that echo
+    far = noise(3.0, -10.0, 1)
+    mic = echo_of(far, RATE, delay_ms=40, gain_db=-6)
+    burst_at = RATE * 2
+    mic[burst_at : burst_at + RATE // 4] += noise(0.25, -26.0, 3)
+    found = onsets(vad, far, mic)
+    assert any(abs(sample - burst_at) <= RATE // 50 for sample in found), found
+    # with the fixed limit alone (no margin over the canceller's own removal) it is not
+    assert not any(abs(s - burst_at) <= RATE // 50 for s in onsets(vad, far, mic, margin_db=100))

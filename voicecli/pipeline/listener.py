@@ -9,7 +9,8 @@ the scores into speech start and end events, pre-roll included; a frame far belo
 own voice is not speech (policy/callerlevel.py: people talking behind the caller). Echo
 estimates (ERL, ERLE) are published every half second.
 A loud frame after quiet is published at once as a sound onset (a fast barge-in) unless the
-canceller took most of it out: then it is the residual of a loud word of the agent's own.
+canceller took nearly as much out of it as out of the echo: then it is the residual of a loud
+word of the agent's own (policy/soundonset.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.policy.callerlevel import CallerLevel, CallerLevelRules
 from voicecli.policy.interruption import InterruptRules
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
+from voicecli.policy.soundonset import SoundOnsetDetector
 
 
 class Listener(Stage):
@@ -63,9 +65,7 @@ class Listener(Stage):
         self.cursor = 0
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
-        self.onset_db = interrupt.sound_onset_db
-        self.onset_max_removed_db = interrupt.onset_max_removed_db
-        self.quiet_frames = 0
+        self.onsets = SoundOnsetDetector(interrupt, step / CAPTURE_RATE)
         self.previous_mic = np.zeros(0, dtype=np.float32)
 
     def loop(self) -> None:
@@ -109,22 +109,15 @@ class Listener(Stage):
             self.score(frame, done)
 
     def detect_onset(self, frame: np.ndarray, mic: np.ndarray, end: int) -> None:
-        """A loud frame after 100 ms of quiet: published at once, before VAD has a full frame,
-        for a fast barge-in. Measured after residual echo suppression (one frame later than the
-        canceller's own output, whose left-over echo is loud enough to look like a caller).
-        A sound in the room passes the canceller nearly whole; a frame it took more than
-        `onset_max_removed_db` out of is a loud word of the agent's coming back (on open
-        speakers its residual can pass the onset level): VAD frames judge that one."""
+        """A sudden loud sound (policy/soundonset.py) is published at once, before VAD has a
+        full frame, for a fast barge-in. Measured after residual echo suppression (one frame
+        later than the canceller's own output, whose left-over echo is loud enough to look
+        like a caller)."""
         level = dbfs(frame)
-        if level < self.onset_db:
-            self.quiet_frames += 1
-            return
         # the output lags the mic by up to a frame: the louder of the two is what went in
-        removed = max(dbfs(mic), dbfs(self.previous_mic)) - level
-        after_quiet = self.quiet_frames * self.step >= CAPTURE_RATE // 10
-        if after_quiet and removed <= self.onset_max_removed_db:
+        mic_db = max(dbfs(mic), dbfs(self.previous_mic))
+        if self.onsets.frame(level, mic_db):
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
-        self.quiet_frames = 0
 
     def score(self, frame: np.ndarray, end: int) -> None:
         level = dbfs(frame)

@@ -1,0 +1,59 @@
+"""Is this echo-cancelled frame a sudden sound in the room (a fast barge-in), or the agent's own?
+
+A frame louder than `sound_onset_db` after 100 ms under it is a sudden sound, unless the
+canceller took much of it out: then it is the residual of a loud word of the agent's coming
+back. How much is "much" depends on the canceller. One that has been taking 25 dB out of the
+echo leaves a loud word's residual with 15 dB taken out, so more than `onset_max_removed_db`
+(10 dB) removed is the agent's. One that has been taking 60 dB out (a linear, sample-exact echo
+path, as on a clocked loopback card) leaves no such residual, while a caller who speaks under
+an echo 10 dB louder than themselves shows 10-12 dB removed (the mic holds both, the output
+only the caller) and would wait for the VAD frames, 32-64 ms later. So the limit is the larger
+of `onset_max_removed_db` and the canceller's recent removal less `onset_removal_margin_db`:
+a frame is the agent's residual only if the canceller took nearly as much out of it as it has
+been taking out of the echo.
+Pure logic: levels in dBFS, one call per echo-canceller frame.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from statistics import median
+
+from voicecli.policy.interruption import InterruptRules
+
+QUIET_BEFORE_S = 0.1  # an onset follows this much quiet
+ECHO_PRESENT_DB = -50.0  # a mic frame this loud has echo (or a caller) worth measuring
+REMOVAL_MEMORY_S = 0.5  # the canceller's recent removal: the median over this much
+
+
+class SoundOnsetDetector:
+    """Finds sudden loud sounds on the cleaned mic, frame by frame."""
+
+    def __init__(self, rules: InterruptRules, frame_s: float) -> None:
+        self.onset_db = rules.sound_onset_db
+        self.max_removed_db = rules.onset_max_removed_db
+        self.margin_db = rules.onset_removal_margin_db
+        self.quiet_frames_needed = max(1, round(QUIET_BEFORE_S / frame_s))
+        self.quiet_frames = 0
+        self.removals: deque[float] = deque(maxlen=max(1, round(REMOVAL_MEMORY_S / frame_s)))
+
+    def removal_limit_db(self) -> float:
+        """More than this taken out of a loud frame: the agent's residual."""
+        if not self.removals:
+            return self.max_removed_db
+        return max(self.max_removed_db, median(self.removals) - self.margin_db)
+
+    def frame(self, clean_db: float, mic_db: float) -> bool:
+        """One frame: its level after cancellation and the mic's (the louder of this frame
+        and the one before: the canceller's output lags by up to a frame). True: an onset."""
+        removed = mic_db - clean_db
+        onset = False
+        if clean_db < self.onset_db:
+            self.quiet_frames += 1
+        else:
+            after_quiet = self.quiet_frames >= self.quiet_frames_needed
+            onset = after_quiet and removed <= self.removal_limit_db()
+            self.quiet_frames = 0
+        if mic_db >= ECHO_PRESENT_DB:
+            self.removals.append(removed)
+        return onset
