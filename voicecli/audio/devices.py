@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import soxr
 
+from voicecli.audio.blockresampler import BlockResampler
 from voicecli.audio.io import Recorded
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.ring import SampleRing
@@ -148,15 +148,11 @@ class DeviceIO:
     ) -> None:
         self.capture = capture
         self.far = far
-        self._far_resampler = soxr.ResampleStream(
-            playout.rate, CAPTURE_RATE, 1, dtype="float32", quality="QQ"
-        )  # the reference must not lag: QQ holds back 1 sample, HQ 500
-        # A device that captures only at its own rate is resampled to the recogniser's: LQ
-        # filters what would alias and holds back 6 ms; sample k still lands at index k.
+        # Both sides reach the capture rate at once, through the same filter (a soxr stream
+        # would hold back up to a block: audio/blockresampler.py).
+        self._far_resampler = BlockResampler(playout.rate, CAPTURE_RATE)
         self._mic_resampler = (
-            soxr.ResampleStream(device_in_rate, CAPTURE_RATE, 1, dtype="float32", quality="LQ")
-            if device_in_rate != CAPTURE_RATE
-            else None
+            BlockResampler(device_in_rate, CAPTURE_RATE) if device_in_rate != CAPTURE_RATE else None
         )
         self.playout = playout
         self.clock = clock
@@ -206,7 +202,7 @@ class DeviceIO:
             self.overflows += 1
         block = indata[:, 0]
         if self._mic_resampler is not None:
-            block = self._mic_resampler.resample_chunk(block)
+            block = self._mic_resampler(block)
         self.capture.write(block)
         self._in_samples += frames
         self._last_input = self.clock()
@@ -237,7 +233,7 @@ class DeviceIO:
             if lead > 0:
                 self.far.write(np.zeros(lead, dtype=np.float32))
             self._far_started = True
-        self.far.write(self._far_resampler.resample_chunk(block))
+        self.far.write(self._far_resampler(block))
 
     def start(self) -> None:
         self.started_at = self.clock()
