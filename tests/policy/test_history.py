@@ -52,6 +52,15 @@ def test_the_window_is_trimmed_in_one_step_and_never_starts_with_the_agent() -> 
     assert history.caller_turns() == 1
 
 
+def test_an_hour_of_turns_holds_no_more_than_the_window() -> None:
+    history = History("s", max_turns=3, keep_turns=1)
+    for i in range(500):
+        history.add_user(f"u{i}", facts=("a fact",))
+        history.add_assistant(f"a{i}")
+    assert len(history.turns) <= 3 * 3  # each caller turn: its facts, itself, the reply
+    assert history.turns[-1]["content"] == "a499"
+
+
 def prompts_of_a_long_call(history: History, turns: int) -> list[tuple[list[Message], bool]]:
     """Each turn's prompt (made before the commit, as a prefill is) and whether the reply
     before it trimmed the window."""

@@ -6,7 +6,8 @@ window that slid by one turn every turn changed everything after the system prom
 whole history was evaluated again on every turn of a long call (1.2-1.5 s of first token from
 turn nine on). So the window is trimmed rarely and in one step: when it holds more than
 `max_turns` caller turns (or more text than `max_chars`, well inside the model's context, so
-the engine never has to cut the prompt itself), after a reply, down to the last `keep_turns`.
+the engine never has to cut the prompt itself), after a reply, down to the last `keep_turns`;
+the turns trimmed away are dropped, so an hour's call holds no more than a minute's.
 What the call established (policy/callfacts.py) is pinned after the system prompt, and that
 block changes only at a trim, when the prompt's head changes anyway.
 The shop's facts for a question are kept just before it, so the next prompt still extends this
@@ -46,7 +47,6 @@ class History:
     turns: list[Message] = field(default_factory=list)
     long_turn: LongTurnSplit = field(default_factory=LongTurnSplit)
     facts: CallFacts = field(default_factory=CallFacts)
-    start: int = 0  # the window's first turn
     pinned: tuple[str, ...] = ()  # the facts as of the last trim
     trims: int = 0
 
@@ -59,7 +59,7 @@ class History:
         """Messages for the model; `pending_user` appends an uncommitted turn (a prefill, a
         reply made before the commit) with its shop `facts`, rendered exactly as it will be once
         committed."""
-        window = self.turns[self.start :]
+        window = self.turns
         if pending_user is not None:
             window = [*window, *self._user_turn(pending_user, facts)]
         chat = [{"role": "system", "content": self.head()}]
@@ -96,7 +96,6 @@ class History:
         text = self.turns.pop()["content"]
         if self.turns and is_facts_note(self.turns[-1]):
             self.turns.pop()
-        self.start = min(self.start, len(self.turns))
         return text
 
     def add_assistant(self, heard: str, interrupted: bool = False) -> bool:
@@ -111,28 +110,26 @@ class History:
 
     def caller_turns(self) -> int:
         """How many caller turns the window holds."""
-        return sum(turn["role"] == "user" for turn in self.turns[self.start :])
+        return sum(turn["role"] == "user" for turn in self.turns)
 
-    def window_chars(self, start: int | None = None) -> int:
-        return sum(
-            len(turn["content"]) for turn in self.turns[self.start if start is None else start :]
-        )
+    def window_chars(self, start: int = 0) -> int:
+        return sum(len(turn["content"]) for turn in self.turns[start:])
 
-    def _too_long(self, start: int | None = None) -> bool:
+    def _too_long(self, start: int = 0) -> bool:
         return bool(self.max_chars) and self.window_chars(start) > self.max_chars
 
     def _trim(self) -> bool:
         if self.caller_turns() <= self.max_turns and not self._too_long():
             return False
-        users = [i for i in range(self.start, len(self.turns)) if self.turns[i]["role"] == "user"]
+        users = [i for i, turn in enumerate(self.turns) if turn["role"] == "user"]
         keep = min(self.keep_turns, len(users))
         start = users[-keep] if keep else len(self.turns)
         while keep > 1 and self._too_long(start):  # long turns: keep fewer
             keep -= 1
             start = users[-keep]
-        while start > self.start and is_facts_note(self.turns[start - 1]):
+        while start > 0 and is_facts_note(self.turns[start - 1]):
             start -= 1  # a question's shop facts stay with it
-        self.start = start
+        del self.turns[:start]
         self.pinned = tuple(self.facts.lines())
         self.trims += 1
         return True
