@@ -13,10 +13,14 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from voicecli.bench.metrics import Speaker
 from voicecli.bench.scenario import Scenario
@@ -28,6 +32,7 @@ CONNECT_TIMEOUT_S = 300.0  # the agent loads its models before it opens the devi
 CALL_TIMEOUT_S = 300.0
 LAST_REPLY_QUIET_S = 2.0  # the agent's last reply is over after this much silence
 SLACK_S = 0.5  # an event this close to a caller's speech is about it
+MEMORY_EVERY_S = 1.0  # how often the agent's resident memory is read
 COMMIT_WITHIN_S = 6.0  # a turn is committed this soon after its speech ends, or it is not its
 
 
@@ -42,10 +47,16 @@ class RigRun:
     returncode: int
     stdout: str
     stderr: str
+    memory: list[tuple[float, float]] = field(default_factory=list)  # (clock time, RSS MB)
 
     def at(self, event: dict[str, Any]) -> float:
         """An event's time on the rig's timeline (seconds from rig sample 0)."""
         return self.t0_log + event["t"] - self.rig.t0
+
+    def rss_mb_at(self, t: float) -> float | None:
+        """The agent's resident memory (MB) at rig time `t`: the last reading before it."""
+        before = [mb for clock, mb in self.memory if clock - self.rig.t0 <= t]
+        return before[-1] if before else None
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["kind"] == kind]
@@ -86,7 +97,7 @@ def call_on_rig(
     `realtime`: the server's priority (None: real time where the machine allows it)."""
     with JackServer(rate=rate, realtime=realtime) as server:
         caller = CallerSimulator(scenario, server.rate, seed=0)
-        rig = JackRig(server, caller, echo_gain_db=echo_gain_db, echo_delay_s=0.01)
+        rig = JackRig(server.name, caller, echo_gain_db=echo_gain_db, echo_delay_s=0.01)
         rig.start()
         talk = subprocess.Popen(
             command,
@@ -95,6 +106,12 @@ def call_on_rig(
             stderr=subprocess.PIPE,
             text=True,
         )
+        memory: list[tuple[float, float]] = []
+        done = threading.Event()
+        sampler = threading.Thread(
+            target=_sample_memory, args=(talk.pid, memory, done), name="rss", daemon=True
+        )
+        sampler.start()
         try:
             rig.connect_agent(timeout_s=CONNECT_TIMEOUT_S)
             if during_first_reply is not None:
@@ -109,12 +126,31 @@ def call_on_rig(
                 talk.send_signal(signal.SIGINT)
             stdout, stderr = talk.communicate(timeout=60)
         finally:
+            done.set()
             if talk.poll() is None:
                 talk.kill()
                 talk.wait()
             rig.stop()
+            sampler.join()
     events = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     started = next((e for e in events if e["kind"] == "session_started"), {"t0": rig.t0})
     return RigRun(
-        list(caller.placements), events, started["t0"], rig, talk.returncode, stdout, stderr
+        list(caller.placements),
+        events,
+        started["t0"],
+        rig,
+        talk.returncode,
+        stdout,
+        stderr,
+        memory,
     )
+
+
+def _sample_memory(pid: int, into: list[tuple[float, float]], done: threading.Event) -> None:
+    """The agent's resident memory once a second until `done` (or the process is gone)."""
+    try:
+        process = psutil.Process(pid)
+        while not done.wait(MEMORY_EVERY_S):
+            into.append((time.monotonic(), process.memory_info().rss / 2**20))
+    except psutil.Error:
+        return  # the agent has ended

@@ -1,10 +1,11 @@
 """A bench run on the JACK rig: the same conversation, on a sound card that keeps real time.
 
 `voicecli bench --device jack` runs each scenario through PortAudio on a JACK dummy server (one
-server for the whole bench, named for it alone), with the rig (sim/jackrig.py) as the room:
-the bench's simulated caller — its echo path, noise and timing as in the scenario — speaks
-into the agent's microphone and hears its speaker, period by period. The caller hangs up
-(the microphone's input is done) when the simulator has said everything.
+server for the whole bench, named for it alone), with the rig (sim/jackrig.py, in a process
+of its own: bench/rigprocess.py) as the room: the bench's simulated caller — its echo path,
+noise and timing as in the scenario — speaks into the agent's microphone and hears its
+speaker, period by period. The caller hangs up (the microphone's input is done) when the
+simulator has said everything.
 
 The metrics are the virtual runs' own (bench/metrics.py), measured on the rig's timeline: the
 caller's turns where the rig sent them, the agent's voice where the rig heard it. The agent's
@@ -28,11 +29,10 @@ from voicecli.audio.ring import SampleRing
 from voicecli.audio.wavfile import resample
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.metrics import RunRecord
+from voicecli.bench.rigprocess import RigProcess, RigRecording
 from voicecli.bench.scenario import Scenario
-from voicecli.bench.simulator import CallerSimulator
 from voicecli.conversation import Conversation, OnEvent, TalkResult
-from voicecli.events import Event
-from voicecli.sim.jackrig import JackRig
+from voicecli.events import Event, ReplyPiece
 from voicecli.sim.jackserver import JackServer
 
 RIG_RATE = 48000
@@ -68,35 +68,36 @@ def jack_device() -> Iterator[JackServer]:
 
 def run_on_rig(
     conversation: Conversation,
-    simulator: CallerSimulator,
+    scenario: Scenario,
+    seed: int,
     server: JackServer,
     on_event: OnEvent,
     budget_s: float,
-) -> tuple[TalkResult, JackRig]:
-    """Run `conversation` (built on the default sound card) with `simulator` as its caller."""
-    rig = JackRig(server, simulator, echo_gain_db=None)  # the simulator makes the echo itself
+) -> tuple[TalkResult, RigRecording]:
+    """Run `conversation` (built on the default sound card) with the scenario's simulated
+    caller on the rig, in a process of its own (bench/rigprocess.py)."""
+    rig = RigProcess(server.name, scenario, seed, RIG_RATE, CONNECT_TIMEOUT_S)
     rig.start()
-    problem: list[str] = []
 
     def hang_up_when_done() -> None:
-        try:
-            rig.connect_agent(CONNECT_TIMEOUT_S)
-        except Exception as err:  # reported as the run's error below
-            problem.append(str(err))
-        else:
-            rig.finished.wait(budget_s)
+        rig.wait_finished(CONNECT_TIMEOUT_S + budget_s)
         conversation.io.input_done.set()
+
+    def tell_the_caller(event: Event, t0: float) -> None:
+        if isinstance(event, ReplyPiece):
+            rig.agent_said(event.text)
+        on_event(event, t0)
 
     watcher = threading.Thread(target=hang_up_when_done, name="rig-caller", daemon=True)
     watcher.start()
     try:
-        result = conversation.run(on_event)
+        result = conversation.run(tell_the_caller)
     finally:
+        recording = rig.stop()
         watcher.join(timeout=CONNECT_TIMEOUT_S)
-        rig.stop()
-    if problem and not result.error:
-        result.error = problem[0]
-    return result, rig
+    if recording.error and not result.error:
+        result.error = recording.error
+    return result, recording
 
 
 def ring_offset(agent: SampleRing, rig_signal: np.ndarray, rig_rate: int) -> int | None:
@@ -117,9 +118,8 @@ def rig_record(
     scenario: Scenario,
     pipeline: str,
     repeat: int,
-    simulator: CallerSimulator,
     result: TalkResult,
-    rig: JackRig,
+    rig: RigRecording,
     conversation: Conversation,
 ) -> RunRecord:
     """The run's record on the rig's timeline (sample 0: the rig's first period with the
@@ -128,10 +128,10 @@ def rig_record(
     rings = conversation.rings
     in_t0 = getattr(io, "t0_in", io.t0)
     out_t0 = getattr(io, "t0_out", io.t0)
-    into_capture = ring_offset(rings.capture, rig.sent(), rig.rate)
+    into_capture = ring_offset(rings.capture, rig.sent, rig.rate)
     if into_capture is None:  # nothing was said: the devices' own timestamps must do
         into_capture = round((rig.t0 - in_t0) * CAPTURE_RATE)
-    into_far = ring_offset(rings.far, rig.played(), rig.rate)
+    into_far = ring_offset(rings.far, rig.played, rig.rate)
     if into_far is None:  # nothing was played
         into_far = into_capture
 
@@ -153,9 +153,9 @@ def rig_record(
         scenario,
         pipeline,
         repeat,
-        list(simulator.placements),
+        rig.placements,
         [moved(e) for e in result.events],
         rig.t0,
-        rig.played(),
+        rig.played,
         rig.rate,
     )

@@ -40,7 +40,7 @@ from voicecli.bench.metrics import (
     turn_metrics,
 )
 from voicecli.bench.played import heard_error_words, played_audio
-from voicecli.bench.rigrun import RIG_RATE, jack_device, rig_record, run_on_rig
+from voicecli.bench.rigrun import jack_device, rig_record, run_on_rig
 from voicecli.bench.scenario import Scenario, load_scenarios, shipped_scenarios
 from voicecli.bench.simulator import MAX_REPLY_S, CallerSimulator
 from voicecli.bench.summary import RunCounts, summarize
@@ -158,8 +158,8 @@ class Bench:
         label = variant.label if variant is not None else ""
         engines = variant.engines if variant is not None and variant.engines else self.engines
         jack = self.jack if kind.device == "jack" else None  # the rig's server, or virtual
-        rate = RIG_RATE if jack is not None else engines.tts.sample_rate
-        simulator = CallerSimulator(scenario, rate, seed=repeat)
+        # on the rig the caller lives in the rig's process (bench/rigprocess.py)
+        simulator = None if jack else CallerSimulator(scenario, engines.tts.sample_rate, repeat)
         orders = FaultyOrderStore.with_sample()  # in memory: a run never touches the user's orders
         orders.seed(scenario.orders)
         talk = TalkOptions(
@@ -182,13 +182,16 @@ class Bench:
             tags["device"] = kind.device
         trace = self.trace
         process = psutil.Process()
-        memory: list[tuple[float, float]] = []  # (seconds into the run, RSS in MB) per commit
+        # per commit: (seconds into the run, RSS MB, of which the virtual devices' recording)
+        memory: list[tuple[float, float, float]] = []
 
         def on_event(event: Event, t0: float) -> None:
-            if isinstance(event, ReplyPiece):
+            if isinstance(event, ReplyPiece) and simulator is not None:
                 simulator.agent_said(event.text)
             elif isinstance(event, TurnCommitted):
-                memory.append((event.t - t0, process.memory_info().rss / 2**20))
+                recording = getattr(conversation.io, "recording_mb", None)
+                held = recording() if recording is not None else 0.0
+                memory.append((event.t - t0, process.memory_info().rss / 2**20, held))
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)
 
@@ -196,9 +199,10 @@ class Bench:
         with BusyLoad(load) as busy:
             if jack is not None:
                 result, rig = run_on_rig(
-                    conversation, simulator, jack, on_event, run_budget(scenario)
+                    conversation, scenario, repeat, jack, on_event, run_budget(scenario)
                 )
             else:
+                assert simulator is not None
                 result = conversation.run(on_event)
         if result.error:
             message = f"{scenario.path}: {pipeline.value} run {repeat}: {result.error}"
@@ -207,17 +211,17 @@ class Bench:
             return
         self.rss_max = max(self.rss_max, psutil.Process().memory_info().rss)
         if rig is not None:
-            record = rig_record(
-                scenario, pipeline.value, repeat, simulator, result, rig, conversation
-            )
+            record = rig_record(scenario, pipeline.value, repeat, result, rig, conversation)
         else:
+            assert simulator is not None
             record = RunRecord.of(scenario, pipeline.value, repeat, simulator, result)
         turns, phantoms = turn_metrics(record)
         for metrics in turns:
             metrics.variant = label
             metrics.load, metrics.load_cpu_percent = load, busy.cpu_percent()
             metrics.device = kind.device
-            metrics.rss_mb = memory_at(memory, metrics.commit_s) if rig is None else None
+            if rig is None:
+                metrics.rss_mb, metrics.recording_mb = memory_at(memory, metrics.commit_s)
         key = turns[0].label if turns else pipeline.value
         self.check_heard_text(record, turns)
         if self.trace is not None:
@@ -278,12 +282,17 @@ class Bench:
         return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
 
 
-def memory_at(samples: list[tuple[float, float]], commit_s: float | None) -> float | None:
-    """The resident memory sampled at the commit at `commit_s` (seconds into the run)."""
+def memory_at(
+    samples: list[tuple[float, float, float]], commit_s: float | None
+) -> tuple[float | None, float | None]:
+    """The resident memory and the recording's share of it, sampled at the commit at
+    `commit_s` (seconds into the run)."""
     if commit_s is None or not samples:
-        return None
-    at, rss = min(samples, key=lambda sample: abs(sample[0] - commit_s))
-    return round(rss, 1) if abs(at - commit_s) < 0.05 else None
+        return None, None
+    at, rss, recording = min(samples, key=lambda sample: abs(sample[0] - commit_s))
+    if abs(at - commit_s) >= 0.05:
+        return None, None
+    return round(rss, 1), round(recording, 1)
 
 
 def steal_percent(before: Any, after: Any) -> float | None:

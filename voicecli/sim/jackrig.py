@@ -21,7 +21,6 @@ import soxr
 from voicecli.audio.virtual import MicSignal
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.errors import VoicecliError
-from voicecli.sim.jackserver import JackServer
 
 AGENT = "PortAudio"  # the client name PortAudio's JACK host API registers
 SOUND = 1e-3  # a speaker sample louder than this is the agent speaking
@@ -32,17 +31,17 @@ class JackRig:
 
     def __init__(
         self,
-        server: JackServer,
+        server_name: str,
         caller: MicSignal,
         echo_gain_db: float | None = -6.0,
         echo_delay_s: float = 0.01,
     ) -> None:
         import jack
 
-        self.server = server
+        self.server_name = server_name
         self.caller = caller
         self.echo_gain = 0.0 if echo_gain_db is None else 10.0 ** (echo_gain_db / 20.0)
-        self._client = jack.Client("voicecli-rig", servername=server.name, no_start_server=True)
+        self._client = jack.Client("voicecli-rig", servername=server_name, no_start_server=True)
         self.rate: int = self._client.samplerate
         self._echo_delay = round(echo_delay_s * self.rate)
         self._speaker = self._client.inports.register("speaker")
