@@ -20,6 +20,7 @@ def turn(index: int, first_token: float, rss: float, repeat: int = 0) -> dict[st
         "context_tokens": 100 + 10 * index,
         "cached_tokens": 90 + 10 * index,
         "rss_mb": rss,
+        "recording_mb": 0.5 * index,
     }
 
 
@@ -35,5 +36,7 @@ def test_the_drift_compares_the_first_ten_turns_with_the_last_ten() -> None:
     drift = long_calls(turns)[0].drift()
     assert drift["llm_first_token_ms"] == {"first": 100.0, "last": 130.0, "ratio": 1.3}
     assert drift["rss_mb"] == {"after_turn_5": 1005.0, "end": 1040.0}
+    assert drift["agent_mb"] == {"after_turn_5": 1002.5, "end": 1020.0}  # less the recording
     line = drift_line(long_calls(turns)[0])
     assert "LLM first token p50 100 → 130 ms (1.30x)" in line and "(+35 MB)" in line
+    assert "less the bench's recording after turn 5 1002 → end 1020 MB (+18 MB)" in line

@@ -156,6 +156,10 @@ class VirtualIO:
         """Everything the speaker played, at its own rate, from device sample 0."""
         return np.concatenate(self._speaker) if self._speaker else np.zeros(0, np.float32)
 
+    def recording_mb(self) -> float:
+        """How much of the resident memory is this recording of both streams (MB)."""
+        return sum(block.nbytes for block in [*self._mic, *self._speaker]) / 2**20
+
     def recorded(self) -> Recorded:
         """Both streams; the stereo is at the mic rate: left the mic, right what was played."""
         mic, played = self.mic(), self.played()

@@ -3,7 +3,9 @@
 A run of a scenario with at least `LONG_CALL_TURNS` caller turns is a long call. For each, per
 turn index: the LLM's first token, TTFA, the prompt's size and how much of it was cached, and
 the process's resident memory; and the drift from the first ten turns to the last ten (p50s),
-and of memory from turn five to the end.
+and of memory from turn five to the end. The bench's own recording of the call (both streams,
+which the metrics need) grows with it, ~9 MB a minute; the agent's memory is the process's
+less that recording, and both are shown.
 """
 
 from __future__ import annotations
@@ -44,11 +46,19 @@ class LongCall:
             a, b = self.p50(key, first), self.p50(key, last)
             ratio = round(b / a, 2) if a and b is not None else None
             out[key] = {"first": a, "last": b, "ratio": ratio}
-        memory = [t.get("rss_mb") for t in self.turns]
-        settled = next((m for m in memory[SETTLED_TURN - 1 :] if m is not None), None)
-        end = next((m for m in reversed(memory) if m is not None), None)
-        out["rss_mb"] = {"after_turn_5": settled, "end": end}
+        for key, memory in (("rss_mb", self.memory(False)), ("agent_mb", self.memory(True))):
+            settled = next((m for m in memory[SETTLED_TURN - 1 :] if m is not None), None)
+            end = next((m for m in reversed(memory) if m is not None), None)
+            out[key] = {"after_turn_5": settled, "end": end}
         return out
+
+    def memory(self, less_recording: bool) -> list[float | None]:
+        """Resident memory per turn (MB): the process's, or less the bench's recording."""
+        found: list[float | None] = []
+        for turn in self.turns:
+            rss, recording = turn.get("rss_mb"), turn.get("recording_mb") or 0.0
+            found.append(None if rss is None else rss - recording if less_recording else rss)
+        return found
 
 
 def long_calls(turns: list[dict[str, Any]]) -> list[LongCall]:
@@ -71,9 +81,18 @@ def _ms(value: float | None) -> str:
 def long_call_table(call: LongCall) -> Table:
     """Turn index → first token, TTFA, prompt tokens (cached), resident memory."""
     table = Table(title=f"long call: {call.scenario} ({call.label}, run {call.repeat})")
-    for column in ("turn", "said", "LLM first token ms", "TTFA ms", "prompt tokens", "RSS MB"):
+    columns = (
+        "turn",
+        "said",
+        "LLM first token ms",
+        "TTFA ms",
+        "prompt tokens",
+        "RSS MB",
+        "agent MB",
+    )
+    for column in columns:
         table.add_column(column)
-    for turn in call.turns:
+    for turn, agent in zip(call.turns, call.memory(True), strict=True):
         tokens = turn.get("context_tokens")
         cached = turn.get("cached_tokens")
         table.add_row(
@@ -83,6 +102,7 @@ def long_call_table(call: LongCall) -> Table:
             _ms(turn.get("ttfa_ms")),
             "—" if tokens is None else f"{tokens} ({cached} cached)",
             _ms(turn.get("rss_mb")),
+            _ms(agent),
         )
     return table
 
@@ -95,15 +115,17 @@ def drift_line(call: LongCall) -> str:
         d = drift[key]
         ratio = "" if d["ratio"] is None else f" ({d['ratio']:.2f}x)"
         parts.append(f"{name} p50 {_ms(d['first'])} → {_ms(d['last'])} ms{ratio}")
-    rss = drift["rss_mb"]
-    grew = (
-        f" (+{rss['end'] - rss['after_turn_5']:.0f} MB)"
-        if rss["end"] is not None and rss["after_turn_5"] is not None
-        else ""
-    )
-    parts.append(
-        f"RSS after turn {SETTLED_TURN} {_ms(rss['after_turn_5'])} → end {_ms(rss['end'])} MB{grew}"
-    )
+    for key, name in (("rss_mb", "RSS"), ("agent_mb", "less the bench's recording")):
+        rss = drift[key]
+        grew = (
+            f" (+{rss['end'] - rss['after_turn_5']:.0f} MB)"
+            if rss["end"] is not None and rss["after_turn_5"] is not None
+            else ""
+        )
+        parts.append(
+            f"{name} after turn {SETTLED_TURN} {_ms(rss['after_turn_5'])} → end "
+            f"{_ms(rss['end'])} MB{grew}"
+        )
     return f"{call.scenario}, first {WINDOW} turns → last {WINDOW}: " + "; ".join(parts)
 
 
@@ -129,10 +151,12 @@ def plot_long_calls(calls: list[LongCall], path: Path) -> None:
             (times, "ttfa_ms", "s--", f"ttfa · {name}"),
             (tokens, "context_tokens", "o-", f"prompt · {name}"),
             (tokens, "cached_tokens", "x:", f"cached · {name}"),
-            (memory, "rss_mb", "o-", name),
         )
         for axis, key, style, label in lines:
             axis.plot(index, _series(call, key), style, markersize=3, label=label)
+        for less, style, what in ((False, "o-", "process"), (True, "s--", "less recording")):
+            series = [float("nan") if m is None else m for m in call.memory(less)]
+            memory.plot(index, series, style, markersize=3, label=f"{what} · {name}")
     times.set_ylabel("ms")
     times.set_title("LLM first token (after the commit) and TTFA, per turn")
     tokens.set_ylabel("tokens")
