@@ -51,3 +51,14 @@ def test_a_click_comes_out_where_it_went_in_less_than_two_ms_late() -> None:
     late_s = int(np.argmax(np.abs(out))) / CAPTURE_RATE - 0.5
     assert 0.0 <= late_s <= BlockResampler(rate, CAPTURE_RATE).delay_s + 1 / CAPTURE_RATE
     assert BlockResampler(rate, CAPTURE_RATE).delay_s < 0.002
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_up_to_a_cards_rate_the_band_is_whole_and_nothing_is_held_back(rate: int) -> None:
+    resample = BlockResampler(CAPTURE_RATE, rate)
+    voice = tone(CAPTURE_RATE, 7000.0)  # an "s" lives up here
+    outs = [resample(voice[i : i + 320]) for i in range(0, voice.size, 320)]
+    assert all(abs(o.size - 320 * rate / CAPTURE_RATE) <= 1 for o in outs)
+    up = np.concatenate(outs)
+    assert -1.5 < level_db(up) < 0.1  # cubic interpolation alone: about 3 dB down
+    assert abs(level_db(BlockResampler(CAPTURE_RATE, rate)(tone(CAPTURE_RATE, 1000.0)))) < 0.1

@@ -29,27 +29,43 @@ def low_pass(rate: int, cutoff_hz: float = CUTOFF_HZ, taps: int = TAPS) -> np.nd
 
 
 class BlockResampler:
-    """Resamples a stream of blocks from `in_rate` to `out_rate` with no samples held back."""
+    """Resamples a stream of blocks from `in_rate` to `out_rate` with no samples held back.
+
+    Down: the low-pass at `in_rate`, then QQ. Up: each sample followed by `factor - 1` zeros
+    (to a whole multiple of `in_rate` at or above `out_rate`), the low-pass there as the
+    interpolator, then QQ for what is left — cubic interpolation alone droops towards the old
+    Nyquist (3 dB off a 16 kHz voice's "s" on the way to 48 kHz)."""
 
     def __init__(self, in_rate: int, out_rate: int) -> None:
         self.in_rate = in_rate
         self.out_rate = out_rate
-        filtering = in_rate > out_rate
-        self._kernel = low_pass(in_rate, min(CUTOFF_HZ, 0.46 * out_rate)) if filtering else None
+        self._factor = -(-out_rate // in_rate) if out_rate > in_rate else 1
+        self._rate = in_rate * self._factor  # where the filter runs
+        self._kernel: np.ndarray | None = None
+        if in_rate != out_rate:
+            cutoff = min(CUTOFF_HZ, 0.46 * min(in_rate, out_rate))
+            self._kernel = low_pass(self._rate, cutoff) * np.float32(self._factor)
         self._tail = np.zeros(0 if self._kernel is None else self._kernel.size - 1, np.float32)
-        self._stream = soxr.ResampleStream(in_rate, out_rate, 1, dtype="float32", quality="QQ")
+        self._stream = (
+            soxr.ResampleStream(self._rate, out_rate, 1, dtype="float32", quality="QQ")
+            if self._rate != out_rate
+            else None
+        )
 
     @property
     def delay_s(self) -> float:
         """How late the output is against the input (the low-pass's group delay)."""
-        return 0.0 if self._kernel is None else self._tail.size / 2 / self.in_rate
+        return self._tail.size / 2 / self._rate
 
     def __call__(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
-        if self._kernel is not None:
-            joined = np.concatenate([self._tail, block])
-            self._tail = joined[joined.size - self._tail.size :]
-            block = np.convolve(joined, self._kernel, mode="valid").astype(np.float32)
-        if self.in_rate == self.out_rate:
+        if self._kernel is None:
             return block
-        return self._stream.resample_chunk(block)
+        if self._factor > 1:
+            stuffed = np.zeros(block.size * self._factor, dtype=np.float32)
+            stuffed[:: self._factor] = block
+            block = stuffed
+        joined = np.concatenate([self._tail, block])
+        self._tail = joined[joined.size - self._tail.size :]
+        block = np.convolve(joined, self._kernel, mode="valid").astype(np.float32)
+        return block if self._stream is None else self._stream.resample_chunk(block)

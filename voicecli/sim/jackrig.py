@@ -16,8 +16,8 @@ import time
 from typing import Any
 
 import numpy as np
-import soxr
 
+from voicecli.audio.blockresampler import BlockResampler
 from voicecli.audio.virtual import MicSignal
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.errors import VoicecliError
@@ -46,7 +46,9 @@ class JackRig:
         self._echo_delay = round(echo_delay_s * self.rate)
         self._speaker = self._client.inports.register("speaker")
         self._mic = self._client.outports.register("mic")
-        self._up = soxr.ResampleStream(CAPTURE_RATE, self.rate, 1, dtype="float32", quality="QQ")
+        # the caller's 16 kHz voice up to the card's rate, whole to 7.4 kHz and none held back
+        # (cubic interpolation alone took 3 dB off an "s"): 1.3 ms late against its placement
+        self._up = BlockResampler(CAPTURE_RATE, self.rate)
         self._pending = np.zeros(0, dtype=np.float32)  # caller audio resampled, not yet sent
         self._history = np.zeros(self._echo_delay, dtype=np.float32)  # the echo's delay line
         self._live = False
@@ -146,7 +148,7 @@ class JackRig:
         end = round((self._blocks + 1) * frames * CAPTURE_RATE / self.rate)
         caller = self.caller.read(self._caller_samples, end - self._caller_samples, played)
         self._caller_samples = end
-        self._pending = np.concatenate([self._pending, self._up.resample_chunk(caller)])
+        self._pending = np.concatenate([self._pending, self._up(caller)])
         block = np.zeros(frames, dtype=np.float32)
         n = min(frames, self._pending.size)
         block[:n] = self._pending[:n]
