@@ -23,6 +23,7 @@ from typing import Any
 import psutil
 
 from voicecli.bench.metrics import Speaker
+from voicecli.bench.runner import run_budget
 from voicecli.bench.scenario import Scenario
 from voicecli.bench.simulator import CallerSimulator, Placement
 from voicecli.sim.jackrig import JackRig
@@ -119,7 +120,8 @@ def call_on_rig(
                 if rig.wait_for_sound(after_s=first_end, timeout_s=CALL_TIMEOUT_S):
                     during_first_reply(server)
             # with the device gone the agent ends by itself; otherwise the caller hangs up
-            if server.running and rig.finished.wait(timeout=CALL_TIMEOUT_S) and caller.placements:
+            call_s = max(CALL_TIMEOUT_S, run_budget(scenario))  # a long call takes long
+            if server.running and rig.finished.wait(timeout=call_s) and caller.placements:
                 last = caller.placements[-1]
                 rig.wait_for_reply(after_s=last.end_s, quiet_s=LAST_REPLY_QUIET_S, timeout_s=60)
             if server.running:
