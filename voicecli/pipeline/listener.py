@@ -19,7 +19,7 @@ import numpy as np
 
 from voicecli.audio.echodelay import EchoDelay, EchoDelayRules
 from voicecli.audio.echometer import EchoMeter
-from voicecli.audio.levels import dbfs
+from voicecli.audio.levels import FLOOR_DB, dbfs
 from voicecli.audio.ring import SampleRing
 from voicecli.audio.wavfile import to_float32, to_int16
 from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
@@ -66,7 +66,7 @@ class Listener(Stage):
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
         self.onsets = SoundOnsetDetector(interrupt, step / CAPTURE_RATE)
-        self.previous_mic = np.zeros(0, dtype=np.float32)
+        self.previous_mic_db = FLOOR_DB  # the level of the mic frame before this one
 
     def loop(self) -> None:
         self.vad.reset()
@@ -99,7 +99,6 @@ class Listener(Stage):
             if reading is not None and reading.erl_db is not None:
                 self.bus.publish(EchoStats(self.bus.now(), reading.erl_db, reading.erle_db))
         self.detect_onset(clean, mic, end)
-        self.previous_mic = mic
         self.clean.write(clean)
         self.pending = np.concatenate([self.pending, clean])
         done = end - self.pending.size
@@ -113,9 +112,10 @@ class Listener(Stage):
         full frame, for a fast barge-in. Measured after residual echo suppression (one frame
         later than the canceller's own output, whose left-over echo is loud enough to look
         like a caller)."""
-        level = dbfs(frame)
+        level, this_mic_db = dbfs(frame), dbfs(mic)
         # the output lags the mic by up to a frame: the louder of the two is what went in
-        mic_db = max(dbfs(mic), dbfs(self.previous_mic))
+        mic_db = max(this_mic_db, self.previous_mic_db)
+        self.previous_mic_db = this_mic_db
         if self.onsets.frame(level, mic_db):
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
 
