@@ -56,8 +56,10 @@ class LongCall:
         """Resident memory per turn (MB): the process's, or less the bench's recording."""
         found: list[float | None] = []
         for turn in self.turns:
-            rss, recording = turn.get("rss_mb"), turn.get("recording_mb") or 0.0
-            found.append(None if rss is None else rss - recording if less_recording else rss)
+            rss = turn.get("rss_mb")
+            if rss is not None and less_recording:
+                rss -= turn.get("recording_mb") or 0.0
+            found.append(rss)
         return found
 
 
