@@ -73,3 +73,19 @@ def test_word_times_match_where_whisper_hears_each_word_end(
     letters = [abs(weights[i] * chunk.duration_s - heard[j].end) for i, j in matched]
     assert np.mean(piper) <= 0.12, np.round(piper, 2)
     assert np.mean(piper) <= np.mean(letters) / 2, (np.mean(piper), np.mean(letters))
+
+
+def test_only_a_long_piece_gives_the_arena_back_and_both_are_spoken(tts: PiperEngine) -> None:
+    session = tts.voice.session
+    before = session.shrinks
+    short = tts.speak("Your order is on its way.")
+    assert session.shrinks == before  # the usual piece reuses the arena as it is
+    long_piece = (
+        "Items can be returned within thirty days of delivery, unused and in their original "
+        "packaging, and the refund reaches your card within five working days after we receive "
+        "them at our warehouse."
+    )
+    spoken = tts.speak(long_piece)
+    assert session.shrinks == before + 1
+    assert spoken.size > 4 * short.size > 0
+    assert tts.speak("Anything else?").size > 0  # the arena grows again after a shrink

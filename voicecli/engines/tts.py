@@ -22,6 +22,7 @@ from piper import PiperConfig, PiperVoice, SynthesisConfig
 from piper.patch_voice_with_alignment import add_alignment_output
 
 from voicecli.config import TtsConfig
+from voicecli.engines.ortarena import ArenaBoundedSession
 from voicecli.engines.vad import session_options
 from voicecli.policy.wordtiming import WordTime, phoneme_word_times
 
@@ -62,7 +63,8 @@ class PiperEngine:
             sess_options=session_options(config.threads),
             providers=["CPUExecutionProvider"],
         )
-        self.voice = PiperVoice(session=session, config=voice_config)
+        bounded = ArenaBoundedSession(session, "input", config.arena_keep_ids)
+        self.voice = PiperVoice(session=bounded, config=voice_config)  # type: ignore[arg-type]
         self.sample_rate = voice_config.sample_rate
         self.synthesis = SynthesisConfig(
             speaker_id=config.speaker_id or None,
