@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from voicecli.core.mode import Pipeline, core_mode
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.loader import EngineLoader
+from voicecli.engines.reserve import reserve_memory
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
 from voicecli.engines.vad import SileroVad
@@ -59,8 +61,15 @@ class Engines:
 
     @classmethod
     def load(cls, config: Config, mirror: bool = False) -> Engines:
+        """Load every engine; Whisper and Piper take their working memory (engines/reserve.py)
+        on a thread of their own while the LLM loads, so the call does not grow into it."""
         loader = EngineLoader(config)
-        return cls(loader.vad(), loader.stt(), loader.tts(), None if mirror else loader.llm())
+        stt, tts = loader.stt(), loader.tts()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reserve") as pool:
+            reserved = pool.submit(reserve_memory, stt, tts, config.transcriber.max_window_s)
+            llm = None if mirror else loader.llm()
+            reserved.result()
+        return cls(loader.vad(), stt, tts, llm)
 
 
 @dataclass
