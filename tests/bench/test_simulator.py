@@ -119,6 +119,12 @@ def test_echo_and_noise_are_mixed_into_the_mic(clip: Path) -> None:
     quiet = mic[int(0.35 * CAPTURE_RATE) :]
     level = 20 * np.log10(np.sqrt(np.mean(quiet**2)))
     assert level == pytest.approx(-60.0, abs=1.5), "the noise floor is at noise_dbfs"
+    # what it holds of the call, as float32: the caller's timeline to the end of the clip it
+    # placed at 5 s, and the 0.5 s of speaker it heard
+    [placed] = simulator.placements
+    caller = round(placed.start_s * CAPTURE_RATE) + simulator.clips[0].audio.size
+    far = 0.5 * CAPTURE_RATE
+    assert simulator.held_mb() == pytest.approx((caller + far) * 4 / 2**20, rel=0.01)
 
 
 def test_speaker_and_mic_stay_on_one_timeline_when_a_block_is_not_whole_samples() -> None:

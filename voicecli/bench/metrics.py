@@ -115,7 +115,7 @@ class TurnMetrics:
     context_tokens: int | None = None  # the reply's prompt, in tokens
     cached_tokens: int | None = None  # of those, already in the model's cache
     rss_mb: float | None = None  # the bench process's resident memory at the commit
-    recording_mb: float | None = None  # of which the virtual devices' recording of the call
+    recording_mb: float | None = None  # of which the bench's recording of the call
     llm_first_clause_ms: float | None = None
     tts_first_chunk_ms: float | None = None
     ttfa_ms: float | None = None

@@ -115,6 +115,11 @@ class CallerSimulator:
             block += self._babble[at]
         return block
 
+    def held_mb(self) -> float:
+        """The call's timeline this simulator holds (the caller's placed clips, the speaker as
+        heard at 16 kHz): the bench's memory, which grows with the call, not the agent's."""
+        return (self._caller.nbytes + self._far.nbytes) / 2**20
+
     def finished(self, next_sample: int) -> bool:
         if self._next < len(self.clips) or not self.placements:
             return False
