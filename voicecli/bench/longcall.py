@@ -131,6 +131,31 @@ def drift_line(call: LongCall) -> str:
     return f"{call.scenario}, first {WINDOW} turns → last {WINDOW}: " + "; ".join(parts)
 
 
+def pooled_lines(calls: list[LongCall]) -> list[str]:
+    """Per scenario run more than once: the first ten turns of every run against the last ten
+    of every run. One run's ten turns hold 7-8 LLM replies (the rest are lookups), and its
+    first-token p50 moved 0.8-1.4x between runs of the same code; pooled runs say more."""
+    groups: dict[tuple[str, str], list[LongCall]] = {}
+    for call in calls:
+        groups.setdefault((call.scenario, call.label), []).append(call)
+    lines = []
+    for (scenario, label), runs in groups.items():
+        if len(runs) < 2:
+            continue
+        first = [t for call in runs for t in call.turns[:WINDOW]]
+        last = [t for call in runs for t in call.turns[-WINDOW:]]
+        parts = []
+        for key, name in (("llm_first_token_ms", "LLM first token"), ("ttfa_ms", "TTFA")):
+            a, b = LongCall.p50(key, first), LongCall.p50(key, last)
+            ratio = f" ({b / a:.2f}x)" if a and b is not None else ""
+            parts.append(f"{name} p50 {_ms(a)} → {_ms(b)} ms{ratio}")
+        lines.append(
+            f"{scenario} ({label}), {len(runs)} runs pooled, first {WINDOW} turns → last "
+            f"{WINDOW}: " + "; ".join(parts)
+        )
+    return lines
+
+
 def _series(call: LongCall, key: str) -> list[float]:
     """One field per turn, a gap (NaN) where a turn has none."""
     return [float("nan") if t.get(key) is None else float(t[key]) for t in call.turns]

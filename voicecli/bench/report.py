@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from voicecli.bench.longcall import drift_line, long_call_table, long_calls
+from voicecli.bench.longcall import drift_line, long_call_table, long_calls, pooled_lines
 from voicecli.bench.summary import TIMINGS
 
 LABELS = {
@@ -194,9 +194,12 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     )
     for line in load_lines(report["turns"]):
         console.print(line)
-    for call in long_calls(report["turns"]):
+    calls = long_calls(report["turns"])
+    for call in calls:
         console.print(long_call_table(call))
         console.print(drift_line(call))
+    for line in pooled_lines(calls):
+        console.print(line)
     if report["errors"]:
         console.print(f"{len(report['errors'])} error(s), each reported above when it happened")
 
