@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from voicecli.audio.echometer import EchoMeter
 
@@ -50,3 +51,16 @@ def test_a_period_mostly_without_far_end_gives_no_reading() -> None:
         meter.add(far * (0.5 if k == 2 else 0.0), far, far * 0.01, 0.0)
     reading = meter.report()
     assert reading is not None and reading.erl_db is None and reading.erle_db is None
+
+
+def test_erle_over_all_echo_is_not_the_median_of_readings_when_a_period_is_silenced() -> None:
+    """A residual suppressor that silences a period entirely reads ~100 dB there; over all the
+    echo the run's ERLE is still what the other periods left, as the sums show."""
+    left = run(EchoMeter(RATE // 2), far_gain=0.1, mic_gain=0.5, clean_gain=0.05)  # 20 dB
+    silenced = run(EchoMeter(RATE // 2), far_gain=0.1, mic_gain=0.5, clean_gain=0.0)
+    assert left is not None and silenced is not None
+    readings = sorted([left.erle_db, silenced.erle_db, silenced.erle_db])
+    assert readings[1] > 90.0  # the median of three half-second readings
+    echo = left.echo_sum + 2 * silenced.echo_sum
+    residual = left.residual_sum + 2 * silenced.residual_sum
+    assert 10 * np.log10(echo / residual) == pytest.approx(20.0 + 10 * np.log10(3), abs=0.1)

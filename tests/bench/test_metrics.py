@@ -166,8 +166,12 @@ def test_summary_rates_wer_and_the_ratio_between_modes() -> None:
         events[5] = PlayoutStarted(T0 + first_sound, 1, int(first_sound * OUT))
         ms, _ = turn_metrics(record([fast], events, played((first_sound, 5.0)), pipeline))
         turns += ms
-    summary = summarize(turns, {"streaming": RunCounts(), "cascade": RunCounts(phantom_turns=2)})
+    counts = RunCounts(echo_sum=2.0, residual_sum=0.02)
+    counts.add(RunCounts(echo_sum=1.0, residual_sum=0.01))
+    summary = summarize(turns, {"streaming": counts, "cascade": RunCounts(phantom_turns=2)})
     streaming = summary["pipelines"]["streaming"]
+    assert streaming["erle_overall_db"] == 20.0  # the echo's power over what was left of it
+    assert summary["pipelines"]["cascade"]["erle_overall_db"] is None  # no echo was measured
     assert streaming["timings"]["ttfa_ms"]["p50"] == pytest.approx(810, abs=1)
     assert streaming["rates"]["expect_pass"] == 1.0 and streaming["wer"] == 0.0
     assert summary["pipelines"]["cascade"]["phantom_turns"] == 2

@@ -155,6 +155,7 @@ def echo_table(report: dict[str, Any]) -> Table | None:
     table = Table(title="echo cancellation and heard text")
     for column in (
         "pipeline",
+        "ERLE over all echo",
         "ERLE p50",
         "ERLE p95",
         "n",
@@ -164,8 +165,10 @@ def echo_table(report: dict[str, Any]) -> Table | None:
         table.add_column(column)
     for name, p in pipelines.items():
         erle, heard = p["erle_db"], p["heard_text"]
+        overall = p.get("erle_overall_db")
         table.add_row(
             name,
+            "—" if overall is None else f"{overall:.1f} dB",
             "—" if erle["p50"] is None else f"{erle['p50']:.1f} dB",
             "—" if erle["p95"] is None else f"{erle['p95']:.1f} dB",
             str(erle["n"]),

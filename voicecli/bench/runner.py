@@ -230,17 +230,16 @@ class Bench:
             for metrics in turns:
                 self.trace.write_record("bench_turn", metrics.to_dict(), tags)
         device = next((e for e in result.events if isinstance(e, DeviceStats)), None)
+        echo = [e for e in result.events if isinstance(e, EchoStats)]
         self.counts.setdefault(key, RunCounts()).add(
             RunCounts(
                 phantom_turns=phantoms,
                 false_pauses=false_pauses(record),
                 capture_overruns=device.overruns if device else 0,
                 playout_underruns=device.underruns if device else 0,
-                erle_db=[
-                    e.erle_db
-                    for e in result.events
-                    if isinstance(e, EchoStats) and e.erle_db is not None
-                ],
+                erle_db=[e.erle_db for e in echo if e.erle_db is not None],
+                echo_sum=sum(e.echo_sum for e in echo),
+                residual_sum=sum(e.residual_sum for e in echo),
             )
         )
         self.turns += turns

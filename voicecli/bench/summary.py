@@ -3,6 +3,7 @@ voice and corpus split (holdout first), and ratios."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,8 @@ class RunCounts:
     capture_overruns: int = 0
     playout_underruns: int = 0
     erle_db: list[float] = field(default_factory=list)
+    echo_sum: float = 0.0  # the echo the canceller was given, over every reading
+    residual_sum: float = 0.0  # what it left of it
 
     def add(self, other: RunCounts) -> None:
         """Count one more run into these."""
@@ -54,6 +57,14 @@ class RunCounts:
         self.capture_overruns += other.capture_overruns
         self.playout_underruns += other.playout_underruns
         self.erle_db += other.erle_db
+        self.echo_sum += other.echo_sum
+        self.residual_sum += other.residual_sum
+
+    def overall_erle_db(self) -> float | None:
+        """ERLE over all the echo of the runs: the echo's power over what was left of it."""
+        if self.echo_sum <= 0.0:
+            return None
+        return round(10.0 * math.log10(self.echo_sum / max(self.residual_sum, 1e-12)), 1)
 
 
 def _rate(flags: list[bool]) -> float | None:
@@ -99,6 +110,7 @@ def pipeline_summary(turns: list[TurnMetrics], counts: RunCounts) -> dict[str, A
         "capture_overruns": counts.capture_overruns,
         "playout_underruns": counts.playout_underruns,
         "erle_db": percentiles(counts.erle_db),
+        "erle_overall_db": counts.overall_erle_db(),
         "heard_text": {
             "checked": len(checked),
             "within_one_word": _rate([e <= 1 for e in checked]),

@@ -68,10 +68,13 @@ class TurnTimings(Telemetry):
 @dataclass(frozen=True)
 class EchoStats(Telemetry):
     """Echo estimates over the last half second of agent speech: how much of the speaker
-    reaches the mic (ERL, dB) and how much of that the canceller removes (ERLE, dB)."""
+    reaches the mic (ERL, dB) and how much of that the canceller removes (ERLE, dB), with
+    the sums of frame powers the ERLE is the ratio of (audio/echometer.py)."""
 
     erl_db: float | None
     erle_db: float | None
+    echo_sum: float = 0.0
+    residual_sum: float = 0.0
 
 
 @dataclass(frozen=True)

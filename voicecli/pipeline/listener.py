@@ -97,7 +97,15 @@ class Listener(Stage):
             self.meter.add(mic, far, clean, self.probability)
             reading = self.meter.report()
             if reading is not None and reading.erl_db is not None:
-                self.bus.publish(EchoStats(self.bus.now(), reading.erl_db, reading.erle_db))
+                self.bus.publish(
+                    EchoStats(
+                        self.bus.now(),
+                        reading.erl_db,
+                        reading.erle_db,
+                        reading.echo_sum,
+                        reading.residual_sum,
+                    )
+                )
         self.detect_onset(clean, mic, end)
         self.clean.write(clean)
         self.pending = np.concatenate([self.pending, clean])
