@@ -40,12 +40,9 @@ class LongCall:
     def drift(self) -> dict[str, Any]:
         """First ten turns against the last ten (p50 ms, and the ratio), memory from turn
         five to the end (MB)."""
-        first, last = self.turns[:WINDOW], self.turns[-WINDOW:]
         out: dict[str, Any] = {"turns": len(self.turns)}
-        for key in ("llm_first_token_ms", "ttfa_ms", "context_tokens"):
-            a, b = self.p50(key, first), self.p50(key, last)
-            ratio = round(b / a, 2) if a and b is not None else None
-            out[key] = {"first": a, "last": b, "ratio": ratio}
+        keys = ("llm_first_token_ms", "ttfa_ms", "context_tokens")
+        out |= compare(self.turns[:WINDOW], self.turns[-WINDOW:], keys)
         for key, memory in (("rss_mb", self.memory(False)), ("agent_mb", self.memory(True))):
             settled = next((m for m in memory[SETTLED_TURN - 1 :] if m is not None), None)
             end = next((m for m in reversed(memory) if m is not None), None)
@@ -61,6 +58,28 @@ class LongCall:
                 rss -= turn.get("recording_mb") or 0.0
             found.append(rss)
         return found
+
+
+def compare(
+    first: list[dict[str, Any]], last: list[dict[str, Any]], keys: tuple[str, ...]
+) -> dict[str, Any]:
+    """Per key: the p50 over `first`, over `last`, and last over first."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        a, b = LongCall.p50(key, first), LongCall.p50(key, last)
+        ratio = round(b / a, 2) if a and b is not None else None
+        out[key] = {"first": a, "last": b, "ratio": ratio}
+    return out
+
+
+def _timing_parts(compared: dict[str, Any]) -> list[str]:
+    """First token and TTFA, first → last p50 and their ratio, as the report's words."""
+    parts = []
+    for key, name in (("llm_first_token_ms", "LLM first token"), ("ttfa_ms", "TTFA")):
+        d = compared[key]
+        ratio = "" if d["ratio"] is None else f" ({d['ratio']:.2f}x)"
+        parts.append(f"{name} p50 {_ms(d['first'])} → {_ms(d['last'])} ms{ratio}")
+    return parts
 
 
 def long_calls(turns: list[dict[str, Any]]) -> list[LongCall]:
@@ -112,11 +131,7 @@ def long_call_table(call: LongCall) -> Table:
 def drift_line(call: LongCall) -> str:
     """The first ten turns against the last ten, and memory from turn five to the end."""
     drift = call.drift()
-    parts = []
-    for key, name in (("llm_first_token_ms", "LLM first token"), ("ttfa_ms", "TTFA")):
-        d = drift[key]
-        ratio = "" if d["ratio"] is None else f" ({d['ratio']:.2f}x)"
-        parts.append(f"{name} p50 {_ms(d['first'])} → {_ms(d['last'])} ms{ratio}")
+    parts = _timing_parts(drift)
     for key, name in (("rss_mb", "RSS"), ("agent_mb", "less the bench's recording")):
         rss = drift[key]
         grew = (
@@ -144,11 +159,7 @@ def pooled_lines(calls: list[LongCall]) -> list[str]:
             continue
         first = [t for call in runs for t in call.turns[:WINDOW]]
         last = [t for call in runs for t in call.turns[-WINDOW:]]
-        parts = []
-        for key, name in (("llm_first_token_ms", "LLM first token"), ("ttfa_ms", "TTFA")):
-            a, b = LongCall.p50(key, first), LongCall.p50(key, last)
-            ratio = f" ({b / a:.2f}x)" if a and b is not None else ""
-            parts.append(f"{name} p50 {_ms(a)} → {_ms(b)} ms{ratio}")
+        parts = _timing_parts(compare(first, last, ("llm_first_token_ms", "ttfa_ms")))
         lines.append(
             f"{scenario} ({label}), {len(runs)} runs pooled, first {WINDOW} turns → last "
             f"{WINDOW}: " + "; ".join(parts)
