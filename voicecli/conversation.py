@@ -86,8 +86,6 @@ class Conversation:
         clock = self.bus.now
         watch = self.bus.subscribe(None, "talk")
         result = TalkResult()
-        for stage in self.stages:
-            stage.start()
         io = self.io
         io.start()
         result.t0 = t0 = io.t0
@@ -101,9 +99,12 @@ class Conversation:
             if on_event is not None:
                 on_event(event, t0)
 
+        # the session's first event, before any stage can publish one: stages start after it
         self.bus.publish(
             SessionStarted(clock(), self.mode, self.models, CAPTURE_RATE, self.playout.rate, t0)
         )
+        for stage in self.stages:
+            stage.start()
         state = State.LISTENING
         idle_since = clock()
         limit = self.max_seconds or io.input_seconds + REPLY_ALLOWANCE_S
