@@ -119,12 +119,30 @@ def test_echo_and_noise_are_mixed_into_the_mic(clip: Path) -> None:
     quiet = mic[int(0.35 * CAPTURE_RATE) :]
     level = 20 * np.log10(np.sqrt(np.mean(quiet**2)))
     assert level == pytest.approx(-60.0, abs=1.5), "the noise floor is at noise_dbfs"
-    # what it holds of the call, as float32: the caller's timeline to the end of the clip it
-    # placed at 5 s, and the 0.5 s of speaker it heard
-    [placed] = simulator.placements
-    caller = round(placed.start_s * CAPTURE_RATE) + simulator.clips[0].audio.size
-    far = 0.5 * CAPTURE_RATE
-    assert simulator.held_mb() == pytest.approx((caller + far) * 4 / 2**20, rel=0.01)
+
+
+def test_the_echo_keeps_its_delay_after_the_speaker_history_has_wrapped(clip: Path) -> None:
+    """The simulator keeps the speaker only as far back as the echo reaches (a ring, not the
+    whole call): a reply late in a call echoes exactly as one at its start."""
+    scenario = Scenario(
+        name="echo",
+        path=clip.parent / "s.toml",
+        turns=(Turn(audio=clip, text="", start="at", delay_s=60.0),),
+        caller=Caller(echo_gain_db=-6.0, echo_delay_ms=40.0),
+    )
+    simulator = CallerSimulator(scenario, OUT)
+    block_out = OUT // 50
+    quiet_blocks = 150  # 3 s of silence: more than the history holds
+    tone = burst(0.2, OUT)
+    heard = []
+    for k in range(quiet_blocks + 25):
+        at = (k - quiet_blocks) * block_out
+        played = tone[at : at + block_out] if at >= 0 else np.zeros(0, np.float32)
+        played = np.pad(played, (0, block_out - played.size))
+        heard.append(simulator.read(k * 320, 320, played))
+    mic = np.concatenate(heard)[quiet_blocks * 320 :]
+    onset, _ = speech_bounds(mic)
+    assert onset == pytest.approx(0.04, abs=0.015)
 
 
 def test_speaker_and_mic_stay_on_one_timeline_when_a_block_is_not_whole_samples() -> None:

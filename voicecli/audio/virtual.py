@@ -19,6 +19,7 @@ import soxr
 
 from voicecli.audio.io import Recorded
 from voicecli.audio.playout import PlayoutRing
+from voicecli.audio.recording import GrowingRecording
 from voicecli.audio.ring import SampleRing
 from voicecli.audio.wavfile import resample
 from voicecli.audioformat import CAPTURE_RATE
@@ -88,8 +89,8 @@ class VirtualIO:
         self.started_at = 0.0
         self.input_done = threading.Event()
         self._stop = threading.Event()
-        self._mic: list[np.ndarray] = []
-        self._speaker: list[np.ndarray] = []
+        self._mic = GrowingRecording(in_rate)
+        self._speaker = GrowingRecording(self.out_rate)
         self._thread = threading.Thread(target=self._run, name="virtual-io", daemon=True)
         self.late_blocks = 0
 
@@ -150,15 +151,15 @@ class VirtualIO:
 
     def mic(self) -> np.ndarray:
         """Everything the microphone heard, at the mic rate."""
-        return np.concatenate(self._mic) if self._mic else np.zeros(0, np.float32)
+        return self._mic.array()
 
     def played(self) -> np.ndarray:
         """Everything the speaker played, at its own rate, from device sample 0."""
-        return np.concatenate(self._speaker) if self._speaker else np.zeros(0, np.float32)
+        return self._speaker.array()
 
     def recording_mb(self) -> float:
         """How much of the resident memory is this recording of both streams (MB)."""
-        return sum(block.nbytes for block in [*self._mic, *self._speaker]) / 2**20
+        return (self._mic.nbytes + self._speaker.nbytes) / 2**20
 
     def recorded(self) -> Recorded:
         """Both streams; the stereo is at the mic rate: left the mic, right what was played."""

@@ -182,8 +182,8 @@ class Bench:
             tags["device"] = kind.device
         trace = self.trace
         process = psutil.Process()
-        # per commit: (seconds into the run, RSS MB, of which the bench's recording of the call:
-        # the virtual devices' and the simulated caller's timeline)
+        # per commit: (seconds into the run, RSS MB, of which the bench's recording of the call
+        # by the virtual devices)
         memory: list[tuple[float, float, float]] = []
 
         def on_event(event: Event, t0: float) -> None:
@@ -192,7 +192,6 @@ class Bench:
             elif isinstance(event, TurnCommitted):
                 recording = getattr(conversation.io, "recording_mb", None)
                 held = recording() if recording is not None else 0.0
-                held += simulator.held_mb() if simulator is not None else 0.0
                 memory.append((event.t - t0, process.memory_info().rss / 2**20, held))
             if trace is not None and not isinstance(event, VadFrame):
                 trace.write(event, t0, tags)

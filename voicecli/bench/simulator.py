@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import soxr
 
+from voicecli.audio.ring import SampleRing
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bench.clips import PreparedClip, prepare
 from voicecli.bench.scenario import Scenario, Turn, voice_cache
@@ -76,8 +77,8 @@ class CallerSimulator:
         self._next = 0  # the next turn of the scenario (a `when_asked` turn may be skipped)
         self._said: list[tuple[int, str]] = []  # reply text, by how many turns were placed
         self.replies: list[Reply] = []
-        self._caller = np.zeros(0, dtype=np.float32)
-        self._far = np.zeros(0, dtype=np.float32)
+        self._placed: list[tuple[int, np.ndarray]] = []  # (first mic sample, clip audio)
+        self._far: SampleRing | None = None  # the speaker heard at 16 kHz, for the echo only
         self._resampler = soxr.ResampleStream(
             out_rate, CAPTURE_RATE, 1, dtype="float32", quality="QQ"
         )
@@ -90,6 +91,8 @@ class CallerSimulator:
             impulse = room_impulse(CAPTURE_RATE, caller.echo_reverb_ms, seed)
             self._echo = impulse * np.float32(10.0 ** (caller.echo_gain_db / 20.0))
             self._echo_delay = round(caller.echo_delay_ms * CAPTURE_RATE / 1000.0)
+            # what the echo still reaches back to, and a second of blocks besides
+            self._far = SampleRing(self._echo_delay + self._echo.size + CAPTURE_RATE)
         self._noise = (
             None if caller.noise_dbfs is None else float(10.0 ** (caller.noise_dbfs / 20.0))
         )
@@ -104,8 +107,10 @@ class CallerSimulator:
         now_s = (start + count) / CAPTURE_RATE
         self._schedule(now_s)
         block = np.zeros(count, dtype=np.float32)
-        part = self._caller[start : start + count]
-        block[: part.size] += part
+        for first, audio in self._placed:
+            lo, hi = max(start, first), min(start + count, first + audio.size)
+            if lo < hi:
+                block[lo - start : hi - start] += audio[lo - first : hi - first]
         if self._echo is not None:
             block += self._echo_block(start, count)
         if self._noise is not None:
@@ -114,11 +119,6 @@ class CallerSimulator:
             at = np.arange(start, start + count) % self._babble.size
             block += self._babble[at]
         return block
-
-    def held_mb(self) -> float:
-        """The call's timeline this simulator holds (the caller's placed clips, the speaker as
-        heard at 16 kHz): the bench's memory, which grows with the call, not the agent's."""
-        return (self._caller.nbytes + self._far.nbytes) / 2**20
 
     def finished(self, next_sample: int) -> bool:
         if self._next < len(self.clips) or not self.placements:
@@ -144,8 +144,8 @@ class CallerSimulator:
     def _hear(self, played: np.ndarray) -> None:
         at = self._played
         self._played += played.size
-        far = self._resampler.resample_chunk(played.astype(np.float32))
-        self._far = np.concatenate([self._far, far])
+        if self._far is not None:
+            self._far.write(self._resampler.resample_chunk(played.astype(np.float32)))
         loud = np.flatnonzero(np.abs(played) > ACTIVE)
         if loud.size:
             first_s = (at + loud[0]) / self.out_rate
@@ -218,22 +218,17 @@ class CallerSimulator:
             )
 
     def _place(self, audio: np.ndarray, start_s: float) -> None:
-        first = round(start_s * CAPTURE_RATE)
-        end = first + audio.size
-        if self._caller.size < end:
-            self._caller = np.concatenate(
-                [self._caller, np.zeros(end - self._caller.size, dtype=np.float32)]
-            )
-        self._caller[first:end] += audio
+        """The clip goes on the mic timeline by reference: the timeline is the placed clips,
+        not an array as long as the call (one that grew, or was copied, with every block)."""
+        self._placed.append((round(start_s * CAPTURE_RATE), audio))
 
     def _echo_block(self, start: int, count: int) -> np.ndarray:
         """What the mic hears of the speaker for mic samples [start, start + count)."""
-        assert self._echo is not None
+        assert self._echo is not None and self._far is not None
         taps = self._echo.size
         lo = start - self._echo_delay - taps + 1
         hi = start - self._echo_delay + count
         window = np.zeros(hi - lo, dtype=np.float32)
-        src_lo, src_hi = max(lo, 0), min(hi, self._far.size)
-        if src_hi > src_lo:
-            window[src_lo - lo : src_hi - lo] = self._far[src_lo:src_hi]
+        heard = self._far.read(max(lo, 0), hi)
+        window[max(lo, 0) - lo : max(lo, 0) - lo + heard.size] = heard
         return np.convolve(window, self._echo, mode="valid").astype(np.float32)

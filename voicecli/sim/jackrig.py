@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from voicecli.audio.blockresampler import BlockResampler
+from voicecli.audio.recording import GrowingRecording
 from voicecli.audio.virtual import MicSignal
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.errors import VoicecliError
@@ -54,8 +55,8 @@ class JackRig:
         self._live = False
         self._blocks = 0
         self._caller_samples = 0
-        self._played: list[np.ndarray] = []
-        self._sent: list[np.ndarray] = []
+        self._played = GrowingRecording(self.rate)
+        self._sent = GrowingRecording(self.rate)
         self.t0 = 0.0
         self.xruns: list[float] = []  # when the server reported one, on the rig's timeline
         self.finished = threading.Event()  # the caller has nothing more to say
@@ -129,11 +130,11 @@ class JackRig:
 
     def played(self) -> np.ndarray:
         """What the agent's speaker played, at the rig's rate, from rig sample 0."""
-        return np.concatenate(self._played) if self._played else np.zeros(0, np.float32)
+        return self._played.array()
 
     def sent(self) -> np.ndarray:
         """What went into the agent's microphone (caller and echo), at the rig's rate."""
-        return np.concatenate(self._sent) if self._sent else np.zeros(0, np.float32)
+        return self._sent.array()
 
     # -- the JACK thread ---------------------------------------------------------------------
 
