@@ -28,6 +28,7 @@ class Step(Enum):
     CONFIRM = "confirm"  # ask before a side effect
     CONFIRM_NUMBER = "confirm_number"  # read a guessed order number back before using it
     INFORM = "inform"  # answer a question about the store from its knowledge base
+    RECALL = "recall"  # tell the caller what they told the call (their name)
     EXECUTE = "execute"  # the caller said yes: run the side effect
     DROPPED = "dropped"  # the caller said no
 

@@ -32,6 +32,20 @@ _NOT_NAMES = frozenset({
 # fmt: on
 
 
+def name_given(text: str) -> str | None:
+    """The name a caller gives for themselves in `text`, if they give one."""
+    for match in _NAMED.finditer(text):
+        word = match.group(1)
+        if not word[0].isupper() or word.lower() in _NOT_NAMES:
+            continue
+        # "this is Anna" is a name only as a greeting, at the start of the turn
+        opening = text[: match.start()]
+        if match.group(0).lower().startswith("this is") and not _GREETING.match(opening):
+            continue
+        return word
+    return None
+
+
 @dataclass
 class CallFacts:
     """The caller's name, the order in question and the confirmed actions, as heard so far."""
@@ -43,16 +57,7 @@ class CallFacts:
 
     def caller_said(self, text: str) -> None:
         """A committed caller turn: a name they give for themselves is kept."""
-        for match in _NAMED.finditer(text):
-            word = match.group(1)
-            if not word[0].isupper() or word.lower() in _NOT_NAMES:
-                continue
-            # "this is Anna" is a name only as a greeting, at the start of the turn
-            opening = text[: match.start()]
-            if match.group(0).lower().startswith("this is") and not _GREETING.match(opening):
-                continue
-            self.name = word
-            return
+        self.name = name_given(text) or self.name
 
     def tool_done(self, tool: str, order_id: str, confirmed: bool, facts: dict[str, str]) -> None:
         """A tool call that succeeded: its order is the one in question; a confirmed action

@@ -10,7 +10,8 @@
 - A number the store does not have (nor one a digit away) is asked for again, not looked up.
 - A turn after "Which order number is it?" that says a number is the answer to it.
 - A question about the store (returns, shipping, hours…) is answered from its knowledge row;
-  any other turn goes to the language model, with the rows its words touch as context.
+  a caller asking their own name, once they gave it, is told it (policy/recall.py); any other
+  turn goes to the language model, with the rows its words touch as context.
 Pure logic: it returns plans; the tool runner executes them and the session logs every call
 with its commit state.
 """
@@ -20,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voicecli.policy.callfacts import name_given
 from voicecli.policy.intent import Intent, Routed, route
 from voicecli.policy.knowledge import KnowledgeRow, context_rows
 from voicecli.policy.numbers import Reading, pick, readings
+from voicecli.policy.recall import asks_own_name, name_answer
 from voicecli.terms import Step, ToolCall, ToolPhase
 
 READ_ONLY = frozenset({Intent.ORDER_STATUS})
@@ -32,6 +35,10 @@ ASK = {
     Intent.CANCEL: "Cancel order {id} — shall I go ahead?",
     Intent.RETURN: "Start a return for order {id} — shall I go ahead?",
 }
+
+
+# what a decision may change: pending side effect, awaited answer, last order, caller's name
+_Memory = tuple[ToolCall | None, "Awaiting | None", str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,10 @@ class Awaiting:
 
 
 class CommitRules:
-    """Remembers a side effect awaiting confirmation, a question awaiting its answer and the
-    last order the caller named. `order_ids` gives the order numbers the store has (None: no
-    store, numbers are taken as heard); `knowledge` is the store's rows."""
+    """Remembers a side effect awaiting confirmation, a question awaiting its answer, the
+    last order the caller named and the name they gave. `order_ids` gives the order numbers
+    the store has (None: no store, numbers are taken as heard); `knowledge` is the store's
+    rows."""
 
     def __init__(
         self,
@@ -68,7 +76,8 @@ class CommitRules:
         self.pending: ToolCall | None = None
         self.awaiting: Awaiting | None = None
         self.last_order: str | None = None
-        self._before: tuple[ToolCall | None, Awaiting | None, str | None] = (None, None, None)
+        self.caller_name: str | None = None
+        self._before: _Memory = (None, None, None, None)
 
     def prefetch(self, partial: str) -> ToolCall | None:
         """Before commit: a read-only lookup worth starting now, if any. Never a side effect."""
@@ -81,7 +90,7 @@ class CommitRules:
 
     def decide(self, text: str) -> Plan:
         """The plan for a committed turn."""
-        self._before = (self.pending, self.awaiting, self.last_order)
+        self._before = self._memory()
         pending, self.pending = self.pending, None
         awaiting, self.awaiting = self.awaiting, None
         routed = route(
@@ -102,6 +111,9 @@ class CommitRules:
             if routed.intent is Intent.NO and routed.order_id is None:
                 self.awaiting = Awaiting(awaiting.intent)
                 return Plan(Step.ASK_NUMBER, say="Sorry. Which order number is it?")
+        self.caller_name = name_given(text) or self.caller_name
+        if self.caller_name and asks_own_name(text):
+            return Plan(Step.RECALL, say=name_answer(self.caller_name))
         known = self.order_ids() if self.order_ids else None
         reading = pick(readings(text), known)
         if awaiting is not None and reading is not None and not _asks_a_tool(routed):
@@ -139,15 +151,22 @@ class CommitRules:
     def preview(self, text: str) -> Plan:
         """The plan `decide(text)` would make now, remembering nothing of it (a reply made
         before the commit, voicecli/core/speculation.py)."""
-        saved = (self.pending, self.awaiting, self.last_order, self._before)
+        saved, before = self._memory(), self._before
         try:
             return self.decide(text)
         finally:
-            self.pending, self.awaiting, self.last_order, self._before = saved
+            self._restore(saved)
+            self._before = before
 
     def withdraw(self) -> None:
         """The last committed turn was taken back (the caller went on): forget its effects."""
-        self.pending, self.awaiting, self.last_order = self._before
+        self._restore(self._before)
+
+    def _memory(self) -> _Memory:
+        return (self.pending, self.awaiting, self.last_order, self.caller_name)
+
+    def _restore(self, memory: _Memory) -> None:
+        self.pending, self.awaiting, self.last_order, self.caller_name = memory
 
     def offer_retry(self, call: ToolCall) -> None:
         """A tool failed and the agent offered to try again: a yes now retries it."""
