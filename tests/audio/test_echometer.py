@@ -28,6 +28,7 @@ def test_speakers_have_a_small_erl_and_a_measured_erle() -> None:
 def test_headphones_have_no_echo_and_no_erle() -> None:
     reading = run(EchoMeter(RATE // 2), far_gain=0.1, mic_gain=0.001, clean_gain=0.001)
     assert reading is not None and reading.erl_db > 30.0 and reading.erle_db is None
+    assert reading.echo_sum == 0.0, "no echo came back: nothing to count"
 
 
 def test_caller_speech_is_left_out_and_silence_gives_nothing() -> None:
@@ -51,6 +52,8 @@ def test_a_period_mostly_without_far_end_gives_no_reading() -> None:
         meter.add(far * (0.5 if k == 2 else 0.0), far, far * 0.01, 0.0)
     reading = meter.report()
     assert reading is not None and reading.erl_db is None and reading.erle_db is None
+    # what did come back still counts in the run's ERLE over all echo
+    assert reading.echo_sum > 0.0 and reading.residual_sum > 0.0
 
 
 def test_erle_over_all_echo_is_not_the_median_of_readings_when_a_period_is_silenced() -> None:

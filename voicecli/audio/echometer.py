@@ -7,7 +7,9 @@ canceller removes.
   Each reading also carries both sums, so a run's ERLE can be taken over all its echo: a
   median of half-second readings is not that when the residual suppressor leaves some periods
   digital silence (the JACK rig: 73 % of echo-only frames exactly zero, readings of 90-110 dB,
-  against 25 dB over all the echo, as on the virtual devices).
+  against 25 dB over all the echo, as on the virtual devices). The sums count a period that
+  gives no reading too: most of what a canceller leaves is at a reply's start and end
+  (12-17 dB there, 25-30 dB in the middle of replies), and those are such periods.
 Frames where the caller may be speaking (VAD on the cleaned signal) are left out of both; their
 voice would count as echo. A period whose counted frames cover less than half of it gives no
 reading: a reply that starts (or resumes) near its end has played before its echo came back,
@@ -68,13 +70,17 @@ class EchoMeter:
         """The last period's reading, once a period has passed; None before that."""
         if self._since < self.period:
             return None
-        erl = _ratio_db(self._far, self._mic) if self._active * 2 >= self.period else None
+        ratio = _ratio_db(self._far, self._mic) if self._active else None
+        erl = ratio if self._active * 2 >= self.period else None
         echo = erl is not None and erl < self.no_echo_erl_db
+        # the sums take every frame with echo in it, a reply's first and last frames too: a
+        # period too short of far end for a reading still adds what came back and what was left
+        heard = ratio is not None and ratio < self.no_echo_erl_db
         reading = EchoReading(
             erl_db=erl,
             erle_db=_ratio_db(self._mic, self._clean) if echo else None,
-            echo_sum=self._mic if echo else 0.0,
-            residual_sum=self._clean if echo else 0.0,
+            echo_sum=self._mic if heard else 0.0,
+            residual_sum=self._clean if heard else 0.0,
         )
         self._clear()
         return reading
