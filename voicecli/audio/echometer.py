@@ -49,6 +49,7 @@ class EchoMeter:
     def __init__(self, period: int, no_echo_erl_db: float = 30.0) -> None:
         self.period = period
         self.no_echo_erl_db = no_echo_erl_db  # above this ERL there is no echo to measure
+        self._waiting = (0.0, 0.0)  # echo and residual sums of periods that gave no reading
         self._clear()
 
     def _clear(self) -> None:
@@ -73,14 +74,25 @@ class EchoMeter:
         ratio = _ratio_db(self._far, self._mic) if self._active else None
         erl = ratio if self._active * 2 >= self.period else None
         echo = erl is not None and erl < self.no_echo_erl_db
-        # the sums take every frame with echo in it, a reply's first and last frames too: a
-        # period too short of far end for a reading still adds what came back and what was left
-        heard = ratio is not None and ratio < self.no_echo_erl_db
+        # The sums take every frame with echo in it, a reply's first and last frames too: a
+        # period too short of far end for a reading keeps what came back and what was left
+        # for the next reading, which adds them if it finds an echo path and drops them if it
+        # finds none (in a noisy room with no echo, the quiet end of a reply over the room's
+        # noise would read as poorly cancelled echo). The first reply's start, before the
+        # canceller has converged, is where most of a call's residual is.
+        echo_sum = residual_sum = 0.0
+        if erl is not None:
+            if echo:
+                echo_sum = self._mic + self._waiting[0]
+                residual_sum = self._clean + self._waiting[1]
+            self._waiting = (0.0, 0.0)
+        elif ratio is not None and ratio < self.no_echo_erl_db:
+            self._waiting = (self._waiting[0] + self._mic, self._waiting[1] + self._clean)
         reading = EchoReading(
             erl_db=erl,
             erle_db=_ratio_db(self._mic, self._clean) if echo else None,
-            echo_sum=self._mic if heard else 0.0,
-            residual_sum=self._clean if heard else 0.0,
+            echo_sum=echo_sum,
+            residual_sum=residual_sum,
         )
         self._clear()
         return reading
