@@ -7,9 +7,10 @@ canceller removes.
   Each reading also carries both sums, so a run's ERLE can be taken over all its echo: a
   median of half-second readings is not that when the residual suppressor leaves some periods
   digital silence (the JACK rig: 73 % of echo-only frames exactly zero, readings of 90-110 dB,
-  against 25 dB over all the echo, as on the virtual devices). The sums count a period that
-  gives no reading too: most of what a canceller leaves is at a reply's start and end
-  (12-17 dB there, 25-30 dB in the middle of replies), and those are such periods.
+  against 25 dB over all the echo, as on the virtual devices). A period that gives no reading
+  hands its sums to the next reading, which keeps them if it finds an echo path: most of what
+  a canceller leaves is at a reply's start and end (12-17 dB there, 25-30 dB in the middle of
+  replies), and those are such periods.
 Frames where the caller may be speaking (VAD on the cleaned signal) are left out of both; their
 voice would count as echo. A period whose counted frames cover less than half of it gives no
 reading: a reply that starts (or resumes) near its end has played before its echo came back,

@@ -2,7 +2,7 @@
 
 The 0.5B model answers such a question with the caller's own words turned round wrongly: told
 "the caller's name is Daniel" and asked "do you remember my name?", it says "Yes, my name is
-Daniel." (16-19 of 20 phrasings and names, whatever the pinned block said; docs/design.md).
+Daniel." (15-19 of 20 phrasings and names, whatever the pinned block said; docs/design.md).
 The agent knows the answer exactly, so it says it from a template, as it says an order's
 status: "Your name is Daniel." Pure: the planner asks it about a committed turn.
 """
