@@ -103,3 +103,21 @@ def test_no_sampler_is_kept_between_replies(llm: LlamaEngine) -> None:
     for _ in range(2):
         llm.reply(messages("Be brief.", "Say yes."), max_tokens=4)
         assert llm.llm._sampler is None
+
+
+def test_the_next_prompt_extends_the_reply_as_written(llm: LlamaEngine) -> None:
+    """History keeps the model's reply as it wrote it (core/reply.py `remembered`): the next
+    turn's prompt then finds every token of it in the cache, line breaks and list marks too."""
+    chat = messages(llm.config.system_prompt, "List three steps to bake bread, numbered.")
+    written = llm.reply(chat, max_tokens=60).strip()
+    assert "\n" in written, "the model wrote lines: the case where the heard text differs"
+    before = len(llm.prompt_tokens(chat))
+    next_chat = [
+        *chat,
+        {"role": "assistant", "content": written},
+        {"role": "user", "content": "Thanks."},
+    ]
+    tokens = llm.prompt_tokens(next_chat)
+    assert llm.cached_prefix(tokens) >= before + llm.stats.generated_tokens - 1
+    joined = [*chat, {"role": "assistant", "content": " ".join(written.split())}]
+    assert llm.cached_prefix(llm.prompt_tokens(joined)) < before + llm.stats.generated_tokens - 5

@@ -15,6 +15,7 @@ from voicecli.core.mode import Pipeline, core_mode
 from voicecli.events import (
     EchoStats,
     Event,
+    LlmFirstToken,
     PlayoutStopped,
     ReleaseReply,
     ReplyDone,
@@ -154,10 +155,15 @@ class Script:
     def gen(self) -> int:
         return self.core.gen
 
-    def reply(self, *pieces: str, done: bool = True, held: bool = False) -> None:
+    def reply(
+        self, *pieces: str, done: bool = True, held: bool = False, written: str | None = None
+    ) -> None:
         """The responder writes `pieces` and the speaker queues each as a span (a `held`
-        reply's spans wait for the core's ReleaseReply)."""
+        reply's spans wait for the core's ReleaseReply). With `written` the language model
+        wrote the reply, as that text (its first token reported first)."""
         gen = self.gen
+        if written is not None:
+            self.feed(LlmFirstToken(self.now, gen, 200.0, 50, 60))
         for index, text in enumerate(pieces):
             self.feed(ReplyPiece(self.now, gen, index, text, text))
             samples = WORD_SAMPLES * len(text.split())
@@ -167,7 +173,8 @@ class Script:
             else:
                 self.queue(gen, index, text)
         if done:
-            self.feed(ReplyDone(self.now, gen, " ".join(pieces), len(pieces), 10, False))
+            text = " ".join(pieces) if written is None else written
+            self.feed(ReplyDone(self.now, gen, text, len(pieces), 10, False))
 
     def queue(self, gen: int, index: int, text: str) -> None:
         samples = WORD_SAMPLES * len(text.split())

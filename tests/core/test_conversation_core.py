@@ -112,6 +112,28 @@ def test_a_question_is_committed_answered_and_heard_out() -> None:
     assert s.history()[-1] == ("assistant", "It is noon. Anything else?")
 
 
+def test_history_keeps_the_models_reply_as_it_wrote_it() -> None:
+    """The next prompt extends the model's cache only if history holds the reply token for
+    token as written, line breaks and list marks included; the caller heard the pieces."""
+    s = Script()
+    asked(s)
+    written = "Here are the steps:\n\n1. **Mix** the flour."
+    s.reply("Here are the steps:", "1. **Mix** the flour.", written=written)
+    s.play_all()
+    assert s.last(AssistantTurn).text == "Here are the steps: 1. **Mix** the flour."
+    assert s.history()[-1] == ("assistant", written)
+    assert not s.of(PrefillRequest)  # the cache holds the reply: nothing to catch up
+
+
+def test_a_late_acknowledgement_stays_out_of_the_models_words() -> None:
+    s = Script()
+    asked(s)
+    s.reply("One moment.", "It is noon.", written="It is noon.")
+    s.play_all()
+    assert s.last(AssistantTurn).text == "One moment. It is noon."
+    assert s.history()[-1] == ("assistant", "It is noon.")
+
+
 def test_a_silent_reply_ends_as_soon_as_it_is_done() -> None:
     s = Script()
     asked(s)

@@ -322,7 +322,12 @@ class ConversationCore(Reducer[Output]):
         heard = reply.heard()
         self.emit_all(
             self.memory.heard(
-                self.now, heard.text, False, self.turns, self.mode.speculate, reply.model_written
+                self.now,
+                reply.remembered(),
+                False,
+                self.turns,
+                self.mode.speculate,
+                reply.model_written,
             )
         )
         device_sample = max((s.device_end or 0 for s in reply.spans.values()), default=0)

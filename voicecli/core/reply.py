@@ -67,6 +67,7 @@ class ReplyHandle:
         self.spans: dict[int, QueuedSpan] = {}
         self.playout_device: int | None = None
         self.model_written = False  # the LLM wrote it (its tokens are in the model's cache)
+        self.written = ""  # the whole reply as its writer wrote it (known once done)
 
     # -- what it learns ---------------------------------------------------------------------
 
@@ -84,6 +85,7 @@ class ReplyHandle:
         elif isinstance(event, ReplyDone):
             self.done = True
             self.piece_count = event.pieces
+            self.written = event.text
         elif isinstance(event, LlmFirstToken):
             self.model_written = True
         elif isinstance(event, SpanQueued):
@@ -145,6 +147,18 @@ class ReplyHandle:
         if position is None:
             position = max((s.end for s in spans), default=0)
         return heard_text(spans, position)
+
+    def remembered(self) -> str:
+        """What history keeps of a reply heard to its end. The model's own words exactly as it
+        wrote them, when it wrote them: its cache holds those tokens, so the next prompt
+        extends it. What was heard (the pieces joined) parts from them at the first line
+        break, list marker or late acknowledgement ("One moment."), and the next turn then
+        evaluated the rest of the reply again: 130 tokens, 2.0-2.7 s of first token on two
+        cores (docs/performance.md, session 34). A reply said from a template (a lookup's
+        answer) is kept as heard."""
+        if self.model_written and self.written:
+            return self.written
+        return self.heard().text
 
     def played_text(self) -> str:
         """What may be echoing in the room: the reply so far (Whisper hears the echo of the
