@@ -140,8 +140,7 @@ class Conversation:
             reason = "interrupted"
             result.interrupted = True
         finally:
-            overruns, underruns = io.stats()
-            tell(DeviceStats(clock(), overruns, underruns))
+            tell(DeviceStats(clock(), *io.stats()))
             tell(SessionEnded(clock(), reason))
             self.shutdown()
             result.recorded = io.recorded()

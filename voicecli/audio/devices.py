@@ -276,8 +276,8 @@ class DeviceIO:
     def out_time(self, device_sample: int) -> float:
         return self.t0_out + device_sample / self.out_rate
 
-    def stats(self) -> tuple[int, int]:
-        return self.capture.overruns + self.overflows, self.playout.underruns + self.underflows
+    def stats(self) -> tuple[int, int, int]:
+        return self.capture.overruns, self.playout.underruns, self.overflows + self.underflows
 
     def failure(self) -> str:
         """A device that stopped calling back (its server quit, the card was unplugged)."""

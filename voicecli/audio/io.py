@@ -53,8 +53,8 @@ class AudioIO(Protocol):
         """Clock time at which output sample `device_sample` was played."""
         ...
 
-    def stats(self) -> tuple[int, int]:
-        """(capture overruns, playout underruns)."""
+    def stats(self) -> tuple[int, int, int]:
+        """(capture overruns, playout underruns, the device's own xruns)."""
         ...
 
     def recorded(self) -> Recorded | None:

@@ -168,8 +168,8 @@ class VirtualIO:
         n = min(mic.size, resampled.size)
         return Recorded(mic, played, np.stack([mic[:n], resampled[:n]], axis=1))
 
-    def stats(self) -> tuple[int, int]:
-        return self.capture.overruns, self.playout.underruns
+    def stats(self) -> tuple[int, int, int]:
+        return self.capture.overruns, self.playout.underruns, 0
 
     def failure(self) -> str:
         return ""  # the virtual devices cannot go away

@@ -83,7 +83,8 @@ def summary_table(report: dict[str, Any]) -> Table:
         ("wer", "WER", _pct),
         ("phantom_turns", "phantom turns (self-transcriptions)", str),
         ("capture_overruns", "capture overruns", str),
-        ("playout_underruns", "playout underruns", str),
+        ("playout_underruns", "playout underruns (reply ran dry)", str),
+        ("device_xruns", "device xruns (the sound card's own)", str),
     ):
         row = [label]
         for p in pipelines:

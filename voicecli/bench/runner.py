@@ -236,6 +236,7 @@ class Bench:
                 false_pauses=false_pauses(record),
                 capture_overruns=device.overruns if device else 0,
                 playout_underruns=device.underruns if device else 0,
+                device_xruns=device.device_xruns if device else 0,
                 erle_db=[e.erle_db for e in echo if e.erle_db is not None],
                 echo_sum=sum(e.echo_sum for e in echo),
                 residual_sum=sum(e.residual_sum for e in echo),

@@ -46,6 +46,7 @@ class RunCounts:
     false_pauses: int = 0
     capture_overruns: int = 0
     playout_underruns: int = 0
+    device_xruns: int = 0
     erle_db: list[float] = field(default_factory=list)
     echo_sum: float = 0.0  # the echo the canceller was given, over every reading
     residual_sum: float = 0.0  # what it left of it
@@ -56,6 +57,7 @@ class RunCounts:
         self.false_pauses += other.false_pauses
         self.capture_overruns += other.capture_overruns
         self.playout_underruns += other.playout_underruns
+        self.device_xruns += other.device_xruns
         self.erle_db += other.erle_db
         self.echo_sum += other.echo_sum
         self.residual_sum += other.residual_sum
@@ -109,6 +111,7 @@ def pipeline_summary(turns: list[TurnMetrics], counts: RunCounts) -> dict[str, A
         "false_pauses": counts.false_pauses,
         "capture_overruns": counts.capture_overruns,
         "playout_underruns": counts.playout_underruns,
+        "device_xruns": counts.device_xruns,
         "erle_db": percentiles(counts.erle_db),
         "erle_overall_db": counts.overall_erle_db(),
         "heard_text": {

@@ -79,8 +79,14 @@ class EchoStats(Telemetry):
 
 @dataclass(frozen=True)
 class DeviceStats(Telemetry):
+    """Missed deadlines over the session: microphone blocks the listener read too late
+    (`overruns`), speaker blocks that ran dry mid-reply (`underruns`: the voice behind real
+    time), and blocks the sound card itself reported late (`device_xruns`: PortAudio's input
+    overflow and output underflow flags; 0 on the virtual devices)."""
+
     overruns: int
     underruns: int
+    device_xruns: int = 0
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,10 @@ def _assistant(event: AssistantTurn) -> str:
 
 
 def _device(event: DeviceStats) -> str:
-    return f"audio: {event.overruns} capture overruns, {event.underruns} playout underruns"
+    return (
+        f"audio: {event.overruns} capture overruns, {event.underruns} playout underruns, "
+        f"{event.device_xruns} device xruns"
+    )
 
 
 LINES = ByType[str | None](
