@@ -172,10 +172,11 @@ class ToolsConfig:
 
 @dataclass
 class SessionConfig:
-    """Where session logs go."""
+    """Where session logs go, and how the process keeps its memory."""
 
     log: bool = True
     log_dir: str = nonempty("~/.local/state/voicecli/sessions")
+    mmap_threshold_kb: int = within(64, 0, 32768, "KB")
 
 
 @dataclass

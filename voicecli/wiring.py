@@ -35,6 +35,7 @@ from voicecli.engines.reserve import reserve_memory
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
 from voicecli.engines.vad import SileroVad
+from voicecli.heap import set_mmap_threshold
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.listener import Listener
 from voicecli.pipeline.responder import Responder
@@ -95,6 +96,7 @@ def build_conversation(
     config: Config, engines: Engines, options: TalkOptions, mic: MicSignal | None = None
 ) -> Conversation:
     """Every part of one conversation, wired for the mode in `options`, ready to run."""
+    set_mmap_threshold(config.session.mmap_threshold_kb)  # a bench variant's, for its runs
     clock = time.monotonic
     bus = EventBus(clock)
     generation = Generation()

@@ -12,6 +12,7 @@ from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
 from voicecli.engines.turnend import SmartTurn
 from voicecli.engines.vad import SileroVad
+from voicecli.heap import set_mmap_threshold
 from voicecli.modelstore import ModelStore
 from voicecli.policy.threadchoice import stage_threads, threads_for
 
@@ -22,6 +23,7 @@ class EngineLoader:
     def __init__(self, config: Config, store: ModelStore | None = None) -> None:
         self.config = config
         self.store = store or ModelStore(config.store_path())
+        set_mmap_threshold(config.session.mmap_threshold_kb)  # before any engine allocates
 
     def vad(self) -> SileroVad:
         return SileroVad(self.store.require(self.config.models.vad), self.config.vad.threads)
