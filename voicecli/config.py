@@ -97,7 +97,7 @@ class TtsConfig:
     noise_scale: float = within(0.667, 0.0, 2.0)
     noise_w_scale: float = within(0.8, 0.0, 2.0)
     speaker_id: int = within(0, 0, 10000)
-    arena_keep_ids: int = within(200, 0, 100000)
+    arena_keep_ids: int = within(100, 0, 100000)
 
 
 @dataclass

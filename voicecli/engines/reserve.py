@@ -17,11 +17,11 @@ from voicecli.audioformat import CAPTURE_RATE
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
 
-# Each sentence is 170-190 phoneme ids, under the 200 Piper's arena keeps; ~11 s of speech
+# Each sentence is 81-91 phoneme ids, under the 100 Piper's arena keeps; ~10.3 s of speech
 RESERVE_TEXT = (
-    "Your order left our warehouse this morning and should arrive tomorrow before noon. "
-    "If nobody is at home, the driver leaves a card, and we keep the parcel for a week. "
-    "Our shop opens at nine on weekdays and at ten on Saturdays."
+    "Your order left our warehouse this morning. It should arrive tomorrow before noon. "
+    "The driver leaves a card at the door. Our shop opens at nine on weekdays. "
+    "Call us during our opening hours."
 )
 
 
