@@ -228,6 +228,8 @@ class Bench:
         if self.trace is not None:
             for metrics in turns:
                 self.trace.write_record("bench_turn", metrics.to_dict(), tags)
+            for at_s in rig.xruns if rig is not None else []:  # the JACK server's, when
+                self.trace.write_record("rig_xrun", {"at_s": round(at_s, 3)}, tags)
         device = next((e for e in result.events if isinstance(e, DeviceStats)), None)
         echo = [e for e in result.events if isinstance(e, EchoStats)]
         self.counts.setdefault(key, RunCounts()).add(
