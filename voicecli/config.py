@@ -176,7 +176,7 @@ class SessionConfig:
 
     log: bool = True
     log_dir: str = nonempty("~/.local/state/voicecli/sessions")
-    mmap_threshold_kb: int = within(64, 0, 32768, "KB")
+    mmap_threshold_kb: int = within(0, 0, 32768, "KB")
 
 
 @dataclass

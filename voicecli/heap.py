@@ -7,7 +7,11 @@ mmapped block freed (up to 32 MB). In `talk` the voice's ONNX arena gives back a
 sentence's tensors (engines/ortarena.py), Whisper frees each decode's buffers: from then on
 blocks that size come from the heaps, and a long call grew in steps at its long sentences and
 never came down (+98 to +136 MB from turn five on the rig). Set once, the threshold stays where
-it is put (glibc stops adjusting it): at 64 KB the same call ended where it was after turn five
+it is put (glibc stops adjusting it): at 64 KB the same call grew in a band instead of a
+staircase (peak 1206-1328 MB against 1443). But every block over it is then mapped and its
+pages faulted in afresh, Whisper's feature extraction's among them, and the holdout's STT final
+p50 was 975 ms against 702-ish before (one run each, not interleaved): so it is off by default
+(`[session] mmap_threshold_kb = 0`) until a threshold that spares the latency is measured
 (docs/performance.md, session 34). Elsewhere than glibc (macOS, musl) this does nothing.
 """
 
@@ -35,10 +39,9 @@ def _libc() -> ctypes.CDLL | None:
 
 
 def set_mmap_threshold(kb: int) -> bool:
-    """Blocks of `kb` KB and more get mmaps of their own from now on (0: glibc's highest,
-    32 MB, which its own threshold reaches after the first large free). False where the C
-    library is not glibc or refuses."""
+    """Blocks of `kb` KB and more get mmaps of their own from now on; 0 leaves glibc as it is
+    (in a process that already fixed it, as it was fixed). False where nothing was set."""
     libc = _libc()
-    if libc is None:
+    if libc is None or kb <= 0:
         return False
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, (kb or GLIBC_MAX_KB) * 1024))
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, min(kb, GLIBC_MAX_KB) * 1024))
