@@ -198,6 +198,30 @@ def test_a_guessed_number_for_a_side_effect_needs_both_yeses() -> None:
     assert rules.decide("Yes, go ahead.").call == ToolCall("cancel_order", "4711", Phase.CONFIRMED)
 
 
+def test_asking_on_about_a_read_back_number_accepts_it() -> None:
+    rules = store_rules()
+    assert rules.decide("Where is my order 42119?").step is Step.CONFIRM_NUMBER
+    plan = rules.decide("Which company is delivering it?")  # the read-back is let stand
+    assert plan.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
+    # and it is the order the call is about from then on
+    later = rules.decide("Is that order still coming tomorrow?")
+    assert later.call == ToolCall("get_order_status", "4219", Phase.COMMITTED)
+
+
+def test_a_side_effect_asked_after_a_read_back_is_still_asked_first() -> None:
+    rules = store_rules()
+    rules.decide("Where is my order 42119?")
+    plan = rules.decide("Then cancel it.")
+    assert plan.step is Step.CONFIRM and plan.call is None and "4219" in plan.say
+
+
+def test_a_read_back_left_for_another_question_is_not_taken() -> None:
+    rules = store_rules()
+    rules.decide("Where is my order 42119?")
+    assert rules.decide("What is the capital of France?").step is Step.LLM
+    assert rules.decide("Where is it?").call is None  # nothing was accepted
+
+
 def test_a_wrong_guess_asks_for_the_number_and_the_answer_is_taken() -> None:
     rules = store_rules()
     rules.decide("Where is order for 711?")

@@ -5,8 +5,11 @@
 - At commit: a read-only request is answered at once; a side effect (send a link, cancel,
   return) is never run on the turn that asks for it: the agent asks "shall I go ahead?", and
   only an explicit yes in the caller's next turn runs it.
-- A number that had to be guessed (the store has "4711", Whisper wrote "for 711") is read back
-  first — "Order 4711 — is that right?" — and nothing is looked up or done with it before a yes.
+- A number that had to be guessed (the store has "4711", Whisper wrote "for 711") is read
+  back first — "Order 4711 — is that right?" — and nothing is looked up or done with it before
+  a yes.
+  A caller who lets the read-back stand and asks on about the order ("which company is
+  delivering it?") has accepted it: a lookup runs on it at once, a side effect is still asked.
 - A number the store does not have (nor one a digit away) is asked for again, not looked up.
 - A turn after "Which order number is it?" that says a number is the answer to it.
 - A question about the store (returns, shipping, hours…) is answered from its knowledge row;
@@ -93,10 +96,12 @@ class CommitRules:
         self._before = self._memory()
         pending, self.pending = self.pending, None
         awaiting, self.awaiting = self.awaiting, None
+        read_back = awaiting.order_id if awaiting is not None else ""
         routed = route(
             text,
-            awaiting_confirmation=pending is not None or bool(awaiting and awaiting.order_id),
-            order_in_focus=self.last_order is not None,
+            awaiting_confirmation=pending is not None or bool(read_back),
+            # a number just read back is the subject: "is it delayed?" asks about it
+            order_in_focus=self.last_order is not None or bool(read_back),
             knowledge=self.knowledge,
         )
         if pending is not None:
@@ -105,12 +110,14 @@ class CommitRules:
                 return Plan(Step.EXECUTE, confirmed)
             if routed.intent is Intent.NO:
                 return Plan(Step.DROPPED, say="Okay, I won't.")
-        if awaiting is not None and awaiting.order_id:  # a guessed number was read back
+        if awaiting is not None and read_back:  # a guessed number was read back
             if routed.intent is Intent.YES:
-                return self._act(awaiting.intent, awaiting.order_id)
+                return self._act(awaiting.intent, read_back)
             if routed.intent is Intent.NO and routed.order_id is None:
                 self.awaiting = Awaiting(awaiting.intent)
                 return Plan(Step.ASK_NUMBER, say="Sorry. Which order number is it?")
+            if _asks_a_tool(routed) and routed.order_id is None and not readings(text):
+                return self._act(routed.intent, read_back)  # asked on about it: accepted
         self.caller_name = name_given(text) or self.caller_name
         if self.caller_name and asks_own_name(text):
             return Plan(Step.RECALL, say=name_answer(self.caller_name))
