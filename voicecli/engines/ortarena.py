@@ -5,9 +5,10 @@ holds that sentence's tensors (~400 MB for Piper) for the rest of the call, so `
 steps at each new longest sentence. Turning the arena off costs every run its allocations
 (Piper's 8-word piece 12 % slower here); shrinking it after every run costs the short first
 piece the same. So runs on inputs up to `keep_size` elements use the arena as it is, and a run
-on a larger input shrinks it at its end (`memory.enable_memory_arena_shrinkage`): memory stays
-what the usual pieces need, and only the rare long piece, which has seconds of audio to be
-made in, pays for its allocations.
+on a larger input shrinks it at its end (`memory.enable_memory_arena_shrinkage`). The voice
+cuts its sentences into parts that fit (policy/piecefit.py), so a shrink is left for the one
+word too long to cut: the arena stays at what the usual pieces need, without the band of
+growing and giving back that shrinking after every long sentence made.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Whisper (CTranslate2) and Piper (ONNX Runtime) each keep what their largest input so far made
 them allocate: Whisper's first 10 s window took ~80 MB more than its first 1 s one, and Piper's
-arena grows with its longest piece up to the size it keeps (`[tts] arena_keep_ids`). Left to
+arena grows with its longest piece up to the size it keeps (`[tts] arena_keep_ids`; longer
+sentences are spoken in parts that fit). Left to
 the call, that growth lands on the first long question and the first long reply, minutes in.
 Done at load, on speech Piper makes of two sentences just under its kept size, memory is
 flat from the first turn, and the first turn does not pay the engines' first-use costs.

@@ -24,6 +24,7 @@ from piper.patch_voice_with_alignment import add_alignment_output
 from voicecli.config import TtsConfig
 from voicecli.engines.ortarena import ArenaBoundedSession
 from voicecli.engines.vad import session_options
+from voicecli.policy.piecefit import fit_parts
 from voicecli.policy.wordtiming import WordTime, phoneme_word_times
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -64,6 +65,7 @@ class PiperEngine:
             providers=["CPUExecutionProvider"],
         )
         bounded = ArenaBoundedSession(session, "input", config.arena_keep_ids)
+        self.keep_ids = config.arena_keep_ids
         self.voice = PiperVoice(session=bounded, config=voice_config)  # type: ignore[arg-type]
         self.sample_rate = voice_config.sample_rate
         self.synthesis = SynthesisConfig(
@@ -76,16 +78,29 @@ class PiperEngine:
         )
 
     def synthesize(self, text: str) -> Iterator[SpeechChunk]:
-        """Yield one chunk per sentence of `text`, as soon as each is synthesised."""
+        """Yield one chunk per sentence of `text`, as soon as each is synthesised. A sentence
+        longer than the arena keeps is synthesised in parts that fit (policy/piecefit.py)."""
         for sentence in split_sentences(text):
             started = time.perf_counter()
-            pieces = list(self.voice.synthesize(sentence, self.synthesis, include_alignments=True))
+            parts = [sentence]
+            if self.keep_ids:
+                parts = fit_parts(sentence, self.phoneme_ids, self.keep_ids)
+            pieces = [
+                piece
+                for part in parts
+                for piece in self.voice.synthesize(part, self.synthesis, include_alignments=True)
+            ]
             if not pieces:
                 continue
             audio = np.concatenate([c.audio_float_array for c in pieces]).astype(np.float32)
             synth_ms = (time.perf_counter() - started) * 1000.0
             times = self.word_times(sentence, pieces, audio.size)
             yield SpeechChunk(sentence, audio, self.sample_rate, synth_ms, times)
+
+    def phoneme_ids(self, text: str) -> int:
+        """The largest input Piper runs for `text`: its longest phonemised sentence's ids."""
+        sentences = self.voice.phonemize(text)
+        return max((len(self.voice.phonemes_to_ids(p)) for p in sentences), default=0)
 
     def word_times(self, sentence: str, pieces: list, samples: int) -> tuple[WordTime, ...]:
         """When each word of `sentence` is spoken in its audio; () without Piper's timings."""
