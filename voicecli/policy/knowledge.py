@@ -56,9 +56,19 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower().replace("-", " "))
 
 
+INFLECTIONS = ("", "s", "es", "d", "ed", "ing")
+
+
+def inflects(said: str, word: str) -> bool:
+    """`said` is `word` or a form of it ("closed", "closing", "shipping", "refunds") — not
+    another word it begins ("closest", "opener", "cashier")."""
+    stems = {word, word[:-1] if word.endswith("e") else word, word + word[-1]}
+    return any(said == stem + ending for stem in stems for ending in INFLECTIONS)
+
+
 def _phrase_at(said: list[str], phrase: list[str], start: int) -> bool:
     return start + len(phrase) <= len(said) and all(
-        said[start + k].startswith(word) for k, word in enumerate(phrase)
+        inflects(said[start + k], word) for k, word in enumerate(phrase)
     )
 
 
