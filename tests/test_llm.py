@@ -121,3 +121,15 @@ def test_the_next_prompt_extends_the_reply_as_written(llm: LlamaEngine) -> None:
     assert llm.cached_prefix(tokens) >= before + llm.stats.generated_tokens - 1
     joined = [*chat, {"role": "assistant", "content": " ".join(written.split())}]
     assert llm.cached_prefix(llm.prompt_tokens(joined)) < before + llm.stats.generated_tokens - 5
+
+
+def test_the_memory_reserve_leaves_nothing_cached_and_the_next_reply_is_unchanged(
+    llm: LlamaEngine,
+) -> None:
+    chat = messages(llm.config.system_prompt, "What is the capital of France?")
+    before = llm.reply(chat, max_tokens=12)
+    assert llm.reserve_memory(300) == 300
+    tokens = llm.prompt_tokens(chat)
+    assert llm.cached_prefix(tokens) == 0  # the filler is forgotten, not taken for a prompt
+    assert llm.reply(chat, max_tokens=12) == before  # the same seed, the same words
+    assert llm.stats.cached_tokens == 0

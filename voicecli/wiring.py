@@ -35,6 +35,7 @@ from voicecli.engines.reserve import reserve_memory
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
 from voicecli.engines.vad import SileroVad
+from voicecli.gilswitch import set_switch_interval
 from voicecli.heap import set_mmap_threshold
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.listener import Listener
@@ -63,12 +64,15 @@ class Engines:
     @classmethod
     def load(cls, config: Config, mirror: bool = False) -> Engines:
         """Load every engine; Whisper and Piper take their working memory (engines/reserve.py)
-        on a thread of their own while the LLM loads, so the call does not grow into it."""
+        on a thread of their own while the LLM loads and takes its own (a long prompt,
+        forgotten), so the call does not grow into it."""
         loader = EngineLoader(config)
         stt, tts = loader.stt(), loader.tts()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reserve") as pool:
             reserved = pool.submit(reserve_memory, stt, tts, config.transcriber.max_window_s)
             llm = None if mirror else loader.llm()
+            if llm is not None:
+                llm.reserve_memory(config.llm.reserve_tokens)
             reserved.result()
         return cls(loader.vad(), stt, tts, llm)
 
@@ -97,6 +101,7 @@ def build_conversation(
 ) -> Conversation:
     """Every part of one conversation, wired for the mode in `options`, ready to run."""
     set_mmap_threshold(config.session.mmap_threshold_kb)  # a bench variant's, for its runs
+    set_switch_interval(config.session.switch_interval_ms)
     clock = time.monotonic
     bus = EventBus(clock)
     generation = Generation()

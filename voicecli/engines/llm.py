@@ -198,6 +198,20 @@ class LlamaEngine:
             self._free_sampler()
             self.stats.total_ms = (time.perf_counter() - started) * 1000.0
 
+    def reserve_memory(self, tokens: int) -> int:
+        """Evaluate `tokens` tokens of filler and forget them: llama.cpp's compute buffer is
+        allocated at load but its pages are touched by the first batch that needs them, and
+        the KV cache's by the first prompt that reaches them, so without this a call grows
+        by the largest batch and the longest context it has met (~20 MB from a 16-token batch
+        to two of 256 here). Return the tokens evaluated (0 for 0)."""
+        if tokens <= 0:
+            return 0
+        filler = self.llm.tokenize(b" the shop" * tokens, add_bos=False)[:tokens]
+        self.llm.reset()
+        self.llm.eval(filler)
+        self.llm.reset()  # the next prompt is evaluated from its first token
+        return len(filler)
+
     def _free_sampler(self) -> None:
         """Free the sampler `Llama.generate` made for this call. llama-cpp-python makes a new
         one per call and drops the old one into a reference cycle (its free callback holds
