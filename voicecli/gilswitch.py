@@ -1,0 +1,22 @@
+"""How soon a Python thread holding the interpreter must let a waiting one run.
+
+Every stage of `talk` is a Python thread, and so are the sound card's callbacks: PortAudio
+calls them from the device's own thread (JACK's real-time process thread), and they need the
+interpreter lock before they can copy a block. A thread running Python code gives the lock up
+only when asked, after the switch interval (5 ms by default); with several stages busy on two
+cores a callback can wait more than one interval, and a 20 ms period then goes by unserved:
+the device reports an xrun. `[session] switch_interval_ms` sets the interval (0: Python's own).
+"""
+
+from __future__ import annotations
+
+import sys
+
+PYTHON_DEFAULT_S = 0.005
+
+
+def set_switch_interval(ms: float) -> float:
+    """Set the interpreter's switch interval to `ms` (0: Python's default); return it in s."""
+    seconds = ms / 1000.0 if ms > 0 else PYTHON_DEFAULT_S
+    sys.setswitchinterval(seconds)
+    return sys.getswitchinterval()
