@@ -230,6 +230,8 @@ class Bench:
                 self.trace.write_record("bench_turn", metrics.to_dict(), tags)
             for at_s in rig.xruns if rig is not None else []:  # the JACK server's, when
                 self.trace.write_record("rig_xrun", {"at_s": round(at_s, 3)}, tags)
+            for line in jack.xrun_reports() if jack is not None else []:  # and which client
+                self.trace.write_record("rig_xrun_report", {"line": line}, tags)
         device = next((e for e in result.events if isinstance(e, DeviceStats)), None)
         echo = [e for e in result.events if isinstance(e, EchoStats)]
         self.counts.setdefault(key, RunCounts()).add(

@@ -71,6 +71,7 @@ class JackServer:
         self.name = name  # chosen from the pool at start() unless given
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None  # jackd's messages: a file, never a pipe it could fill
+        self._log_read = 0  # how far xrun_reports has read it
 
     def env(self) -> dict[str, str]:
         """The environment for a process that should use this server as its sound card."""
@@ -84,6 +85,7 @@ class JackServer:
         if self.realtime is None:
             self.realtime = realtime_allowed()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs; stop() closes it
+        self._log_read = 0
         self._process = subprocess.Popen(
             [
                 "jackd",
@@ -119,6 +121,19 @@ class JackServer:
         self._log.seek(0)
         lines = self._log.read().decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else f"exit code {self._process.returncode}"
+
+    def xrun_reports(self) -> list[str]:
+        """What the server said about xruns since the last call (which client was late:
+        "JackEngine::XRun: client = PortAudio was not finished…"), one line each."""
+        if self._log is None:
+            return []
+        # a reading of its own: jackd writes through the same file offset as self._log
+        with open(f"/proc/self/fd/{self._log.fileno()}", "rb") as view:
+            view.seek(self._log_read)
+            data = view.read()
+        self._log_read += len(data)
+        text = data.decode(errors="replace")
+        return [line.strip() for line in text.splitlines() if "xrun" in line.lower()]
 
     def kill(self) -> None:
         """Stop the server at once, as a crash or an unplugged card would."""
