@@ -64,8 +64,8 @@ class Engines:
     @classmethod
     def load(cls, config: Config, mirror: bool = False) -> Engines:
         """Load every engine; Whisper and Piper take their working memory (engines/reserve.py)
-        on a thread of their own while the LLM loads and takes its own (a long prompt,
-        forgotten), so the call does not grow into it."""
+        on a thread of their own while the LLM loads (and, with `[llm] reserve_tokens`, takes
+        its own: a long prompt, forgotten), so the call does not grow into it."""
         loader = EngineLoader(config)
         stt, tts = loader.stt(), loader.tts()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reserve") as pool:
