@@ -62,6 +62,8 @@ from voicecli.events import (
     PlayoutStarted,
     PrefillRequest,
     ReplyRequest,
+    SpeechEnded,
+    SpeechStarted,
     StateChanged,
     ToolPrefetch,
     TranscribeRequest,
@@ -241,6 +243,50 @@ def test_speech_right_after_the_commit_reopens_the_turn() -> None:
     s.heard("Can you tell me the time?")
     s.silence(0.4)
     assert s.last(TurnCommitted).text == "Can you tell me the time?"
+
+
+def paused_mid_request(s: Script) -> int:
+    """The caller pauses after "I would like to return" long enough for a commit, and goes on
+    just after it: the capture sample where their speech resumes."""
+    s.speech(1.0)
+    s.heard("I would like to return")
+    while s.core.state is not State.THINKING:
+        s.silence(0.032)
+    s.silence(0.2)
+    went_on = s.sample
+    s.onset()  # speaking again; the segmenter is not sure yet
+    s.frames(0.064, 0.95)
+    return went_on
+
+
+def test_speech_found_before_the_replys_first_sound_reopens_the_turn() -> None:
+    s = Script()
+    went_on = paused_mid_request(s)
+    answering(s, "I would like to return.")  # the reply raced the caller to the speaker
+    s.feed(SpeechStarted(s.now, went_on, max(0, went_on - 5120)))
+    reopened = s.last(TurnReopened)
+    assert (reopened.turn, reopened.cancelled_gen) == (1, 1)
+    assert s.effects(CancelReplies)[-1] == CancelReplies(reopened.gen)  # its sound is flushed
+    assert s.core.state is State.USER_SPEAKING
+    s.frames(0.5, 0.95)
+    s.feed(SpeechEnded(s.now, s.sample))
+    s.heard("I would like to return order 2258.")
+    s.silence(1.0)
+    assert s.last(TurnCommitted).text == "I would like to return order 2258."
+
+
+def test_speech_found_after_the_replys_first_sound_is_left_to_the_barge_in_judgement() -> None:
+    s = Script()
+    s.speech(1.0)
+    s.heard("I would like to return")
+    while s.core.state is not State.THINKING:
+        s.silence(0.032)
+    answering(s, "I would like to return.")
+    s.frames(0.064, 0.95)
+    s.onset()  # a sound that began after the reply's: it may be its echo
+    s.feed(SpeechStarted(s.now, s.sample, max(0, s.sample - 5120)))  # it may be the echo
+    assert not s.of(TurnReopened)
+    assert s.core.state is State.SPEAKING
 
 
 def test_speech_long_after_the_commit_supersedes_the_reply() -> None:

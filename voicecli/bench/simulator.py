@@ -170,13 +170,16 @@ class CallerSimulator:
         """The time the next turn should start, or None while its anchor is not known yet.
 
         Reply anchors refer to the reply to the latest turn that expects one (a backchannel
-        does not): `during_reply` counts from its first sample, `after_reply` from its end.
+        does not), the first to start after that turn's speech ended: `during_reply` counts
+        from its first sample, `after_reply` from its end.
         """
         asking = [p for p in self.placements if p.turn.kind != "backchannel"]
         previous = asking[-1] if asking else None
         if turn.start == "at" or previous is None:
             return turn.delay_s
-        reply = self._reply_after(previous.onset_s)
+        # the reply a person answers came after they finished: one that started while they
+        # were still speaking (a reply to their first half, cut when they went on) is not it
+        reply = self._reply_after(previous.end_s)
         # the caller gives up on a reply that never starts; one that started is heard out
         # (up to MAX_REPLY_S: a stuck agent must not stall the run)
         patience = self.scenario.reply_timeout_s if reply is None else MAX_REPLY_S

@@ -73,6 +73,7 @@ class ConversationCore(Reducer[Output]):
         self.now_sample = 0
         self.in_speech = False  # the segmenter's view, whatever the state
         self.speech_end = 0
+        self.onset_since_speech: int | None = None  # the first sound onset after speech ended
         super().__init__(
             {
                 ev.VadFrame: self.on_frame,
@@ -138,11 +139,27 @@ class ConversationCore(Reducer[Output]):
                 self.reopen(at_s)
             else:
                 self.supersede(event)
-        # while speaking, on_frame's interruption judgement decides
+        elif self.state is State.SPEAKING and self.went_on_before_the_reply(event):
+            self.reopen(at_s)
+        # otherwise, while speaking, on_frame's interruption judgement decides
+
+    def went_on_before_the_reply(self, event: ev.SpeechStarted) -> bool:
+        """Speech whose sound began before the reply's first sound played is the caller's (no
+        echo of a sound comes before it), and within the reopen window of the commit it is
+        the turn going on: the caller only paused, and the reply raced them to the speaker.
+        The sound's start is its onset (the level detector's, ~0.3 s before the VAD is sure)."""
+        reply, turn, onset = self.reply, self.replied, self.onset_since_speech
+        if reply is None or turn is None or reply.playout_t is None or onset is None:
+            return False
+        before_sound = onset <= event.sample and self.capture_time(onset) < reply.playout_t
+        committed_s = turn.commit_sample / CAPTURE_RATE
+        at_s = event.sample / CAPTURE_RATE
+        return before_sound and reopens(self.config.turn, committed_s, at_s, reply_heard=False)
 
     def on_speech_ended(self, event: ev.SpeechEnded) -> None:
         self.in_speech = False
         self.speech_end = event.sample
+        self.onset_since_speech = None
         if self.state is State.USER_SPEAKING and self.turn is not None:
             self.turn.speech_end = event.sample
             self.policy.speech_ended(event.sample / CAPTURE_RATE)
@@ -345,6 +362,8 @@ class ConversationCore(Reducer[Output]):
     # -- barge-in -------------------------------------------------------------------------------
 
     def on_sound_onset(self, event: ev.SoundOnset) -> None:
+        if self.onset_since_speech is None and not self.in_speech:
+            self.onset_since_speech = event.sample
         if self.state is State.SPEAKING and self.interruptions.sound_onset(event):
             self.pause_for_caller()
 

@@ -66,6 +66,7 @@ class ReplyHandle:
         self.voiced = 0  # pieces the speaker voiced with audio (each becomes a span)
         self.spans: dict[int, QueuedSpan] = {}
         self.playout_device: int | None = None
+        self.playout_t: float | None = None  # clock time its first sound began to play
         self.model_written = False  # the LLM wrote it (its tokens are in the model's cache)
         self.written = ""  # the whole reply as its writer wrote it (known once done)
 
@@ -111,6 +112,7 @@ class ReplyHandle:
         out: list[Event] = []
         if self.playout_device is None:
             self.playout_device = event.device_sample
+            self.playout_t = event.t
             self._advance(ReplyStatus.PLAYING)
             out.append(PlayoutStarted(event.t, self.gen, event.device_sample))
         out.append(SpanStarted(event.t, self.gen, event.piece, event.device_sample))
