@@ -228,12 +228,18 @@ def test_no_transcript_at_all_is_discarded_after_the_wait() -> None:
     assert s.last(TurnDiscarded).reason == "no transcript"
 
 
+def committed_in_a_pause(s: Script, text: str) -> None:
+    """The caller says `text` and pauses until it is committed (a long enough pause commits
+    even an unfinished request)."""
+    s.speech(1.0)
+    s.heard(text)
+    while s.core.state is not State.THINKING:
+        s.silence(0.032)
+
+
 def test_speech_right_after_the_commit_reopens_the_turn() -> None:
     s = Script()
-    s.speech(1.0)
-    s.heard("Can you tell me")
-    while s.core.state is not State.THINKING:  # a long enough pause commits even this
-        s.silence(0.032)
+    committed_in_a_pause(s, "Can you tell me")
     s.silence(0.3)
     s.speech(0.5)
     reopened = s.last(TurnReopened)
@@ -248,10 +254,7 @@ def test_speech_right_after_the_commit_reopens_the_turn() -> None:
 def paused_mid_request(s: Script) -> int:
     """The caller pauses after "I would like to return" long enough for a commit, and goes on
     just after it: the capture sample where their speech resumes."""
-    s.speech(1.0)
-    s.heard("I would like to return")
-    while s.core.state is not State.THINKING:
-        s.silence(0.032)
+    committed_in_a_pause(s, "I would like to return")
     s.silence(0.2)
     went_on = s.sample
     s.onset()  # speaking again; the segmenter is not sure yet
@@ -277,14 +280,11 @@ def test_speech_found_before_the_replys_first_sound_reopens_the_turn() -> None:
 
 def test_speech_found_after_the_replys_first_sound_is_left_to_the_barge_in_judgement() -> None:
     s = Script()
-    s.speech(1.0)
-    s.heard("I would like to return")
-    while s.core.state is not State.THINKING:
-        s.silence(0.032)
+    committed_in_a_pause(s, "I would like to return")
     answering(s, "I would like to return.")
     s.frames(0.064, 0.95)
     s.onset()  # a sound that began after the reply's: it may be its echo
-    s.feed(SpeechStarted(s.now, s.sample, max(0, s.sample - 5120)))  # it may be the echo
+    s.feed(SpeechStarted(s.now, s.sample, max(0, s.sample - 5120)))
     assert not s.of(TurnReopened)
     assert s.core.state is State.SPEAKING
 

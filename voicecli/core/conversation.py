@@ -134,8 +134,7 @@ class ConversationCore(Reducer[Output]):
             self.drop_held("the caller went on")
             self.emit(ev.TurnResumed(self.now, self.turn.turn))
         elif self.state is State.THINKING and self.replied is not None:
-            committed_s = self.replied.commit_sample / CAPTURE_RATE
-            if reopens(self.config.turn, committed_s, at_s, reply_heard=False):
+            if self.goes_on_with_the_turn(at_s):
                 self.reopen(at_s)
             else:
                 self.supersede(event)
@@ -143,18 +142,23 @@ class ConversationCore(Reducer[Output]):
             self.reopen(at_s)
         # otherwise, while speaking, on_frame's interruption judgement decides
 
+    def goes_on_with_the_turn(self, at_s: float) -> bool:
+        """Speech at `at_s` within the reopen window of the answered turn's commit, none of
+        the reply heard yet: the caller only paused (policy/turn.py `reopens`)."""
+        assert self.replied is not None
+        committed_s = self.replied.commit_sample / CAPTURE_RATE
+        return reopens(self.config.turn, committed_s, at_s, reply_heard=False)
+
     def went_on_before_the_reply(self, event: ev.SpeechStarted) -> bool:
         """Speech whose sound began before the reply's first sound played is the caller's (no
-        echo of a sound comes before it), and within the reopen window of the commit it is
-        the turn going on: the caller only paused, and the reply raced them to the speaker.
-        The sound's start is its onset (the level detector's, ~0.3 s before the VAD is sure)."""
-        reply, turn, onset = self.reply, self.replied, self.onset_since_speech
-        if reply is None or turn is None or reply.playout_t is None or onset is None:
+        echo of a sound comes before it), and within the reopen window it is the turn going
+        on: the reply raced them to the speaker. The sound's start is its onset (the level
+        detector's, ~0.3 s before the VAD is sure)."""
+        reply, onset = self.reply, self.onset_since_speech
+        if reply is None or self.replied is None or reply.playout_t is None or onset is None:
             return False
         before_sound = onset <= event.sample and self.capture_time(onset) < reply.playout_t
-        committed_s = turn.commit_sample / CAPTURE_RATE
-        at_s = event.sample / CAPTURE_RATE
-        return before_sound and reopens(self.config.turn, committed_s, at_s, reply_heard=False)
+        return before_sound and self.goes_on_with_the_turn(event.sample / CAPTURE_RATE)
 
     def on_speech_ended(self, event: ev.SpeechEnded) -> None:
         self.in_speech = False

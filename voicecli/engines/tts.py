@@ -64,9 +64,8 @@ class PiperEngine:
             sess_options=session_options(config.threads),
             providers=["CPUExecutionProvider"],
         )
-        bounded = ArenaBoundedSession(session, "input", config.arena_keep_ids)
-        self.keep_ids = config.arena_keep_ids
-        self.voice = PiperVoice(session=bounded, config=voice_config)  # type: ignore[arg-type]
+        self.arena = ArenaBoundedSession(session, "input", config.arena_keep_ids)
+        self.voice = PiperVoice(session=self.arena, config=voice_config)  # type: ignore[arg-type]
         self.sample_rate = voice_config.sample_rate
         self.synthesis = SynthesisConfig(
             speaker_id=config.speaker_id or None,
@@ -82,9 +81,8 @@ class PiperEngine:
         longer than the arena keeps is synthesised in parts that fit (policy/piecefit.py)."""
         for sentence in split_sentences(text):
             started = time.perf_counter()
-            parts = [sentence]
-            if self.keep_ids:
-                parts = fit_parts(sentence, self.phoneme_ids, self.keep_ids)
+            keep = self.arena.keep_size
+            parts = fit_parts(sentence, self.phoneme_ids, keep) if keep else [sentence]
             pieces = [
                 piece
                 for part in parts
