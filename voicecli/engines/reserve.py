@@ -18,11 +18,12 @@ from voicecli.audioformat import CAPTURE_RATE
 from voicecli.engines.stt import WhisperEngine
 from voicecli.engines.tts import PiperEngine
 
-# Each sentence is 81-91 phoneme ids, under the 100 Piper's arena keeps; ~10.3 s of speech
+# Each sentence is 81-95 phoneme ids, under the 100 Piper's arena keeps; ~12 s of speech, so
+# the window is covered whatever length Piper's duration noise gives it (10.3 s was not)
 RESERVE_TEXT = (
     "Your order left our warehouse this morning. It should arrive tomorrow before noon. "
     "The driver leaves a card at the door. Our shop opens at nine on weekdays. "
-    "Call us during our opening hours."
+    "Call us during our opening hours. You can also pick it up from our counter."
 )
 
 
