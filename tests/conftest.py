@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import signal
 
 import pytest
 
 from voicecli.config import Config
 from voicecli.engines.loader import EngineLoader
 from voicecli.errors import VoicecliError
+from voicecli.sim.ctrlc import ctrl_c_as_at_a_terminal
 
 # A suite started in the background by a non-interactive shell (`make test &`) inherits SIGINT
 # ignored (POSIX), and so would every `talk` it starts: the Ctrl-C tests, which press it on
 # talk and on a conversation, would see it ignored. Ctrl-C is delivered as at a terminal.
-if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+ctrl_c_as_at_a_terminal()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from voicecli.bench.metrics import Speaker
 from voicecli.bench.runner import run_budget
 from voicecli.bench.scenario import Scenario
 from voicecli.bench.simulator import CallerSimulator, Placement
+from voicecli.sim.ctrlc import ctrl_c_as_at_a_terminal
 from voicecli.sim.jackrig import JackRig
 from voicecli.sim.jackserver import JackServer
 
@@ -95,18 +97,20 @@ def call_on_rig(
     server at `rate`, with `scenario`'s caller and the agent's echo at `echo_gain_db`.
     `during_first_reply` is called once the agent's voice is heard after the first turn
     (which must start `at` a time), e.g. to kill the server as a device that goes away.
-    `realtime`: the server's priority (None: real time where the machine allows it)."""
-    with JackServer(rate=rate, realtime=realtime) as server:
+    `realtime`: the server's priority (None: real time where the machine allows it).
+    Call it from the main thread: it makes sure the agent hears the Ctrl-C it is sent."""
+    ctrl_c_as_at_a_terminal()
+    # the agent's output goes to files, not pipes: nobody reads a pipe during the call, and a
+    # long call's lines (~5 KB a turn) would fill it and block the agent at its next print
+    with (
+        JackServer(rate=rate, realtime=realtime) as server,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as err,
+    ):
         caller = CallerSimulator(scenario, server.rate, seed=0)
         rig = JackRig(server.name, caller, echo_gain_db=echo_gain_db, echo_delay_s=0.01)
         rig.start()
-        talk = subprocess.Popen(
-            command,
-            env=server.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        talk = subprocess.Popen(command, env=server.env(), stdout=out, stderr=err, text=True)
         memory: list[tuple[float, float]] = []
         done = threading.Event()
         sampler = threading.Thread(
@@ -126,7 +130,7 @@ def call_on_rig(
                 rig.wait_for_reply(after_s=last.end_s, quiet_s=LAST_REPLY_QUIET_S, timeout_s=60)
             if server.running:
                 talk.send_signal(signal.SIGINT)
-            stdout, stderr = talk.communicate(timeout=60)
+            talk.wait(timeout=60)
         finally:
             done.set()
             if talk.poll() is None:
@@ -134,6 +138,7 @@ def call_on_rig(
                 talk.wait()
             rig.stop()
             sampler.join()
+            stdout, stderr = _read_back(out), _read_back(err)
     events = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     started = next((e for e in events if e["kind"] == "session_started"), {"t0": rig.t0})
     return RigRun(
@@ -146,6 +151,12 @@ def call_on_rig(
         stderr,
         memory,
     )
+
+
+def _read_back(file: Any) -> str:
+    """All a temporary file holds."""
+    file.seek(0)
+    return file.read()
 
 
 def _sample_memory(pid: int, into: list[tuple[float, float]], done: threading.Event) -> None:
