@@ -61,12 +61,22 @@ def engines(vad, stt, tts, llm):
     return Engines(vad=vad, stt=stt, tts=tts, llm=llm)
 
 
+def _steady(config: Config):
+    """Piper's settings without its random variation: the same line is the same audio in every
+    run, so a test that passes once passes always (the bench and the product keep it)."""
+    return dataclasses.replace(config.tts, noise_scale=0.0, noise_w_scale=0.0)
+
+
+@pytest.fixture(scope="session")
+def steady_tts(config: Config):
+    """The agent's voice, steady (`_steady`): for tests that judge what is done to its audio."""
+    steady = dataclasses.replace(config, tts=_steady(config))
+    return _load(EngineLoader(steady).tts)
+
+
 @pytest.fixture(scope="session")
 def caller(loader: EngineLoader, config: Config):
-    """Caller speech in a voice that is not the agent's (pitch-shifted Piper), without Piper's
-    random variation: the same line is the same audio in every run, so a test that passes once
-    passes always (the bench keeps the variation; its clips are recorded once)."""
+    """Caller speech in a voice that is not the agent's (pitch-shifted Piper), steady."""
     from voicecli.sim.caller import CallerVoice
 
-    steady = dataclasses.replace(config.tts, noise_scale=0.0, noise_w_scale=0.0)
-    return _load(lambda: CallerVoice(loader.store, steady))
+    return _load(lambda: CallerVoice(loader.store, _steady(config)))
