@@ -131,8 +131,10 @@ def machine() -> dict[str, Any]:
 
 
 def run_budget(scenario: Scenario) -> float:
-    """Longest a run may take: every clip, every reply at its longest, a margin."""
-    return len(scenario.turns) * (MAX_REPLY_S + 10.0) + RUN_MARGIN_S
+    """Longest a run may take: every wait the caller takes, every clip, every reply at its
+    longest, a margin."""
+    waits = sum(turn.delay_s for turn in scenario.turns)
+    return waits + len(scenario.turns) * (MAX_REPLY_S + 10.0) + RUN_MARGIN_S
 
 
 class Bench:
