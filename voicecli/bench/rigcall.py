@@ -100,8 +100,8 @@ def call_on_rig(
     `realtime`: the server's priority (None: real time where the machine allows it).
     Call it from the main thread: it makes sure the agent hears the Ctrl-C it is sent."""
     ctrl_c_as_at_a_terminal()
-    # the agent's output goes to files, not pipes: nobody reads a pipe during the call, and a
-    # long call's lines (~5 KB a turn) would fill it and block the agent at its next print
+    # the agent's output goes to files, not pipes: nobody reads a pipe during the call, and
+    # once a pipe's buffer (64 KB on Linux) is full the agent would block at its next print
     with (
         JackServer(rate=rate, realtime=realtime) as server,
         tempfile.TemporaryFile("w+", encoding="utf-8") as out,

@@ -203,8 +203,8 @@ class LlamaEngine:
         allocated at load but its pages are touched by the first batch that needs them, and
         the KV cache's by the first prompt that reaches them, so without this a call grows
         by the largest batch and the longest context it has met (~20 MB from a 16-token batch
-        to two of 256 here). Return the tokens evaluated (0 for 0). Off by default for now
-        (`[llm] reserve_tokens`, config.toml says why)."""
+        to two of 256 here). Return the tokens evaluated (0 for 0). `[llm] reserve_tokens`
+        sets how many (config.toml)."""
         if tokens <= 0:
             return 0
         filler = self.llm.tokenize(b" the shop" * tokens, add_bos=False)[:tokens]
