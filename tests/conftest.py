@@ -55,10 +55,13 @@ def tts(loader: EngineLoader):
 
 
 @pytest.fixture(scope="session")
-def engines(vad, stt, tts, llm):
+def engines(vad, stt, steady_tts, llm):
+    """The product's engines, the voice steady (`_steady`): pipeline tests judge what Whisper
+    hears in the reply and where the echo canceller leaves it, so the reply is the same audio
+    in every run."""
     from voicecli.wiring import Engines
 
-    return Engines(vad=vad, stt=stt, tts=tts, llm=llm)
+    return Engines(vad=vad, stt=stt, tts=steady_tts, llm=llm)
 
 
 def _steady(config: Config):
