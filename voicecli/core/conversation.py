@@ -7,7 +7,8 @@ the user turn enters history, a new reply generation starts. Before that the onl
 for is reversible (prefilling the LLM's cache, a read-only tool prefetch). Speech while the
 agent thinks reopens the turn (the reply is cancelled, nothing was heard) or supersedes it.
 Speech while the agent speaks is judged by its Interruptions: playout pauses at once, then
-resumes or hands the caller the floor, and history keeps only what was heard.
+resumes or hands the caller the floor, and history keeps only what was heard (those steps
+are in core/bargein.py).
 """
 
 from __future__ import annotations
@@ -17,29 +18,24 @@ from collections.abc import Callable
 from voicecli import events as ev
 from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
 from voicecli.config import Config
+from voicecli.core.bargein import BargeInSteps, Output
 from voicecli.core.callerturn import CallerTurn
-from voicecli.core.effects import (
-    CancelReplies,
-    Effect,
-    ForgetPlayout,
-    PausePlayout,
-    ResumePlayout,
-)
-from voicecli.core.interruptions import Heard, Interruptions
+from voicecli.core.effects import CancelReplies, ForgetPlayout
+from voicecli.core.interruptions import Interruptions
 from voicecli.core.memory import CallMemory
 from voicecli.core.mode import CoreMode
-from voicecli.core.reducer import Reducer
 from voicecli.core.reply import ReplyHandle
 from voicecli.core.speculation import Speculation, may_speculate
 from voicecli.policy.commitrules import Plan
 from voicecli.policy.turn import Commit, Phase, TurnPolicy, reopens
-from voicecli.terms import BargeInAction, State, ToolCall, ToolPhase
+from voicecli.terms import State, ToolCall, ToolPhase
 
-Output = ev.Event | Effect
+__all__ = ["ConversationCore", "Output"]
 
 
-class ConversationCore(Reducer[Output]):
-    """The conversation's state machine: floor, turns, commit boundary, replies, history."""
+class ConversationCore(BargeInSteps):
+    """The conversation's state machine: floor, turns, commit boundary, replies, history (its
+    steps while the agent holds the floor are BargeInSteps')."""
 
     def __init__(
         self,
@@ -362,83 +358,3 @@ class ConversationCore(Reducer[Output]):
             self.take_floor(suspect)
         elif self.turn is None:
             self.set_state(State.LISTENING)
-
-    # -- barge-in -------------------------------------------------------------------------------
-
-    def on_sound_onset(self, event: ev.SoundOnset) -> None:
-        if self.onset_since_speech is None and not self.in_speech:
-            self.onset_since_speech = event.sample
-        if self.state is State.SPEAKING and self.interruptions.sound_onset(event):
-            self.pause_for_caller()
-
-    def on_frame_while_speaking(self, event: ev.VadFrame) -> None:
-        heard = self.interruptions.frame(event)
-        if heard is Heard.PAUSE:
-            self.pause_for_caller()
-        elif heard is Heard.PROBE:
-            suspect = self.interruptions.suspect
-            assert suspect is not None
-            self.emit(ev.TranscribeRequest(self.now, suspect.turn, event.sample, False))
-        elif heard is not Heard.NOTHING:
-            self.judge(heard, "sound")
-
-    def pause_for_caller(self) -> None:
-        """Playout stops at the next device block; a tentative caller turn opens."""
-        self.emit(PausePlayout(self.fade))
-        self.interruptions.playout_paused = True
-        audio_start, onset = self.interruptions.suspect_start()
-        suspect = self.open_turn(audio_start)
-        suspect.onset = onset
-        self.interruptions.hold(suspect)
-        self.emit(ev.BargeIn(self.now, self._gen(), BargeInAction.PAUSE, onset))
-
-    def _gen(self) -> int:
-        return self.reply.gen if self.reply is not None else 0
-
-    def judge(self, heard: Heard, why: str) -> None:
-        suspect = self.interruptions.suspect
-        if suspect is None:
-            return
-        if heard is Heard.RESUME:
-            self.emit(ResumePlayout(self.fade))
-            self.interruptions.playout_paused = False
-            self.interruptions.resumed(self.now_sample)
-            reason = f"not an interruption ({why})"
-            self.emit(ev.TurnDiscarded(self.now, suspect.turn, reason))
-            self.emit(ev.BargeIn(self.now, self._gen(), BargeInAction.RESUME, suspect.onset, why))
-        elif heard is Heard.INTERRUPT:
-            self.barge_in(why)
-
-    def barge_in(self, why: str) -> None:
-        """The caller has the floor: stop the reply where it is; once playout says where it
-        stopped (ev.PlayoutStopped), history keeps what was heard."""
-        suspect = self.interruptions.release()
-        assert suspect is not None
-        reply = self.drop_reply()
-        if reply is not None:
-            self.cutting = (reply, suspect, why)
-        self.new_generation()
-        if reply is None:
-            self.take_floor(suspect)
-
-    def on_playout_stopped(self, event: ev.PlayoutStopped) -> None:
-        if self.cutting is None:
-            return
-        reply, suspect, why = self.cutting
-        self.cutting = None
-        heard = reply.heard(event.position)
-        self.emit_all(
-            self.memory.heard(self.now, heard.text, True, self.turns, self.mode.speculate, True)
-        )
-        self.emit(ev.AssistantTurn(self.now, reply.gen, heard.text, True))
-        self.emit(ev.BargeIn(self.now, reply.gen, BargeInAction.INTERRUPT, suspect.onset, why))
-        self.take_floor(suspect)
-
-    def take_floor(self, turn: CallerTurn) -> None:
-        """A turn that began while the agent spoke becomes the caller's turn."""
-        self.interruptions.reset()
-        self.caller_speaks(turn, turn.onset / CAPTURE_RATE)
-        if not self.in_speech and self.speech_end > turn.onset:  # they already stopped
-            turn.speech_end = self.speech_end
-            self.policy.speech_ended(self.speech_end / CAPTURE_RATE)
-            self.emit(ev.TurnPaused(self.now, turn.turn, self.speech_end))
