@@ -297,6 +297,14 @@ def bench(
             "interleaved.",
         ),
     ] = "virtual",
+    pace: Annotated[
+        str,
+        typer.Option(
+            "--pace",
+            help="The caller's waits after a reply, in seconds, taken in turn (5,15,30,45): "
+            "the scenarios as written, at a caller's own pace (a long call at 20 minutes).",
+        ),
+    ] = "",
 ) -> None:
     """Measure voicecli: simulated callers in real time, streaming vs the naive cascade."""
     from voicecli.bench.cli import run_bench_command
@@ -318,6 +326,7 @@ def bench(
         vary=vary or [],
         load=load,
         device=device,
+        pace=pace,
     )
 
 

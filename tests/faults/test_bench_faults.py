@@ -59,3 +59,8 @@ def test_where_models_live_cannot_be_varied(tmp_path: Path) -> None:
 def test_a_model_of_another_role_cannot_be_varied_in(tmp_path: Path) -> None:
     ran = voicecli("bench", "--vary", "models.llm=piper-joe", cwd=tmp_path)
     assert_one_line(ran, 1, "--vary: 'models.llm' = 'piper-joe' is a tts model, not a llm model")
+
+
+def test_a_pace_that_is_not_seconds_is_usage(tmp_path: Path) -> None:
+    ran = voicecli("bench", "--pace", "5;15", cwd=tmp_path)
+    assert_one_line(ran, 2, "--pace '5;15': give the caller's waits after a reply in seconds")

@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from voicecli.bench.longcall import long_calls, plot_long_calls
+from voicecli.bench.pace import at_pace, pace_waits
 from voicecli.bench.report import print_report
 from voicecli.bench.runner import BenchOptions, run_bench, scenarios_to_run
 from voicecli.bench.scenario import shipped_corpus, shipped_scenarios
@@ -49,11 +50,13 @@ def run_bench_command(
     vary: list[str] | None = None,
     load: str = "0",
     device: str = "virtual",
+    pace: str = "",
 ) -> dict:
     if pipeline not in MODES:
         raise UsageError(f"--pipeline {pipeline!r}: use streaming, cascade or both")
     loads = load_levels(load)
     devices = device_kinds(device)
+    waits = pace_waits(pace) if pace else ()
     for split in corpus or []:
         if split not in SETS:
             raise UsageError(f"--corpus {split!r}: use {' or '.join(SETS)}")
@@ -83,6 +86,8 @@ def run_bench_command(
         devices=devices,
     )
     loaded = scenarios_to_run(options.scenarios, console)
+    if waits:
+        loaded = ([at_pace(scenario, waits) for scenario in loaded[0]], loaded[1])
     with console.status("loading models…"):
         engines = Engines.load(config)
         options.variants = [with_engines(v, config, engines) for v in options.variants]
