@@ -178,7 +178,7 @@ class SessionConfig:
     log: bool = True
     log_dir: str = nonempty("~/.local/state/voicecli/sessions")
     mmap_threshold_kb: int = within(0, 0, 32768, "KB")
-    switch_interval_ms: float = within(1.0, 0.0, 100.0, "ms")
+    switch_interval_ms: float = within(0.0, 0.0, 100.0, "ms")
 
 
 @dataclass
