@@ -157,6 +157,8 @@ class ConversationConfig:
     long_turn_words: int = within(60, 0, 100000, "words")  # 0: never split (longrequest.py)
     long_turn_tail_words: int = within(20, 1, 1000, "words")
     late_ack_after_s: float = within(2.5, 0.0, 30.0, "s")  # 0: never
+    late_ack_busy_after_s: float = within(1.2, 0.0, 30.0, "s")  # 0: as late_ack_after_s
+    late_ack_busy_cores: float = within(0.5, 0.0, 1024.0, "cores")  # policy/lateack.py
     late_ack_text: str = nonempty("One moment.")
 
 

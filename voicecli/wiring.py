@@ -25,9 +25,10 @@ from voicecli.audio.virtual import FileSignal, MicSignal, VirtualIO
 from voicecli.audio.wavfile import read_wav
 from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bus import EventBus
-from voicecli.config import Config
+from voicecli.config import Config, ConversationConfig
 from voicecli.conversation import Conversation, Rings
 from voicecli.core.mode import Pipeline, core_mode
+from voicecli.cpumeter import CpuMeter
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.loader import EngineLoader
@@ -48,6 +49,7 @@ from voicecli.pipeline.transcriber import Transcriber, WholeTurnTranscriber
 from voicecli.pipeline.writers import EchoWriter, ModelWriter, Release, ReplyWriter, WholeReply
 from voicecli.policy.clauses import ClauseFlusher
 from voicecli.policy.commitrules import CommitRules
+from voicecli.policy.lateack import LateAckRule
 from voicecli.policy.speakable import speakable
 from voicecli.tools.orders import OrderStore
 
@@ -148,7 +150,8 @@ def build_conversation(
             generation,
             warm_messages=session.history.messages(),
             tools=config.tools,
-            late_ack=(0.0, "") if cascade else (talk.late_ack_after_s, talk.late_ack_text),
+            late_ack=(late_ack_rule(talk, cascade), talk.late_ack_text),
+            others_busy=CpuMeter().others_busy,
         ),
         Speaker(
             bus,
@@ -176,6 +179,13 @@ def build_conversation(
         },
         max_seconds=options.max_seconds,
     )
+
+
+def late_ack_rule(talk: ConversationConfig, cascade: bool) -> LateAckRule:
+    """When a late reply is acknowledged; the naive cascade (the baseline) never does."""
+    if cascade:
+        return LateAckRule(0.0, 0.0, 0.0)
+    return LateAckRule(talk.late_ack_after_s, talk.late_ack_busy_after_s, talk.late_ack_busy_cores)
 
 
 def reply_writer(config: Config, engines: Engines, options: TalkOptions) -> ReplyWriter:

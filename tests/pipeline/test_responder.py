@@ -13,6 +13,7 @@ from voicecli.events import ReplyDone, ReplyPiece, ReplyRequest
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.responder import Responder
 from voicecli.pipeline.writers import Speak, Written
+from voicecli.policy.lateack import LateAckRule
 
 ACK = "One moment."
 
@@ -40,12 +41,15 @@ class SlowWriter:
         return Written("Paris is the capital.", 5)
 
 
-def reply(prompt: bool, waited_s: float) -> list[ReplyPiece | ReplyDone]:
+def reply(prompt: bool, waited_s: float, others_busy: float = 0.0) -> list[ReplyPiece | ReplyDone]:
     bus = EventBus(time.monotonic)
     generation = Generation()
     gen = generation.bump()
     writer = SlowWriter(bus, prompt)
-    responder = Responder(bus, writer, generation, late_ack=(2.5, ACK))
+    rule = LateAckRule(idle_after_s=2.5, busy_after_s=1.2, busy_cores=0.5)
+    responder = Responder(
+        bus, writer, generation, late_ack=(rule, ACK), others_busy=lambda: others_busy
+    )
     seen = bus.subscribe((ReplyPiece, ReplyDone), "test")
     request = ReplyRequest(bus.now(), gen, 1, speech_end_t=bus.now() - waited_s)
     responder.reply(request)
@@ -68,3 +72,9 @@ def test_a_prompt_reply_has_no_acknowledgement() -> None:
     events = reply(prompt=True, waited_s=0.3)
     pieces = [e for e in events if isinstance(e, ReplyPiece)]
     assert [(p.text, p.ack) for p in pieces] == [("Paris is", False), ("the capital.", False)]
+
+
+def test_a_busy_machine_acknowledges_a_reply_the_idle_budget_would_not() -> None:
+    busy = reply(prompt=False, waited_s=1.5, others_busy=1.0)  # past 1.2 s, short of 2.5 s
+    pieces = [(e.text, e.ack) for e in busy if isinstance(e, ReplyPiece)]
+    assert pieces == [(ACK, True), ("Paris is", False), ("the capital.", False)]

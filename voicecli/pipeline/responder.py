@@ -6,7 +6,8 @@ reply (pipeline/writers.py: the LLM clause by clause, the cascade's whole reply,
 Mirror's echo — chosen when the conversation is built), stopping within one token when the
 reply's generation is cancelled, or, for a tool, asks the tool runner and speaks the result (an
 acknowledgement first if the tool is slow, an apology if it fails). A written reply whose first
-piece is late (a busy machine) gets an acknowledgement first too; it is never abandoned.
+piece is late gets an acknowledgement first too, sooner when other programs keep the cores busy
+(policy/lateack.py); it is never abandoned.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from voicecli.events import (
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.stage import Stage
 from voicecli.pipeline.writers import ReplyWriter
+from voicecli.policy.lateack import LateAckRule
 from voicecli.policy.speakable import speakable
 from voicecli.terms import Step
 from voicecli.tools.calls import apology, spoken_answer
@@ -48,15 +50,18 @@ class Responder(Stage):
         generation: Generation,
         warm_messages: Sequence[Message] = (),
         tools: ToolsConfig | None = None,
-        late_ack: tuple[float, str] = (0.0, ""),
+        late_ack: tuple[LateAckRule, str] = (LateAckRule(0.0, 0.0, 0.0), ""),
+        others_busy: Callable[[], float] = lambda: 0.0,
     ) -> None:
         """`late_ack`: after how long since the caller's last word a reply whose first piece
-        has not come is preceded by which acknowledgement (0: never)."""
+        has not come is preceded by which acknowledgement; `others_busy`: the cores other
+        programs kept busy lately (cpumeter.py), which the rule reads."""
         super().__init__(bus, "responder", (ReplyRequest, PrefillRequest), generation)
         self.writer = writer
         self.warm_messages = warm_messages
         self.tools = tools or ToolsConfig()
-        self.late_ack_after_s, self.late_ack_text = late_ack
+        self.late_ack, self.late_ack_text = late_ack
+        self.others_busy = others_busy
         self.results = bus.subscribe((ToolResult,), "responder-tools")
         self.calls = 0
 
@@ -72,6 +77,7 @@ class Responder(Stage):
             if replies:
                 self.handle(replies[-1])
             else:
+                self.others_busy()  # a reading while the caller speaks: the reply's is recent
                 self.prefill(prefills[-1] if prefills else event)
         elif isinstance(event, ReplyRequest):
             self.reply(event)
@@ -132,9 +138,9 @@ class Responder(Stage):
         return None
 
     def generated_reply(self, event: ReplyRequest, cancel: threading.Event) -> None:
-        """The writer's reply, piece by piece; if its first piece is late (`late_ack_after_s`
-        after the caller's last word: a busy machine), an honest acknowledgement goes first,
-        and the reply follows it whenever it comes."""
+        """The writer's reply, piece by piece; if its first piece is late (the late-ack rule's
+        budget after the caller's last word), an honest acknowledgement goes first, and the
+        reply follows it whenever it comes."""
         gen = event.gen
         pieces = 0
         lock = threading.Lock()
@@ -163,12 +169,13 @@ class Responder(Stage):
     def late_ack_timer(
         self, event: ReplyRequest, say: Callable[[], None]
     ) -> threading.Timer | None:
-        """A timer that says the acknowledgement once the caller has waited `late_ack_after_s`
+        """A timer that says the acknowledgement once the caller has waited the rule's budget
         since their last word (at once if they already have); None when switched off."""
-        if self.late_ack_after_s <= 0:
+        after_s = self.late_ack.after_s(self.others_busy())
+        if after_s <= 0:
             return None
         waited = self.bus.now() - event.speech_end_t if event.speech_end_t else 0.0
-        timer = threading.Timer(max(0.0, self.late_ack_after_s - waited), say)
+        timer = threading.Timer(max(0.0, after_s - waited), say)
         timer.daemon = True
         timer.start()
         return timer
