@@ -99,6 +99,7 @@ class TtsConfig:
     noise_w_scale: float = within(0.8, 0.0, 2.0)
     speaker_id: int = within(0, 0, 10000)
     arena_keep_ids: int = within(100, 0, 100000)
+    trim_first_lead_in: bool = True  # a reply's first piece starts at its sound (audio/leadin.py)
 
 
 @dataclass
@@ -157,7 +158,7 @@ class ConversationConfig:
     long_turn_words: int = within(60, 0, 100000, "words")  # 0: never split (longrequest.py)
     long_turn_tail_words: int = within(20, 1, 1000, "words")
     late_ack_after_s: float = within(2.5, 0.0, 30.0, "s")  # 0: never
-    late_ack_busy_after_s: float = within(1.2, 0.0, 30.0, "s")  # 0: as late_ack_after_s
+    late_ack_busy_after_s: float = within(1.0, 0.0, 30.0, "s")  # 0: as late_ack_after_s
     late_ack_busy_cores: float = within(0.5, 0.0, 1024.0, "cores")  # policy/lateack.py
     late_ack_text: str = nonempty("One moment.")
 

@@ -159,6 +159,7 @@ def build_conversation(
             playout,
             generation,
             prepared=(speakable(config.tools.ack_text), speakable(talk.late_ack_text)),
+            trim_first_lead_in=config.tts.trim_first_lead_in,
         ),
         ToolRunner(bus, orders),
     ]

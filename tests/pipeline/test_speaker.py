@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
+from voicecli.audio.leadin import AUDIBLE_DBFS, KEEP_S
 from voicecli.audio.playout import PlayedSpan, PlayoutRing, Progress
 from voicecli.bus import EventBus
 from voicecli.events import ReleaseReply, ReplyDone, ReplyPiece, ReplyRequest, TtsChunk
@@ -14,7 +17,7 @@ from voicecli.pipeline.speaker import Speaker
 OUT_RATE = 22050
 
 
-def speaker_on(tts) -> tuple[Speaker, PlayoutRing, Generation, list[int]]:
+def speaker_on(tts, trim: bool = False) -> tuple[Speaker, PlayoutRing, Generation, list[int]]:
     bus = EventBus(time.monotonic)
     playout = PlayoutRing(OUT_RATE * 30, OUT_RATE)
     queued: list[int] = []
@@ -25,7 +28,8 @@ def speaker_on(tts) -> tuple[Speaker, PlayoutRing, Generation, list[int]]:
 
     playout.listen(on_span)
     generation = Generation()
-    return Speaker(bus, tts, playout, generation), playout, generation, queued
+    speaker = Speaker(bus, tts, playout, generation, trim_first_lead_in=trim)
+    return speaker, playout, generation, queued
 
 
 def say(speaker: Speaker, gen: int, *pieces: str) -> None:
@@ -69,3 +73,32 @@ def test_a_newer_reply_drops_the_held_one(tts) -> None:
     assert queued == [] and playout.pending == 0
     say(speaker, 2, "It is one o'clock.")
     assert queued == [0] and playout.pending > 0
+
+
+def silence_before_sound_s(audio: np.ndarray) -> float:
+    loud = np.flatnonzero(np.abs(audio) > 10.0 ** (AUDIBLE_DBFS / 20.0))
+    return int(loud[0]) / OUT_RATE
+
+
+def test_a_replys_first_piece_starts_at_its_sound_and_the_next_keeps_its_pause(
+    steady_tts,
+) -> None:
+    spans: dict[int, int] = {}
+    speaker, playout, generation, _ = speaker_on(steady_tts, trim=True)
+    plain, _, _, _ = speaker_on(steady_tts)  # the same steady voice: the same audio
+    chunks = speaker.bus.subscribe((TtsChunk,), "test")
+    generation.advance(1)
+    say(speaker, 1, "It is noon.", "Anything else?")
+    for chunk in chunks.drain():
+        if isinstance(chunk, TtsChunk):
+            spans[chunk.piece] = chunk.samples
+    out = np.zeros(playout.pending, dtype=np.float32)
+    playout.read_into(out)
+    first, second = out[: spans[0]], out[spans[0] :]
+    untrimmed = plain.synthesize("It is noon.")
+    assert untrimmed is not None
+    assert silence_before_sound_s(untrimmed.audio) > 2 * KEEP_S, "Piper starts with silence"
+    assert abs(silence_before_sound_s(first) - KEEP_S) < 0.002, "the first piece starts at once"
+    again = plain.synthesize("Anything else?")
+    assert again is not None
+    assert second.size == again.audio.size, "the second piece keeps its lead-in"

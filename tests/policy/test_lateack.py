@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from voicecli.policy.lateack import LateAckRule
 
-RULE = LateAckRule(idle_after_s=2.5, busy_after_s=1.2, busy_cores=0.5)
+RULE = LateAckRule(idle_after_s=2.5, busy_after_s=1.0, busy_cores=0.5)
 
 
 def test_an_idle_machine_waits_the_idle_budget() -> None:
@@ -13,8 +13,8 @@ def test_an_idle_machine_waits_the_idle_budget() -> None:
 
 
 def test_a_machine_other_programs_keep_busy_acknowledges_sooner() -> None:
-    assert RULE.after_s(0.5) == 1.2
-    assert RULE.after_s(2.0) == 1.2
+    assert RULE.after_s(0.5) == 1.0
+    assert RULE.after_s(2.0) == 1.0
 
 
 def test_never_stays_never_however_busy() -> None:

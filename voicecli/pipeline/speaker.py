@@ -8,7 +8,9 @@ refuses writes from a generation older than its last flush. A reply made before 
 committed (a held ReplyRequest) is voiced as usual but its audio waits here, unplayed, until
 its ReleaseReply; a newer reply drops it.
 Fixed phrases the agent says when it must answer fast (the slow-tool acknowledgement) are
-synthesized once at start-up, so they cost no synthesis time when they are needed.
+synthesized once at start-up, so they cost no synthesis time when they are needed. A reply's
+first piece starts at its first sound, not at the near-silence Piper puts before it
+(audio/leadin.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from voicecli.audio.leadin import lead_in
 from voicecli.audio.playout import PlayoutRing
 from voicecli.audio.wavfile import resample
 from voicecli.bus import EventBus
@@ -58,7 +61,9 @@ class Speaker(Stage):
         playout: PlayoutRing,
         generation: Generation,
         prepared: tuple[str, ...] = (),
+        trim_first_lead_in: bool = False,
     ) -> None:
+        """`trim_first_lead_in`: a reply's first piece is played from its first sound."""
         types = (ReplyRequest, ReplyPiece, ReplyDone, ReleaseReply)
         super().__init__(bus, "speaker", types, generation)
         self.tts = tts
@@ -68,6 +73,7 @@ class Speaker(Stage):
         self.held_done = False
         self.to_prepare = prepared
         self.prepared: dict[str, Voiced] = {}
+        self.trim_first_lead_in = trim_first_lead_in
 
     def setup(self) -> None:
         for spoken in self.to_prepare:
@@ -128,12 +134,17 @@ class Speaker(Stage):
         if voiced is None:
             return
         audio = voiced.audio
+        word_times = voiced.word_times
+        if piece.piece == 0 and self.trim_first_lead_in:
+            cut = lead_in(audio, self.playout.rate)
+            audio = audio[cut:]
+            word_times = tuple((max(0, s - cut), max(0, e - cut)) for s, e in word_times)
         # every piece is reported, even a silent one, so the session can count them all in
         self.bus.publish(
             TtsChunk(self.bus.now(), piece.gen, piece.piece, audio.size, voiced.synth_ms)
         )
         if audio.size:
-            times = tuple(carry_word_times(piece.text, piece.spoken, voiced.word_times))
+            times = tuple(carry_word_times(piece.text, piece.spoken, word_times))
             if piece.gen == self.held_gen:
                 self.held.append(HeldPiece(audio, piece.piece, piece.text, times))
             else:
