@@ -149,3 +149,12 @@ def test_flush_ends_a_pause() -> None:
     assert not ring.paused and ring.pending == 0
     ring.write(np.ones(50, np.float32), gen=2, piece=0, text="b")
     assert play(ring, 1, size=50).all()
+
+
+def test_capture_ring_remembers_where_the_device_last_broke_its_stream() -> None:
+    ring = SampleRing(100)
+    assert ring.broken_at == -1
+    ring.write(np.zeros(30))
+    ring.mark_break()
+    ring.write(np.zeros(10))
+    assert ring.broken_at == 30

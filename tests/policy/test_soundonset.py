@@ -44,3 +44,11 @@ def test_without_echo_the_fixed_limit_holds() -> None:
     silence = [(-90.0, -90.0)] * 30
     assert run(detector(), [*silence, (-25.0, -13.0)]) == []
     assert run(detector(), [*silence, (-25.0, -17.0)]) == [30]
+
+
+def test_a_loud_frame_just_after_the_device_broke_its_streams_is_not_an_onset() -> None:
+    quiet = [(-70.0, -70.0)] * 20
+    found = detector()
+    run(found, quiet)
+    assert not found.frame(-20.0, -20.0, after_break=True)  # the canceller's jump, not a caller
+    assert run(detector(), [*quiet, (-20.0, -20.0)]) == [20]  # the same frame otherwise is one

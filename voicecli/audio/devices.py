@@ -200,6 +200,7 @@ class DeviceIO:
             self.t0_in = self.clock() - age
         if status.input_overflow:
             self.overflows += 1
+            self.capture.mark_break()
         block = indata[:, 0]
         if self._mic_resampler is not None:
             block = self._mic_resampler(block)
@@ -215,6 +216,7 @@ class DeviceIO:
             self.t0_out = self.clock() + lead
         if status.output_underflow:
             self.underflows += 1
+            self.capture.mark_break()  # the echo path jumps as well: the mic's timeline is marked
         self.playout.read_into(outdata[:, 0])
         self._feed_far(outdata[:, 0])
         self._out_samples += frames

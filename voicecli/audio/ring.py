@@ -21,12 +21,17 @@ class SampleRing:
         self._written = 0
         self._closed = False
         self.overruns = 0
+        self.broken_at = -1  # the write index where the device last broke this stream (an xrun)
         self._cond = threading.Condition()
 
     @property
     def written(self) -> int:
         """Absolute index one past the newest sample."""
         return self._written
+
+    def mark_break(self) -> None:
+        """The device lost or repeated a period of this stream here (an xrun)."""
+        self.broken_at = self._written
 
     @property
     def oldest(self) -> int:

@@ -66,6 +66,7 @@ class Listener(Stage):
         self.pending = np.zeros(0, dtype=np.float32)
         self.probability = 0.0
         self.onsets = SoundOnsetDetector(interrupt, step / CAPTURE_RATE)
+        self.break_guard = round(interrupt.break_guard_s * CAPTURE_RATE)
         self.previous_mic_db = FLOOR_DB  # the level of the mic frame before this one
 
     def loop(self) -> None:
@@ -124,7 +125,9 @@ class Listener(Stage):
         # the output lags the mic by up to a frame: the louder of the two is what went in
         mic_db = max(this_mic_db, self.previous_mic_db)
         self.previous_mic_db = this_mic_db
-        if self.onsets.frame(level, mic_db):
+        broken_at = self.capture.broken_at
+        after_break = broken_at >= 0 and 0 <= end - broken_at <= self.break_guard
+        if self.onsets.frame(level, mic_db, after_break):
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
 
     def score(self, frame: np.ndarray, end: int) -> None:

@@ -11,6 +11,10 @@ only the caller) and would wait for the VAD frames, 32-64 ms later. So the limit
 of `onset_max_removed_db` and the canceller's recent removal less `onset_removal_margin_db`:
 a frame is the agent's residual only if the canceller took nearly as much out of it as it has
 been taking out of the echo.
+A frame soon after the sound card broke its streams (an xrun: a period lost) is never an onset:
+the echo path jumps by a period, and the canceller leaves a loud residual until it has caught up
+(on the JACK rig, ERLE fell from 90 to 10 dB and the agent paused for nobody 24-90 ms after
+an xrun). The VAD frames still judge such a sound.
 Pure logic: levels in dBFS, one call per echo-canceller frame.
 """
 
@@ -43,16 +47,17 @@ class SoundOnsetDetector:
             return self.max_removed_db
         return max(self.max_removed_db, median(self.removals) - self.margin_db)
 
-    def frame(self, clean_db: float, mic_db: float) -> bool:
+    def frame(self, clean_db: float, mic_db: float, after_break: bool = False) -> bool:
         """One frame: its level after cancellation and the mic's (the louder of this frame
-        and the one before: the canceller's output lags by up to a frame). True: an onset."""
+        and the one before: the canceller's output lags by up to a frame), and whether the
+        device broke its streams within `break_guard_s` before it. True: an onset."""
         removed = mic_db - clean_db
         onset = False
         if clean_db < self.onset_db:
             self.quiet_frames += 1
         else:
             after_quiet = self.quiet_frames >= self.quiet_frames_needed
-            onset = after_quiet and removed <= self.removal_limit_db()
+            onset = after_quiet and removed <= self.removal_limit_db() and not after_break
             self.quiet_frames = 0
         if mic_db >= ECHO_PRESENT_DB:
             self.removals.append(removed)
