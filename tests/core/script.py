@@ -107,11 +107,14 @@ class Script:
                     self.queue(output.gen, index, text)
         return outputs
 
-    def frames(self, seconds: float, probability: float, level_db: float = -20.0) -> None:
+    def frames(
+        self, seconds: float, probability: float, level_db: float = -20.0, after_break: bool = False
+    ) -> None:
         for _ in range(round(seconds * CAPTURE_RATE / FRAME_SAMPLES)):
             self.sample += FRAME_SAMPLES
             voiced = self.voicing.voiced(probability)  # as the listener's segmenter says
-            self.feed(VadFrame(self.now, self.sample, probability, level_db, voiced))
+            frame = VadFrame(self.now, self.sample, probability, level_db, voiced, after_break)
+            self.feed(frame)
 
     def silence(self, seconds: float) -> None:
         self.frames(seconds, 0.02, -70.0)

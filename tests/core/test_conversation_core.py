@@ -411,6 +411,16 @@ def test_an_untrusted_canceller_pauses_nothing() -> None:
     assert not s.effects(PausePlayout)
 
 
+def test_speech_just_after_a_device_xrun_pauses_nothing_until_the_guard_has_passed() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.frames(0.3, 0.95, after_break=True)  # the canceller's jump: the agent's own voice
+    assert not s.effects(PausePlayout)
+    s.frames(0.1, 0.95)  # still voiced once the guard has passed: judged as ever
+    assert s.effects(PausePlayout)
+
+
 def test_speculative_prefill_and_prefetch() -> None:
     s = Script()
     s.speech_starts()

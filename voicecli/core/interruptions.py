@@ -69,7 +69,7 @@ class Interruptions:
             event.probability,
             FRAME_S,
             event.level_db,
-            self.echo.trusted,
+            self.echo.trusted and not event.after_break,  # a device xrun's jump is not a caller
         )
         if verdict is not None:
             return Heard(verdict.value)

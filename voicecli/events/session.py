@@ -42,12 +42,14 @@ class HistoryTrimmed(Fact):
 @dataclass(frozen=True)
 class VadFrame(Telemetry):
     """One 32 ms frame's speech probability; `voiced` is the segmenter's verdict on it (the
-    one place thresholds are applied: policy/voicing.py)."""
+    one place thresholds are applied: policy/voicing.py); `after_break`: it follows a device
+    xrun by less than `[interrupt] break_guard_s`, and the canceller may not have caught up."""
 
     sample: int
     probability: float
     level_db: float
     voiced: bool = False
+    after_break: bool = False
 
 
 @dataclass(frozen=True)

@@ -125,10 +125,13 @@ class Listener(Stage):
         # the output lags the mic by up to a frame: the louder of the two is what went in
         mic_db = max(this_mic_db, self.previous_mic_db)
         self.previous_mic_db = this_mic_db
-        broken_at = self.capture.broken_at
-        after_break = broken_at >= 0 and 0 <= end - broken_at <= self.break_guard
-        if self.onsets.frame(level, mic_db, after_break):
+        if self.onsets.frame(level, mic_db, self.after_break(end)):
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
+
+    def after_break(self, end: int) -> bool:
+        """Does the audio up to `end` follow a device xrun by less than the guard?"""
+        broken_at = self.capture.broken_at
+        return broken_at >= 0 and 0 <= end - broken_at <= self.break_guard
 
     def score(self, frame: np.ndarray, end: int) -> None:
         level = dbfs(frame)
@@ -136,7 +139,7 @@ class Listener(Stage):
         self.probability = probability
         now = self.bus.now()
         voiced = self.segmenter.voiced(probability)
-        self.bus.publish(VadFrame(now, end, probability, level, voiced))
+        self.bus.publish(VadFrame(now, end, probability, level, voiced, self.after_break(end)))
         index = end // FRAME_SAMPLES - 1
         event = self.segmenter.push(index, probability)
         if isinstance(event, SpeechStart):
