@@ -12,8 +12,8 @@ thread running Python beside them made the server report 450 xruns at Python's 5
 at 1 ms; two such threads 406 and 84. Busy threads that let the lock go, or two other busy
 programs, gave 8-51 at either interval: those are the machine's (on this virtual machine a
 real-time thread does not always get a core within a 20 ms period when both are busy).
-`[session] switch_interval_ms` sets the interval (0, the default: Python's own; 1 ms waits on
-a long call's memory, config.toml).
+`[session] switch_interval_ms` sets the interval (0, the default: Python's own; at 1 ms the
+first long call of a process grew past its 50 MB bound, config.toml).
 """
 
 from __future__ import annotations
