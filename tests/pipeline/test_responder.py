@@ -19,12 +19,14 @@ ACK = "One moment."
 
 
 class SlowWriter:
-    """Writes "Paris is the capital." in two pieces, the first only once it has heard the
-    acknowledgement go out (a model slower than the budget), or at once when `prompt`."""
+    """Writes "Paris is the capital." in two pieces, the first once it has heard the
+    acknowledgement go out or `ack_within_s` has passed (a model slower than the budget), or at
+    once when `prompt`."""
 
-    def __init__(self, pieces: EventBus, prompt: bool) -> None:
+    def __init__(self, pieces: EventBus, prompt: bool, ack_within_s: float = 10.0) -> None:
         self.heard = pieces.subscribe((ReplyPiece,), "slow-writer")
         self.prompt = prompt
+        self.ack_within_s = ack_within_s
 
     def warm(self, messages: Sequence[Message]) -> None:
         return None
@@ -34,18 +36,19 @@ class SlowWriter:
 
     def write(self, messages, cancel: threading.Event, speak: Speak, first_token) -> Written:
         if not self.prompt:
-            ack = self.heard.get(timeout=10.0)
-            assert isinstance(ack, ReplyPiece) and ack.ack, "the acknowledgement came first"
+            self.heard.get(timeout=self.ack_within_s)  # the tests judge what came first
         speak("Paris is")
         speak("the capital.")
         return Written("Paris is the capital.", 5)
 
 
-def reply(prompt: bool, waited_s: float, others_busy: float = 0.0) -> list[ReplyPiece | ReplyDone]:
+def reply(
+    prompt: bool, waited_s: float, others_busy: float = 0.0, ack_within_s: float = 10.0
+) -> list[ReplyPiece | ReplyDone]:
     bus = EventBus(time.monotonic)
     generation = Generation()
     gen = generation.bump()
-    writer = SlowWriter(bus, prompt)
+    writer = SlowWriter(bus, prompt, ack_within_s)
     rule = LateAckRule(idle_after_s=2.5, busy_after_s=1.2, busy_cores=0.5)
     responder = Responder(
         bus, writer, generation, late_ack=(rule, ACK), others_busy=lambda: others_busy
@@ -75,6 +78,9 @@ def test_a_prompt_reply_has_no_acknowledgement() -> None:
 
 
 def test_a_busy_machine_acknowledges_a_reply_the_idle_budget_would_not() -> None:
-    busy = reply(prompt=False, waited_s=1.5, others_busy=1.0)  # past 1.2 s, short of 2.5 s
+    # past the busy 1.2 s, 1.0 s short of the idle 2.5 s: the model writes 0.5 s on
+    busy = reply(prompt=False, waited_s=1.5, others_busy=1.0, ack_within_s=0.5)
     pieces = [(e.text, e.ack) for e in busy if isinstance(e, ReplyPiece)]
     assert pieces == [(ACK, True), ("Paris is", False), ("the capital.", False)]
+    idle = reply(prompt=False, waited_s=1.5, others_busy=0.0, ack_within_s=0.5)
+    assert not any(e.ack for e in idle if isinstance(e, ReplyPiece)), "idle: the reply came first"
