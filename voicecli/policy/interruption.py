@@ -73,7 +73,7 @@ class InterruptRules:
     sound_onset_db: float = within(-33.0, -90.0, 0.0, "dBFS")
     onset_max_removed_db: float = within(10.0, 0.0, 60.0, "dB")
     onset_removal_margin_db: float = within(20.0, 0.0, 100.0, "dB")
-    break_guard_s: float = within(0.3, 0.0, 5.0, "s")  # no sound onset this soon after an xrun
+    break_guard_s: float = within(0.12, 0.0, 5.0, "s")  # no sound onset this soon after an xrun
     aec_warmup_s: float = within(1.5, 0.0, 30.0, "s")
     converged_erle_db: float = within(20.0, 0.0, 60.0, "dB")
     aec_warmup_max_s: float = within(4.0, 0.0, 60.0, "s")
