@@ -10,6 +10,7 @@ import numpy as np
 from tests.corpus import librivox
 from voicecli.audio.wavfile import read_wav
 from voicecli.config import SttConfig
+from voicecli.engines.stt import Transcript as SttTranscript
 from voicecli.engines.stt import (
     WhisperEngine,
     compression_ratio,
@@ -172,3 +173,20 @@ def test_a_short_answer_heard_as_nothing_is_decoded_again_on_a_wider_window(
     widened = stt.transcribe(audio, words=False, fallback=False)
     assert normalize_words(widened.text) == ["yes", "please"]
     assert widened.window == "cut"
+
+
+def test_a_draft_is_the_greedy_reading_and_the_beam_reads_the_same_encoding(
+    stt: WhisperEngine,
+) -> None:
+    clips = librivox()[:3]
+    for clip in clips:
+        audio = clip.audio()
+        drafts: list[SttTranscript] = []
+        beam = stt.transcribe(audio, words=False, beam_size=5, draft=drafts.append)
+        alone = stt.transcribe(audio, words=False, beam_size=5)
+        greedy = stt.transcribe(audio, words=False, beam_size=1)
+        assert [d.text for d in drafts] == [greedy.text], "the greedy reading, first"
+        assert beam.text == alone.text, "the beam's pass on the reused encoding reads the same"
+    unasked: list[SttTranscript] = []
+    stt.transcribe(clips[0].audio(), words=False, beam_size=1, draft=unasked.append)
+    assert unasked == [], "no draft from a greedy decode: it would be the decode itself"

@@ -13,9 +13,11 @@ from voicecli.core.conversation import ConversationCore, Output
 from voicecli.core.effects import CancelReplies, Effect, PausePlayout, ResumePlayout
 from voicecli.core.mode import Pipeline, core_mode
 from voicecli.events import (
+    DeviceBreak,
     EchoStats,
     Event,
     LlmFirstToken,
+    PauseDraft,
     PlayoutStopped,
     ReleaseReply,
     ReplyDone,
@@ -140,11 +142,21 @@ class Script:
         until = self.sample if covers_until is None else covers_until
         self.feed(Transcript(self.now, turn, text, unstable, until, 50.0, final))
 
+    def drafted(self, text: str, covers_until: int | None = None) -> None:
+        """The pause's greedy reading, covering the speech up to now (or `covers_until`), ahead
+        of the decode the commit reads."""
+        until = self.sample if covers_until is None else covers_until
+        self.feed(PauseDraft(self.now, self.core.turns, text, until, 40.0))
+
     def speech_starts(self) -> None:
         self.feed(SpeechStarted(self.now, self.sample, self.sample))
 
     def onset(self) -> None:
         self.feed(SoundOnset(self.now, self.sample, -15.0))
+
+    def device_break(self, seconds_ago: float = 0.0) -> None:
+        """The device's xrun flag, for a break `seconds_ago` on the capture timeline."""
+        self.feed(DeviceBreak(self.now, self.sample - round(seconds_ago * CAPTURE_RATE)))
 
     def echo(self, erle_db: float) -> None:
         self.feed(EchoStats(self.now, 5.0, erle_db))

@@ -421,6 +421,30 @@ def test_speech_just_after_a_device_xrun_pauses_nothing_until_the_guard_has_pass
     assert s.effects(PausePlayout)
 
 
+def test_an_xrun_flag_that_comes_after_the_onset_it_made_resumes_playout() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.onset()  # the canceller's jump, judged before the device's flag came
+    s.frames(0.04, 0.95)
+    assert s.out.paused
+    s.device_break(seconds_ago=0.02)  # the flag: the break was 20 ms after the onset
+    assert not s.out.paused
+    resumed = s.last(BargeIn)
+    assert (resumed.action, resumed.reason) == (BargeInAction.RESUME, "device xrun")
+    assert s.last(TurnDiscarded).reason == "not an interruption (device xrun)"
+
+
+def test_an_xrun_long_after_the_onset_leaves_the_caller_paused_for() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open, every day of the week.")
+    s.onset()  # a caller
+    s.frames(0.3, 0.95)
+    s.device_break()  # an xrun 0.3 s into their speech: not what the onset was
+    assert s.out.paused and s.last(BargeIn).action is BargeInAction.PAUSE
+
+
 def test_speculative_prefill_and_prefetch() -> None:
     s = Script()
     s.speech_starts()

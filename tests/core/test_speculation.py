@@ -21,6 +21,13 @@ Transitions covered (with `[conversation] speculative_replies` on):
   once (test_on_the_interim_the_reply_is_made_the_moment_the_caller_stops); the pause's decode
   with other words makes it again (test_a_pause_decode_with_more_words_...); without the
   setting the reply waits for the pause's decode (test_without_it_the_reply_waits_...)
+- the pause's greedy reading (PauseDraft) ahead of its beam decode → the reply is made from it,
+  held; the decode with the same words keeps it and the commit releases it
+  (test_a_reply_made_from_the_pause_draft_is_released_at_its_commit); other words drop it and
+  make it again (test_a_decode_with_other_words_than_the_draft_...); a decode that reads as
+  unfinished drops it (test_a_decode_that_reads_unfinished_...); a draft that reads unfinished,
+  covers an earlier pause, or comes with speculation off makes nothing
+  (test_a_draft_makes_nothing_when_...)
 """
 
 from __future__ import annotations
@@ -230,3 +237,71 @@ def test_timings_follow_a_held_reply_from_its_request() -> None:
     (timings,) = said
     assert timings.speculated and timings.gen == 1
     assert timings.llm_first_clause_ms < 0, "its first clause was written before the commit"
+
+
+def paused_with_a_draft(s: Script, draft: str) -> None:
+    """The caller speaks and stops; the pause's greedy reading is in, its decode not yet."""
+    s.silence(0.3)
+    s.speech(1.0)
+    s.drafted(draft)
+
+
+def test_a_reply_made_from_the_pause_draft_is_released_at_its_commit() -> None:
+    s = speculating()
+    paused_with_a_draft(s, "What time is it?")
+    (held,) = held_requests(s)
+    assert held.messages[-1]["content"] == "What time is it?"
+    assert not s.of(TurnCommitted), "a draft is never committed on"
+    s.silence(0.4)
+    assert not s.of(TurnCommitted), "the commit waits for the pause's decode"
+    s.heard("What time is it?")
+    assert s.of(ReplyRequest) == [held] and not s.of(SpeculationEnded)
+    s.silence(0.1)
+    commit = s.last(TurnCommitted)
+    assert commit.gen == held.gen and [e.gen for e in s.of(ReleaseReply)] == [held.gen]
+    assert [e.outcome for e in s.of(SpeculationEnded)] == [USED]
+
+
+def test_a_decode_with_other_words_than_the_draft_drops_its_reply() -> None:
+    s = speculating()
+    paused_with_a_draft(s, "What is the time in Paris?")
+    s.heard("What is the time in Peru?")
+    assert [(e.outcome, e.reason) for e in s.of(SpeculationEnded)] == [
+        (DROPPED, "the words changed")
+    ]
+    draft_reply, second = held_requests(s)
+    assert draft_reply.messages[-1]["content"] == "What is the time in Paris?"
+    assert second.messages[-1]["content"] == "What is the time in Peru?"
+    s.silence(0.4)
+    assert s.last(TurnCommitted).gen == second.gen
+    assert [e.gen for e in s.of(ReleaseReply)] == [second.gen], "the draft's reply never plays"
+
+
+def test_a_decode_that_reads_unfinished_drops_the_drafts_reply() -> None:
+    s = speculating()
+    paused_with_a_draft(s, "Tell me a joke.")
+    s.heard("Tell me a joke about")
+    assert [(e.outcome, e.reason) for e in s.of(SpeculationEnded)] == [
+        (DROPPED, "the words changed")
+    ]
+    assert len(held_requests(s)) == 1, "nothing is made for an unfinished turn"
+    s.silence(0.4)
+    assert not s.of(TurnCommitted) and not s.of(ReleaseReply)
+
+
+def test_a_draft_makes_nothing_when_it_reads_unfinished_is_stale_or_speculation_is_off() -> None:
+    s = speculating()
+    paused_with_a_draft(s, "What time is it and")
+    assert not s.of(ReplyRequest), "an unfinished draft"
+    s = speculating()
+    s.silence(0.3)
+    s.speech(1.0)
+    first_pause = s.sample
+    s.silence(0.1)
+    s.speech(0.5)
+    s.drafted("What time is it?", covers_until=first_pause)
+    assert not s.of(ReplyRequest), "a draft of the pause before the caller went on"
+    conversation = dataclasses.replace(Config().conversation, speculative_replies=False)
+    s = Script(dataclasses.replace(Config(), conversation=conversation))
+    paused_with_a_draft(s, "What time is it?")
+    assert not s.of(ReplyRequest), "speculation off"

@@ -12,7 +12,7 @@ from voicecli.bus import EventBus
 from voicecli.config import AecConfig, Config
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.vad import SileroVad
-from voicecli.events import SoundOnset
+from voicecli.events import DeviceBreak, SoundOnset
 from voicecli.pipeline.listener import Listener
 from voicecli.sim.echo_path import echo_of
 
@@ -105,3 +105,21 @@ def test_the_cancellers_jump_after_an_xrun_is_not_a_sound_onset(vad: SileroVad) 
     near = [s for s in onsets(vad, far, mic) if abs(s - lost_at) <= RATE // 10]
     assert near, "unmarked, the jump looks like a caller"
     assert onsets(vad, far, mic, broken_at=lost_at) == []
+
+
+def test_each_break_the_callbacks_mark_is_told_once(vad: SileroVad) -> None:
+    bus = EventBus(time.monotonic)
+    heard = bus.subscribe([DeviceBreak])
+    config = Config()
+    capture = SampleRing(RATE)
+    rings = SampleRing(RATE), SampleRing(RATE)
+    listener = Listener(bus, capture, *rings, vad, config.speech, None, config.interrupt, step=320)
+    listener.tell_break()  # nothing broken yet
+    capture.write(np.zeros(800, np.float32))
+    capture.mark_break()  # an xrun flag, as a callback sets it
+    capture.write(np.zeros(800, np.float32))
+    listener.tell_break()
+    listener.tell_break()  # the same break again: told once
+    capture.mark_break()
+    listener.tell_break()
+    assert [e.sample for e in heard.drain() if isinstance(e, DeviceBreak)] == [800, 1600]

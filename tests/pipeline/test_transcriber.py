@@ -12,7 +12,7 @@ from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bus import EventBus
 from voicecli.config import SttConfig, TranscriberConfig
 from voicecli.engines.stt import Transcript as Heard
-from voicecli.events import Transcript, TurnOpened, TurnPaused, TurnResumed
+from voicecli.events import PauseDraft, Transcript, TurnOpened, TurnPaused, TurnResumed
 from voicecli.pipeline.transcriber import Transcriber
 from voicecli.policy.hallucination import HallucinationRules
 
@@ -24,38 +24,69 @@ class AskingRecogniser:
     def __init__(self) -> None:
         self.config = SttConfig()
         self.asked: list[bool] = []
+        self.draft_text = "For."  # its greedy reading, when asked for one
+        self.draft_logprob = -0.2
+        self.drafted = False
 
     def transcribe(self, audio, prompt="", cut=True, words=None, fallback=True, beam_size=None,
-                   wanted=None) -> Heard:  # fmt: skip
+                   wanted=None, draft=None) -> Heard:  # fmt: skip
+        self.drafted = draft is not None
+        if draft is not None:
+            draft(Heard(self.draft_text, avg_logprob=self.draft_logprob, decode_ms=40.0))
         still = wanted() if wanted is not None else True
         self.asked.append(still)
         return Heard("Four.", fallback_reason="" if still else "length", retry_skipped=not still)
 
 
-def paused_turn(caller_went_on: bool) -> tuple[Transcriber, AskingRecogniser, list[Transcript]]:
+def paused_turn(
+    caller_went_on: bool,
+    config: TranscriberConfig | None = None,
+    draft: tuple[str, float] = ("For.", -0.2),
+) -> tuple[Transcriber, AskingRecogniser, list[Transcript | PauseDraft]]:
     """A turn of 1.5 s paused at its end; the caller's resumption waiting or not; the pause's
     decode run (idle) before that waiting event is handled."""
     bus = EventBus(time.monotonic)
     clean = SampleRing(10 * CAPTURE_RATE)
     clean.write(np.zeros(2 * CAPTURE_RATE, dtype=np.float32))
     stt = AskingRecogniser()
-    stage = Transcriber(bus, clean, stt, TranscriberConfig(), HallucinationRules())
-    heard = bus.subscribe((Transcript,), "test")
+    stt.draft_text, stt.draft_logprob = draft
+    config = config or TranscriberConfig()
+    stage = Transcriber(bus, clean, stt, config, HallucinationRules())
+    heard = bus.subscribe((Transcript, PauseDraft), "test")
     stage.handle(TurnOpened(0.0, 1, 0))
     stage.handle(TurnPaused(1.5, 1, int(1.5 * CAPTURE_RATE)))
     if caller_went_on:
         bus.publish(TurnResumed(1.7, 1))  # waits in the stage's inbox during the decode
     stage.idle()
-    return stage, stt, [e for e in heard.drain() if isinstance(e, Transcript)]
+    return stage, stt, [e for e in heard.drain() if isinstance(e, Transcript | PauseDraft)]
 
 
 def test_the_pause_decode_keeps_its_retries_while_the_caller_is_quiet() -> None:
     _, stt, published = paused_turn(caller_went_on=False)
     assert stt.asked == [True]
-    assert [t.final for t in published] == [True]
+    assert [t.final for t in published if isinstance(t, Transcript)] == [True]
 
 
 def test_a_pause_the_caller_went_on_from_is_published_as_an_interim() -> None:
     _, stt, published = paused_turn(caller_went_on=True)
     assert stt.asked == [False], "the recogniser was told the retry is not wanted"
-    assert [t.final for t in published] == [False], "a commit may not read it as the pause's"
+    finals = [t.final for t in published if isinstance(t, Transcript)]
+    assert finals == [False], "a commit may not read it as the pause's"
+
+
+DRAFTING = TranscriberConfig(pause_draft=True)
+
+
+def test_the_pause_decode_publishes_its_greedy_draft_first() -> None:
+    _, _, published = paused_turn(False, DRAFTING)
+    draft, decoded = published
+    assert isinstance(draft, PauseDraft) and isinstance(decoded, Transcript)
+    assert (draft.turn, draft.text, draft.covers_until) == (1, "For.", int(1.5 * CAPTURE_RATE))
+    assert decoded.text == "Four." and decoded.final
+
+
+def test_no_draft_when_it_is_switched_off_or_the_guard_takes_it_for_invented() -> None:
+    _, stt, published = paused_turn(False, TranscriberConfig(pause_draft=False))
+    assert not stt.drafted and not any(isinstance(e, PauseDraft) for e in published)
+    _, stt, published = paused_turn(False, DRAFTING, draft=("Thank you.", -2.0))  # unsure
+    assert stt.drafted and not any(isinstance(e, PauseDraft) for e in published)

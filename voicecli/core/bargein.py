@@ -60,6 +60,10 @@ class BargeInSteps(Reducer[Output]):
         if self.state is State.SPEAKING and self.interruptions.sound_onset(event):
             self.pause_for_caller()
 
+    def on_device_break(self, event: ev.DeviceBreak) -> None:
+        if self.state is State.SPEAKING:
+            self.judge(self.interruptions.device_break(event.sample), "device xrun")
+
     def on_frame_while_speaking(self, event: ev.VadFrame) -> None:
         heard = self.interruptions.frame(event)
         if heard is Heard.PAUSE:

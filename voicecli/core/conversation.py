@@ -74,11 +74,13 @@ class ConversationCore(BargeInSteps):
             {
                 ev.VadFrame: self.on_frame,
                 ev.SoundOnset: self.on_sound_onset,
+                ev.DeviceBreak: self.on_device_break,
                 ev.EchoStats: self.interruptions.echo_stats,
                 ev.ToolResult: self.on_tool_result,
                 ev.SpeechStarted: self.on_speech_started,
                 ev.SpeechEnded: self.on_speech_ended,
                 ev.Transcript: self.on_transcript,
+                ev.PauseDraft: self.on_pause_draft,
                 ev.PlayoutStopped: self.on_playout_stopped,
                 ev.ReplyProgress: self.on_reply_event,
             }
@@ -265,17 +267,34 @@ class ConversationCore(BargeInSteps):
         turn, latest = self.turn, self.latest
         if not self.mode.speculate_replies or turn is None or latest is None or not latest.text:
             return
-        on_interim = self.mode.speculate_on_interim
-        if self.state is not State.USER_SPEAKING or not self.policy.may_be_done(on_interim):
+        if self.state is not State.USER_SPEAKING:
             return
-        plan, basis = self.early.basis(latest.text)
+        if not self.policy.may_be_done(self.mode.speculate_on_interim):
+            if self.policy.fresh:  # the pause's decode reads as unfinished: a draft's reply goes
+                self.drop_held("the words changed")
+            return
+        self.hold_reply(turn, latest.text)
+
+    def on_pause_draft(self, event: ev.PauseDraft) -> None:
+        """The pause's greedy reading, before the beam decode the commit will read: a reply
+        made from it is held as any other, and used only if the commit's words are the same."""
+        turn = self.turn
+        if not self.mode.speculate_replies or turn is None or event.turn != turn.turn:
+            return
+        covers = event.covers_until / CAPTURE_RATE
+        if self.state is State.USER_SPEAKING and self.policy.draft_may_end(event.text, covers):
+            self.hold_reply(turn, event.text)
+
+    def hold_reply(self, turn: CallerTurn, text: str) -> None:
+        """Make the reply to `text` now, held unplayed (unless the one held is made from it)."""
+        plan, basis = self.early.basis(text)
         if self.early.holds(basis):
             return
         self.drop_held("the words changed")
         if may_speculate(plan):
             gen = self.new_generation()
             self.early.hold(ReplyHandle(gen, turn.turn), basis)
-            self.emit(self.reply_request(turn, gen, plan, pending_user=latest.text))
+            self.emit(self.reply_request(turn, gen, plan, pending_user=text))
 
     def drop_held(self, reason: str) -> None:
         """Throw the held reply away unheard and stop its work."""

@@ -61,6 +61,17 @@ class Interruptions:
         verdict = self.policy.sound(event.sample / CAPTURE_RATE, self.echo.trusted)
         return verdict is Verdict.PAUSE
 
+    def device_break(self, sample: int) -> Heard:
+        """The device broke its streams at `sample`. Its flag can come after the jump's audio
+        was judged: a suspect whose onset was at most `break_guard_s` before the break is
+        taken for the jump, as one after it would have been (a caller then pauses the agent
+        again once the guard has passed, and the turn rejoins)."""
+        suspect = self.suspect
+        guard = self.rules.break_guard_s * CAPTURE_RATE
+        if suspect is not None and suspect.onset and 0 <= sample - suspect.onset <= guard:
+            return Heard.RESUME
+        return Heard.NOTHING
+
     def frame(self, event: VadFrame) -> Heard:
         if not self.playout_paused:  # the agent is audible: the canceller is learning
             self.echo.agent_audible(FRAME_S)

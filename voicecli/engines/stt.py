@@ -203,6 +203,7 @@ class WhisperEngine:
         fallback: bool = True,
         beam_size: int | None = None,
         wanted: Callable[[], bool] | None = None,
+        draft: Callable[[Transcript], None] | None = None,
     ) -> Transcript:
         """Transcribe 16 kHz float32 audio.
 
@@ -215,6 +216,9 @@ class WhisperEngine:
         (the caller went on after the pause being decoded) the decode ends as an interim one
         would, `retry_skipped` set — a retry costs up to 2.7 s here, and the transcriber would
         spend it on a pause that is over while the turn's end waits.
+        `draft`, given with a beam wider than one, is handed the greedy reading of the same
+        encoded window first (one more decoder pass, no second encoder pass), when that
+        reading looks sound: something to start on while the beam decides.
         """
         started = time.perf_counter()
         audio_s = audio.size / CAPTURE_RATE
@@ -229,7 +233,10 @@ class WhisperEngine:
             return not skipped
 
         if cut:
-            attempt = self._generate(audio, prompt, beam, padded=False)
+            greedy = None
+            if draft is not None and beam > 1:
+                greedy = self._draft(audio, prompt, audio_s, draft)
+            attempt = self._generate(audio, prompt, beam, padded=False, reuse=greedy)
             short = audio_s < self.config.min_window_s
             if self._heard_nothing(attempt) and short and retry():
                 attempt = self._generate(audio, prompt, beam, padded=False, widen=True)
@@ -247,6 +254,25 @@ class WhisperEngine:
         result.decode_ms = (time.perf_counter() - started) * 1000.0
         result.retry_skipped = skipped
         return result
+
+    def _draft(
+        self,
+        audio: np.ndarray,
+        prompt: str,
+        audio_s: float,
+        draft: Callable[[Transcript], None],
+    ) -> Attempt:
+        """The greedy reading of the cut window, handed to `draft` unless it heard nothing or
+        looks wrong; returned for the beam's pass to reuse its encoded window."""
+        started = time.perf_counter()
+        attempt = self._generate(audio, prompt, 1, padded=False)
+        tokens, reason = self._repair(attempt)
+        if tokens and not reason and not self._heard_nothing(attempt):
+            reading = self._finish(attempt, tokens, False, audio_s)
+            reading.audio_s = audio_s
+            reading.decode_ms = (time.perf_counter() - started) * 1000.0
+            draft(reading)
+        return attempt
 
     def _heard_nothing(self, attempt: Attempt) -> bool:
         """A short cut window decoded as silence: Whisper base often hears a 1-2 s answer
@@ -299,10 +325,21 @@ class WhisperEngine:
         return mel[:, :frames]
 
     def _generate(
-        self, audio: np.ndarray, prompt: str, beam: int, padded: bool, widen: bool = False
+        self,
+        audio: np.ndarray,
+        prompt: str,
+        beam: int,
+        padded: bool,
+        widen: bool = False,
+        reuse: Attempt | None = None,
     ) -> Attempt:
-        mel = self._mel(audio, padded, widen)
-        encoded = self._fw.encode(mel)
+        """One decoder pass over the window (`reuse`: a pass over the same window, whose
+        encoder output serves again)."""
+        if reuse is not None:
+            encoded, frames = reuse.encoded, reuse.frames
+        else:
+            mel = self._mel(audio, padded, widen)
+            encoded, frames = self._fw.encode(mel), mel.shape[1]
         tok = self.tokenizer
         prompt_tokens: list[int] = []
         if prompt:
@@ -336,7 +373,7 @@ class WhisperEngine:
         return Attempt(
             tokens=kept,
             encoded=encoded,
-            frames=mel.shape[1],
+            frames=frames,
             avg_logprob=float(result.scores[0]) if result.scores else 0.0,
             no_speech_prob=float(result.no_speech_prob),
             hit_bound=len(ids) >= bound and not trimmed,  # a trimmed runaway was handled

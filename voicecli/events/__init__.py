@@ -22,6 +22,8 @@ from voicecli.events.base import (
     Telemetry,
 )
 from voicecli.events.caller import (
+    DeviceBreak,
+    PauseDraft,
     PrefillDone,
     PrefillRequest,
     SoundOnset,
@@ -74,6 +76,7 @@ __all__ = [
     "AssistantTurn",
     "BargeIn",
     "Command",
+    "DeviceBreak",
     "DeviceStats",
     "EchoStats",
     "Event",
@@ -81,6 +84,7 @@ __all__ = [
     "HistoryTrimmed",
     "Lifecycle",
     "LlmFirstToken",
+    "PauseDraft",
     "PlayoutFinished",
     "PlayoutStarted",
     "PlayoutStopped",

@@ -18,6 +18,15 @@ class SoundOnset(Fact):
 
 
 @dataclass(frozen=True)
+class DeviceBreak(Fact):
+    """The sound card lost a period (an xrun flag) at `sample` of the capture timeline: the mic
+    and the echo path jumped there, and the canceller's residual is loud until it catches up.
+    The flag can come a period or two after the jump (JACK tells PortAudio from another thread)."""
+
+    sample: int
+
+
+@dataclass(frozen=True)
 class SpeechStarted(Fact):
     sample: int
     audio_start: int
@@ -69,6 +78,17 @@ class Transcript(Fact):
     @property
     def text(self) -> str:
         return f"{self.stable} {self.unstable}".strip()
+
+
+@dataclass(frozen=True)
+class PauseDraft(Fact):
+    """The greedy reading of the turn up to a pause, ahead of the beam decode the commit reads:
+    a reply may be made from it early (held), the turn is never committed on it."""
+
+    turn: int
+    text: str
+    covers_until: int
+    decode_ms: float
 
 
 @dataclass(frozen=True)

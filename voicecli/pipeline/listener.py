@@ -26,7 +26,14 @@ from voicecli.audioformat import CAPTURE_RATE, FRAME_SAMPLES
 from voicecli.bus import EventBus
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.protocols import VoiceActivity
-from voicecli.events import EchoStats, SoundOnset, SpeechEnded, SpeechStarted, VadFrame
+from voicecli.events import (
+    DeviceBreak,
+    EchoStats,
+    SoundOnset,
+    SpeechEnded,
+    SpeechStarted,
+    VadFrame,
+)
 from voicecli.pipeline.stage import Stage
 from voicecli.policy.callerlevel import CallerLevel, CallerLevelRules
 from voicecli.policy.interruption import InterruptRules
@@ -68,6 +75,7 @@ class Listener(Stage):
         self.onsets = SoundOnsetDetector(interrupt, step / CAPTURE_RATE)
         self.break_guard = round(interrupt.break_guard_s * CAPTURE_RATE)
         self.previous_mic_db = FLOOR_DB  # the level of the mic frame before this one
+        self.break_told = -1  # the last device break published
 
     def loop(self) -> None:
         self.vad.reset()
@@ -78,6 +86,7 @@ class Listener(Stage):
                     return
                 continue
             mic = self.capture.read(self.cursor, end)
+            self.tell_break()
             self.clean_frame(mic, end)
             self.cursor = end
 
@@ -127,6 +136,13 @@ class Listener(Stage):
         self.previous_mic_db = this_mic_db
         if self.onsets.frame(level, mic_db, self.after_break(end)):
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
+
+    def tell_break(self) -> None:
+        """Publish a device break the callbacks marked since the last frame (DeviceBreak)."""
+        broken_at = self.capture.broken_at
+        if broken_at >= 0 and broken_at != self.break_told:
+            self.break_told = broken_at
+            self.bus.publish(DeviceBreak(self.bus.now(), broken_at))
 
     def after_break(self, end: int) -> bool:
         """Does the audio up to `end` follow a device xrun by less than the guard?"""

@@ -32,6 +32,7 @@ from voicecli.engines.stt import Word
 from voicecli.events import (
     AssistantTurn,
     Event,
+    PauseDraft,
     TranscribeRequest,
     Transcript,
     TurnCommitted,
@@ -212,6 +213,8 @@ class Transcriber(Stage):
         audio = self.clean.read(turn.window_start, end)
         window_s = audio.size / CAPTURE_RATE
         long = window_s > self.config.max_window_s  # a pause's decode too: the turn goes on
+        pause = final and careful and covers is not None and cut
+        draft = self._drafter(turn, covers, window_s) if pause and self.config.pause_draft else None
         started = time.monotonic()
         result = self.stt.transcribe(
             audio,
@@ -221,6 +224,7 @@ class Transcriber(Stage):
             fallback=final,
             beam_size=self._beam if final and careful else None,
             wanted=self._pause_wanted(turn) if final and covers is not None else None,
+            draft=draft,
         )
         turn.last_decode_s = time.monotonic() - started
         turn.last_decode_at = time.monotonic()
@@ -250,6 +254,22 @@ class Transcriber(Stage):
                 result.fallback_reason,
             )
         )
+
+    def _drafter(
+        self, turn: OpenTurn, covers: int | None, seconds: float
+    ) -> Callable[[SttTranscript], None]:
+        """Publishes the greedy reading of a pause (PauseDraft) while its beam decode runs, so
+        a reply can be made from it; words the guard takes for Whisper inventing are not."""
+
+        def publish(reading: SttTranscript) -> None:
+            heard = self._heard(reading, seconds)
+            if heard and self.open is turn and covers is not None:
+                text = turn.text(tuple(heard.split()))
+                self.bus.publish(
+                    PauseDraft(self.bus.now(), turn.turn, text, covers, reading.decode_ms)
+                )
+
+        return publish
 
     def _heard(self, result: SttTranscript, seconds: float) -> str:
         """The decode's text, or "" when the guard takes it for Whisper inventing words."""

@@ -89,6 +89,12 @@ class TurnPolicy:
         heard = self.fresh or (on_interim and self.phase is Phase.PAUSED and bool(self.text))
         return heard and classify(self.text) is not Completeness.INCOMPLETE
 
+    def draft_may_end(self, text: str, covers_until_s: float) -> bool:
+        """A draft reading of the pause (ahead of the decode the commit reads) covers the speech
+        up to it and does not say the caller is going on: a reply may be made from it."""
+        covers = self.phase is Phase.PAUSED and covers_until_s >= self.speech_end_s
+        return covers and bool(text) and classify(text) is not Completeness.INCOMPLETE
+
     def required_silence(self) -> tuple[float, Completeness]:
         completeness = classify(self.text) if self.fresh else Completeness.UNKNOWN
         return self._wait(completeness), completeness
