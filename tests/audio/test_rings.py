@@ -158,3 +158,7 @@ def test_capture_ring_remembers_where_the_device_last_broke_its_stream() -> None
     ring.mark_break()
     ring.write(np.zeros(10))
     assert ring.broken_at == 30
+    ring.mark_break(before=15)  # the flag came a block after the loss
+    assert ring.broken_at == 25
+    ring.mark_break(before=500)
+    assert ring.broken_at == 0

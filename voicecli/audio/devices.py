@@ -189,6 +189,7 @@ class DeviceIO:
                 f"cannot open the audio device ({err}); check `voicecli devices`, or talk "
                 "from a file with --input FILE.wav"
             ) from None
+        self._block = round(CAPTURE_RATE * block_s)  # a device period on the capture timeline
         self._in_samples = 0
         self._last_input = 0.0
         self._out_samples = 0
@@ -200,7 +201,7 @@ class DeviceIO:
             self.t0_in = self.clock() - age
         if status.input_overflow:
             self.overflows += 1
-            self.capture.mark_break()
+            self.capture.mark_break(before=self._block)
         block = indata[:, 0]
         if self._mic_resampler is not None:
             block = self._mic_resampler(block)
@@ -216,7 +217,7 @@ class DeviceIO:
             self.t0_out = self.clock() + lead
         if status.output_underflow:
             self.underflows += 1
-            self.capture.mark_break()  # the echo path jumps as well: the mic's timeline is marked
+            self.capture.mark_break(before=self._block)  # the echo path jumps as well
         self.playout.read_into(outdata[:, 0])
         self._feed_far(outdata[:, 0])
         self._out_samples += frames

@@ -29,9 +29,10 @@ class SampleRing:
         """Absolute index one past the newest sample."""
         return self._written
 
-    def mark_break(self) -> None:
-        """The device lost or repeated a period of this stream here (an xrun)."""
-        self.broken_at = self._written
+    def mark_break(self, before: int = 0) -> None:
+        """The device lost or repeated a period of this stream here (an xrun), or up to
+        `before` samples before here: PortAudio raises the flag on the block after the loss."""
+        self.broken_at = max(0, self._written - before)
 
     @property
     def oldest(self) -> int:
