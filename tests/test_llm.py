@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import llama_cpp
+
 from voicecli.engines.llm import LlamaEngine
 from voicecli.policy.history import History
 
@@ -94,7 +96,26 @@ def test_the_thread_choice_is_asked_before_each_call(llm: LlamaEngine) -> None:
     finally:
         llm.thread_choice = None
         llm.llm._ctx.set_n_threads(before[1], before[1])
-        llm.threads = before[1]
+        llm.threads = llm.batch_threads = before[1]
+
+
+def test_a_replys_prompt_is_evaluated_on_the_threads_it_is_given(llm: LlamaEngine) -> None:
+    """With `reply_prompt_threads` a reply's prompt runs on the threads it is given, its words
+    on the call's threads, and a prefill on the call's threads alone."""
+    ctx = llm.llm._ctx.ctx
+    before, chosen = llm.threads, llm.reply_prompt_threads
+    llm.reply_prompt_threads = lambda: before + 1
+    try:
+        chat = messages(llm.config.system_prompt, "Name a fruit.")
+        assert llm.reply(chat, max_tokens=4)
+        assert llama_cpp.llama_n_threads_batch(ctx) == before + 1
+        assert llama_cpp.llama_n_threads(ctx) == before
+        llm.prefill(messages(llm.config.system_prompt, "Name a tree."))
+        assert llama_cpp.llama_n_threads_batch(ctx) == before
+    finally:
+        llm.reply_prompt_threads = chosen
+        llm.llm._ctx.set_n_threads(before, before)
+        llm.threads = llm.batch_threads = before
 
 
 def test_no_sampler_is_kept_between_replies(llm: LlamaEngine) -> None:

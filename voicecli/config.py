@@ -76,6 +76,7 @@ class LlmConfig:
     context_tokens: int = within(2048, 512, 32768, "tokens")
     threads: int = within(0, 0, 64, "threads")  # 0: its share of the cores (threadchoice)
     adapt_threads: bool = False  # fewer threads while other programs hold cores (threadchoice)
+    reply_prompt_threads: int = within(2, 0, 64, "threads")  # a reply's prompt, at most
     batch_tokens: int = within(256, 8, 4096, "tokens")
     reserve_tokens: int = within(512, 0, 32768, "tokens")
     max_reply_tokens: int = within(120, 8, 2048, "tokens")

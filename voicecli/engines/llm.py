@@ -78,12 +78,17 @@ class LlamaEngine:
         model_path: Path,
         config: LlmConfig,
         thread_choice: Callable[[], int] | None = None,
+        reply_prompt_threads: Callable[[], int] | None = None,
     ) -> None:
         """`thread_choice` (with `[llm] adapt_threads`): the threads to use for the next call,
-        asked before each one (policy/threadchoice.py); without it, `config.threads` always."""
+        asked before each one (policy/threadchoice.py); without it, `config.threads` always.
+        `reply_prompt_threads` (with `[llm] reply_prompt_threads`): the threads that evaluate a
+        reply's prompt, asked before each reply (a prefill keeps the call's threads)."""
         self.config = config
         self.thread_choice = thread_choice
+        self.reply_prompt_threads = reply_prompt_threads
         self.threads = config.threads
+        self.batch_threads = config.threads
         guard = weights_not_repacked() if built_with_amx() else contextlib.nullcontext()
         with guard:
             self.llm = Llama(
@@ -129,14 +134,16 @@ class LlamaEngine:
             n += 1
         return n
 
-    def _choose_threads(self) -> None:
-        """Use as many threads as `thread_choice` says the free cores allow, for this call."""
-        if self.thread_choice is None:
-            return
-        threads = self.thread_choice()
-        if threads != self.threads:
-            self.llm._ctx.set_n_threads(threads, threads)
-            self.threads = threads
+    def _choose_threads(self, reply: bool = False) -> None:
+        """Use as many threads as `thread_choice` says the free cores allow, for this call; a
+        reply's prompt (`reply`) is evaluated on `reply_prompt_threads`, if given."""
+        threads = self.thread_choice() if self.thread_choice is not None else self.threads
+        batch = threads
+        if reply and self.reply_prompt_threads is not None:
+            batch = max(threads, self.reply_prompt_threads())
+        if (threads, batch) != (self.threads, self.batch_threads):
+            self.llm._ctx.set_n_threads(threads, batch)
+            self.threads, self.batch_threads = threads, batch
 
     def prefill(self, messages: Sequence[Message]) -> int:
         """Evaluate the prompt into the KV cache without sampling; return tokens evaluated."""
@@ -161,7 +168,7 @@ class LlamaEngine:
         is computed after it is set.
         """
         started = time.perf_counter()
-        self._choose_threads()
+        self._choose_threads(reply=True)
         tokens = self.prompt_tokens(messages)
         limit = max_tokens or self.config.max_reply_tokens
         self.stats = GenerationStats(

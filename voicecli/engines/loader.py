@@ -46,7 +46,16 @@ class EngineLoader:
             return threads_for(meter.cores, meter.others_busy(), config.threads)
 
         choice = free_cores_threads if meter is not None else None
-        return LlamaEngine(self.store.require(self.config.models.llm), config, choice)
+        prompt_threads = None
+        if config.reply_prompt_threads > config.threads:
+            reply_meter = meter or CpuMeter()
+
+            def prompt_threads() -> int:  # the reply's prompt: the cores other programs leave
+                busy = reply_meter.others_busy()
+                return threads_for(reply_meter.cores, busy, config.reply_prompt_threads)
+
+        model = self.store.require(self.config.models.llm)
+        return LlamaEngine(model, config, choice, prompt_threads)
 
     def tts(self) -> PiperEngine:
         return PiperEngine(self.store.require(self.config.models.tts), self.config.tts)
