@@ -435,6 +435,16 @@ def test_an_xrun_flag_that_comes_after_the_onset_it_made_resumes_playout() -> No
     assert s.last(TurnDiscarded).reason == "not an interruption (device xrun)"
 
 
+def test_an_xrun_flag_for_a_break_just_before_the_onset_resumes_playout() -> None:
+    s = Script()
+    asked(s)
+    answering(s, "It is noon and the shop is open.")
+    s.onset()
+    s.frames(0.04, 0.95)
+    s.device_break(seconds_ago=0.1)  # the break was 60 ms before the onset, told only now
+    assert not s.out.paused and s.last(BargeIn).reason == "device xrun"
+
+
 def test_an_xrun_long_after_the_onset_leaves_the_caller_paused_for() -> None:
     s = Script()
     asked(s)

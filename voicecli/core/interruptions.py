@@ -63,12 +63,13 @@ class Interruptions:
 
     def device_break(self, sample: int) -> Heard:
         """The device broke its streams at `sample`. Its flag can come after the jump's audio
-        was judged: a suspect whose onset was at most `break_guard_s` before the break is
-        taken for the jump, as one after it would have been (a caller then pauses the agent
-        again once the guard has passed, and the turn rejoins)."""
+        was judged: a suspect whose onset was within `break_guard_s` of the break, before it
+        or after, is taken for the jump, as the listener would have taken it had the flag
+        come in time (a caller then pauses the agent again once the guard has passed, and the
+        turn rejoins)."""
         suspect = self.suspect
         guard = self.rules.break_guard_s * CAPTURE_RATE
-        if suspect is not None and suspect.onset and 0 <= sample - suspect.onset <= guard:
+        if suspect is not None and suspect.onset and abs(sample - suspect.onset) <= guard:
             return Heard.RESUME
         return Heard.NOTHING
 
