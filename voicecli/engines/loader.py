@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from voicecli.config import Config
 from voicecli.cpumeter import CpuMeter, allowed_cores
@@ -39,21 +40,17 @@ class EngineLoader:
     def llm(self) -> LlamaEngine:
         config = self.config.llm
         config = dataclasses.replace(config, threads=stage_threads(config.threads, allowed_cores()))
-        meter = CpuMeter() if config.adapt_threads else None
+        prompt_most = config.reply_prompt_threads
+        wants_prompt = prompt_most > config.threads
+        meter = CpuMeter() if config.adapt_threads or wants_prompt else None
 
-        def free_cores_threads() -> int:
+        def free_threads(most: int) -> Callable[[], int]:
+            """Threads up to `most`, as many as the cores other programs leave free."""
             assert meter is not None
-            return threads_for(meter.cores, meter.others_busy(), config.threads)
+            return lambda: threads_for(meter.cores, meter.others_busy(), most)
 
-        choice = free_cores_threads if meter is not None else None
-        prompt_threads = None
-        if config.reply_prompt_threads > config.threads:
-            reply_meter = meter or CpuMeter()
-
-            def prompt_threads() -> int:  # the reply's prompt: the cores other programs leave
-                busy = reply_meter.others_busy()
-                return threads_for(reply_meter.cores, busy, config.reply_prompt_threads)
-
+        choice = free_threads(config.threads) if config.adapt_threads else None
+        prompt_threads = free_threads(prompt_most) if wants_prompt else None  # a reply's prompt
         model = self.store.require(self.config.models.llm)
         return LlamaEngine(model, config, choice, prompt_threads)
 

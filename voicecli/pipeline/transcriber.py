@@ -213,8 +213,9 @@ class Transcriber(Stage):
         audio = self.clean.read(turn.window_start, end)
         window_s = audio.size / CAPTURE_RATE
         long = window_s > self.config.max_window_s  # a pause's decode too: the turn goes on
-        pause = final and careful and covers is not None and cut
-        draft = self._drafter(turn, covers, window_s) if pause and self.config.pause_draft else None
+        draft = None
+        if covers is not None and final and careful and cut and self.config.pause_draft:
+            draft = self._drafter(turn, covers, window_s)  # a pause's decode, beam after greedy
         started = time.monotonic()
         result = self.stt.transcribe(
             audio,
@@ -256,14 +257,14 @@ class Transcriber(Stage):
         )
 
     def _drafter(
-        self, turn: OpenTurn, covers: int | None, seconds: float
+        self, turn: OpenTurn, covers: int, seconds: float
     ) -> Callable[[SttTranscript], None]:
         """Publishes the greedy reading of a pause (PauseDraft) while its beam decode runs, so
         a reply can be made from it; words the guard takes for Whisper inventing are not."""
 
         def publish(reading: SttTranscript) -> None:
             heard = self._heard(reading, seconds)
-            if heard and self.open is turn and covers is not None:
+            if heard and self.open is turn:
                 text = turn.text(tuple(heard.split()))
                 self.bus.publish(
                     PauseDraft(self.bus.now(), turn.turn, text, covers, reading.decode_ms)
