@@ -162,3 +162,12 @@ def test_capture_ring_remembers_where_the_device_last_broke_its_stream() -> None
     assert ring.broken_at == 25
     ring.mark_break(before=500)
     assert ring.broken_at == 0
+
+
+def test_a_sample_is_known_made_by_the_time_its_block_was_written() -> None:
+    ring = SampleRing(100)
+    ring.write(np.zeros(20), made_by=1.0)
+    ring.write(np.zeros(20))  # no time given: the next write that gives one bounds it
+    ring.write(np.zeros(20), made_by=3.0)
+    assert [ring.made_by(s) for s in (0, 19, 20, 39, 40, 59)] == [1.0, 1.0, 3.0, 3.0, 3.0, 3.0]
+    assert ring.made_by(60) is None  # not written yet

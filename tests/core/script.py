@@ -151,8 +151,11 @@ class Script:
     def speech_starts(self) -> None:
         self.feed(SpeechStarted(self.now, self.sample, self.sample))
 
-    def onset(self) -> None:
-        self.feed(SoundOnset(self.now, self.sample, -15.0))
+    def onset(self, behind_s: float = 0.0) -> None:
+        """A sound onset reaching the program now; `behind_s`: the capture clock runs that far
+        behind, so its sample reads earlier than now (an xrun, a misreported latency)."""
+        sample = self.sample - round(behind_s * CAPTURE_RATE)
+        self.feed(SoundOnset(self.now, sample, -15.0, made_by=self.now))
 
     def device_break(self, seconds_ago: float = 0.0) -> None:
         """The device's xrun flag, for a break `seconds_ago` on the capture timeline."""

@@ -289,6 +289,22 @@ def test_speech_found_after_the_replys_first_sound_is_left_to_the_barge_in_judge
     assert s.core.state is State.SPEAKING
 
 
+def test_the_replys_echo_on_a_capture_clock_running_behind_is_left_to_the_barge_in_judgement() -> (
+    None
+):
+    """A card's capture clock can run a period or more behind (a period lost in an xrun, a
+    server that misreports its latency): the echo of the reply's first sound then reads as
+    made before the reply went out. When its frame reached the program decides, not that."""
+    s = Script()
+    committed_in_a_pause(s, "I would like to return")
+    answering(s, "I would like to return.")
+    s.frames(0.02, 0.95)
+    s.onset(behind_s=0.06)  # its sample is 40 ms before the reply's first sound
+    s.feed(SpeechStarted(s.now, s.sample, max(0, s.sample - 5120)))
+    assert not s.of(TurnReopened)
+    assert s.core.state is State.SPEAKING
+
+
 def test_speech_long_after_the_commit_supersedes_the_reply() -> None:
     s = Script()
     asked(s)

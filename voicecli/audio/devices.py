@@ -205,9 +205,9 @@ class DeviceIO:
         block = indata[:, 0]
         if self._mic_resampler is not None:
             block = self._mic_resampler(block)
-        self.capture.write(block)
-        self._in_samples += frames
         self._last_input = self.clock()
+        self.capture.write(block, made_by=self._last_input)  # it is here, so it was made
+        self._in_samples += frames
 
     def _on_output(self, outdata: np.ndarray, frames: int, info: Any, status: Any) -> None:
         if self._out_samples == 0:

@@ -2,14 +2,18 @@
 
 The writer (a device callback) appends; readers ask for any range of absolute sample indices
 still in the ring, or wait until an index has been written. Overwritten data that a reader
-still wanted counts as an overrun.
+still wanted counts as an overrun. The writer may say by when each block's sound had been made
+(a sound card: when its callback handed it over); a reader asks that of any recent sample.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 import numpy as np
+
+ARRIVALS_KEPT = 4096  # writes whose time is remembered (over a minute of 20 ms device blocks)
 
 
 class SampleRing:
@@ -22,6 +26,7 @@ class SampleRing:
         self._closed = False
         self.overruns = 0
         self.broken_at = -1  # the write index where the device last broke this stream (an xrun)
+        self._arrivals: deque[tuple[int, float]] = deque(maxlen=ARRIVALS_KEPT)  # (end, made by)
         self._cond = threading.Condition()
 
     @property
@@ -39,7 +44,20 @@ class SampleRing:
         """Absolute index of the oldest sample still held."""
         return max(0, self._written - self.capacity)
 
-    def write(self, samples: np.ndarray) -> None:
+    def made_by(self, sample: int) -> float | None:
+        """The clock time by which the sound at `sample` had been made: the time its writer
+        gave with it, or with the first later write that gave one (None: no such write yet,
+        or too long ago)."""
+        with self._cond:
+            found = None
+            for end, made_by in reversed(self._arrivals):
+                if end <= sample:
+                    break
+                found = made_by
+            return found
+
+    def write(self, samples: np.ndarray, made_by: float | None = None) -> None:
+        """Append `samples`; `made_by`: a clock time by which all of them had been made."""
         samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         total = samples.size
         skipped = max(0, total - self.capacity)  # only the newest `capacity` samples fit
@@ -50,6 +68,8 @@ class SampleRing:
             self._data[start : start + first] = samples[:first]
             self._data[: samples.size - first] = samples[first:]
             self._written += total
+            if made_by is not None:
+                self._arrivals.append((self._written, made_by))
             self._cond.notify_all()
 
     def close(self) -> None:

@@ -141,7 +141,7 @@ class VirtualIO:
                 self.far.write(self._far_resampler.resample_chunk(out))
             start, in_end = self._block_bounds(block, self.in_rate)
             mic = self.source.read(start, in_end - start, out)
-            self.capture.write(mic)
+            self.capture.write(mic, made_by=self.in_time(in_end))
             if self.record:
                 self._speaker.append(out)
                 self._mic.append(mic)

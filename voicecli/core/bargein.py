@@ -40,7 +40,7 @@ class BargeInSteps(Reducer[Output]):
     now_sample: int
     in_speech: bool
     speech_end: int
-    onset_since_speech: int | None
+    onset_since_speech: ev.SoundOnset | None
 
     def open_turn(self, audio_start: int) -> CallerTurn:
         raise NotImplementedError
@@ -56,7 +56,7 @@ class BargeInSteps(Reducer[Output]):
 
     def on_sound_onset(self, event: ev.SoundOnset) -> None:
         if self.onset_since_speech is None and not self.in_speech:
-            self.onset_since_speech = event.sample
+            self.onset_since_speech = event
         if self.state is State.SPEAKING and self.interruptions.sound_onset(event):
             self.pause_for_caller()
 

@@ -69,7 +69,7 @@ class ConversationCore(BargeInSteps):
         self.now_sample = 0
         self.in_speech = False  # the segmenter's view, whatever the state
         self.speech_end = 0
-        self.onset_since_speech: int | None = None  # the first sound onset after speech ended
+        self.onset_since_speech: ev.SoundOnset | None = None  # the first since speech ended
         super().__init__(
             {
                 ev.VadFrame: self.on_frame,
@@ -148,14 +148,19 @@ class ConversationCore(BargeInSteps):
         return reopens(self.config.turn, committed_s, at_s, reply_heard=False)
 
     def went_on_before_the_reply(self, event: ev.SpeechStarted) -> bool:
-        """Speech whose sound began before the reply's first sound played is the caller's (no
-        echo of a sound comes before it), and within the reopen window it is the turn going
-        on: the reply raced them to the speaker. The sound's start is its onset (the level
-        detector's, ~0.3 s before the VAD is sure)."""
+        """Speech whose sound was made before the reply's first sound went to the speaker is
+        the caller's (no echo of a sound comes before it), and within the reopen window it is
+        the turn going on: the reply raced them to the speaker. The sound's start is its onset
+        (the level detector's, ~0.3 s before the VAD is sure). Both times are on the one
+        clock, each a bound that needs no device's word: the onset had been made by the time
+        its frame reached the program, and the reply's first block was handed to the device
+        when `playout_t` says. (The capture timeline's own clock, from the card's timestamps,
+        moves whole periods with each xrun, and a JACK server misreports its latency.)"""
         reply, onset = self.reply, self.onset_since_speech
         if reply is None or self.replied is None or reply.playout_t is None or onset is None:
             return False
-        before_sound = onset <= event.sample and self.capture_time(onset) < reply.playout_t
+        made_by = onset.made_by if onset.made_by is not None else self.capture_time(onset.sample)
+        before_sound = onset.sample <= event.sample and made_by < reply.playout_t
         return before_sound and self.goes_on_with_the_turn(event.sample / CAPTURE_RATE)
 
     def on_speech_ended(self, event: ev.SpeechEnded) -> None:

@@ -11,10 +11,13 @@ from voicecli.events.base import Command, Fact, Telemetry
 
 @dataclass(frozen=True)
 class SoundOnset(Fact):
-    """A sudden loud sound on the echo-cancelled mic (20 ms resolution): maybe the caller."""
+    """A sudden loud sound on the echo-cancelled mic (20 ms resolution): maybe the caller.
+    `made_by` is a clock time by which the sound had certainly been made: when its frame
+    reached the program (None when the capture ring was not told)."""
 
     sample: int
     level_db: float
+    made_by: float | None = None
 
 
 @dataclass(frozen=True)

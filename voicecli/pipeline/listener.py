@@ -135,7 +135,8 @@ class Listener(Stage):
         mic_db = max(this_mic_db, self.previous_mic_db)
         self.previous_mic_db = this_mic_db
         if self.onsets.frame(level, mic_db, self.after_break(end)):
-            self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level))
+            made_by = self.capture.made_by(end - 1)
+            self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level, made_by))
 
     def tell_break(self) -> None:
         """Publish a device break the callbacks marked since the last frame (DeviceBreak)."""
