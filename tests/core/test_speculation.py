@@ -18,9 +18,12 @@ Transitions covered (with `[conversation] speculative_replies` on):
   test_a_held_confirmation_question_leaves_no_pending_side_effect)
 - the reply's timings follow a held reply from its request (test_timings_follow_...)
 - with `speculate_on_interim`: the caller stops → the reply is made from the last interim at
-  once (test_on_the_interim_the_reply_is_made_the_moment_the_caller_stops); the pause's decode
-  with other words makes it again (test_a_pause_decode_with_more_words_...); without the
-  setting the reply waits for the pause's decode (test_without_it_the_reply_waits_...)
+  once if it heard all but `interim_gap_s` of the speech
+  (test_on_the_interim_the_reply_is_made_the_moment_the_caller_stops), or when the interim in
+  flight at the pause comes in (test_an_interim_in_flight_at_the_pause_...); one that missed
+  more waits for the pause's decode (test_an_interim_that_missed_the_last_words_...); the
+  pause's decode with other words makes it again (test_a_pause_decode_with_more_words_...);
+  without the setting the reply waits for the pause's decode (test_without_it_the_reply_...)
 - the pause's greedy reading (PauseDraft) ahead of its beam decode → the reply is made from it,
   held; the decode with the same words keeps it and the commit releases it
   (test_a_reply_made_from_the_pause_draft_is_released_at_its_commit); other words drop it and
@@ -35,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 
 from tests.core.script import WORD_SAMPLES, Script
+from voicecli.audioformat import CAPTURE_RATE
 from voicecli.config import Config
 from voicecli.core.effects import CancelReplies
 from voicecli.core.timings import TurnTimer
@@ -156,14 +160,14 @@ def test_a_discarded_turn_drops_its_held_reply() -> None:
     assert not s.of(ReleaseReply) and s.core.state is State.LISTENING
 
 
-def paused_after_an_interim(s: Script, interim: str) -> None:
-    """The caller speaks, an interim transcript of most of it comes in, and they stop: the
-    pause's own decode is not in yet."""
+def paused_after_an_interim(s: Script, interim: str, missed_s: float = 0.096) -> None:
+    """The caller speaks, an interim transcript of all but the last `missed_s` of it comes
+    in, and they stop: the pause's own decode is not in yet."""
     s.silence(0.3)
     s.speech_starts()
-    s.frames(0.8, 0.95)
+    s.frames(1.0 - missed_s, 0.95)
     s.heard(interim)
-    s.frames(0.2, 0.95)
+    s.frames(missed_s, 0.95)
     s.feed(SpeechEnded(s.now, s.sample))
 
 
@@ -176,6 +180,29 @@ def test_on_the_interim_the_reply_is_made_the_moment_the_caller_stops() -> None:
     s.silence(0.4)
     assert s.last(TurnCommitted).gen == held.gen and s.last(SpeculationEnded).outcome is USED
     assert s.of(ReplyRequest) == [held]
+
+
+def test_an_interim_that_missed_the_last_words_does_not_stand_for_the_pause() -> None:
+    s = speculating(on_interim=True)
+    paused_after_an_interim(s, "What time is it?", missed_s=0.4)  # more than interim_gap_s
+    assert not s.of(ReplyRequest)
+    s.heard("What time is it in Tokyo?")
+    assert held_requests(s)[-1].messages[-1]["content"] == "What time is it in Tokyo?"
+
+
+def test_an_interim_in_flight_at_the_pause_that_heard_nearly_all_of_it_makes_the_reply() -> None:
+    """The interim decode running when the caller stopped comes in after the pause, its
+    audio ending a few frames short of it; the pause's decode comes after it."""
+    s = speculating(on_interim=True)
+    paused_after_an_interim(s, "What time is", missed_s=0.4)
+    pause = s.sample
+    s.silence(0.1)
+    s.heard("What time is it?", covers_until=pause - round(0.09 * CAPTURE_RATE), final=False)
+    (held,) = held_requests(s)
+    assert held.messages[-1]["content"] == "What time is it?"
+    s.heard("What time is it?")
+    s.silence(0.4)
+    assert s.last(TurnCommitted).gen == held.gen and s.last(SpeculationEnded).outcome is USED
 
 
 def test_a_pause_decode_with_more_words_than_the_interim_makes_the_reply_again() -> None:

@@ -138,7 +138,9 @@ def test_a_turn_may_be_done_on_its_pause_transcript_or_on_the_interim_before_it(
     assert not policy.may_be_done() and not policy.may_be_done(on_interim=True)
     policy.speech_ended(1.0)
     assert not policy.may_be_done(), "the interim does not cover the pause"
-    assert policy.may_be_done(on_interim=True)
+    assert not policy.may_be_done(on_interim=True), "it missed more than interim_gap_s"
+    policy.transcript("What time is it?", covers_until_s=0.9)
+    assert not policy.may_be_done() and policy.may_be_done(on_interim=True)
     policy.transcript("What time is it in", covers_until_s=1.0)
     assert not policy.may_be_done() and not policy.may_be_done(on_interim=True)
     policy.transcript("What time is it in Tokyo?", covers_until_s=1.0)

@@ -28,6 +28,10 @@ class TurnRules:
     incomplete_silence_s: float = within(1.6, 0.05, 10.0, "s")
     reopen_window_s: float = within(1.5, 0.0, 10.0, "s")
     transcript_wait_s: float = within(10.0, 1.0, 60.0, "s")
+    # an interim that heard the speech up to this close to the pause may stand for the pause's
+    # decode where a reply is made early (speculate_on_interim); the commit still reads the
+    # pause's own decode, and a reply made from other words is dropped unheard
+    interim_gap_s: float = within(0.15, 0.0, 5.0, "s")
 
 
 class Phase(Enum):
@@ -84,9 +88,11 @@ class TurnPolicy:
 
     def may_be_done(self, on_interim: bool = False) -> bool:
         """The pause's transcript is in (or, `on_interim`, the caller has paused and the last
-        interim stands for it) and does not say the caller is going on (a number half read
-        out, a trailing "and"): the turn may well end at this pause."""
-        heard = self.fresh or (on_interim and self.phase is Phase.PAUSED and bool(self.text))
+        interim heard nearly all of it: `interim_gap_s`) and does not say the caller is going
+        on (a number half read out, a trailing "and"): the turn may well end at this pause."""
+        near = self.covered_s >= self.speech_end_s - self.rules.interim_gap_s
+        interim = on_interim and self.phase is Phase.PAUSED and bool(self.text) and near
+        heard = self.fresh or interim
         return heard and classify(self.text) is not Completeness.INCOMPLETE
 
     def draft_may_end(self, text: str, covers_until_s: float) -> bool:
