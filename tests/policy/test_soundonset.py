@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from voicecli.policy.interruption import InterruptRules
 from voicecli.policy.soundonset import SoundOnsetDetector
 
@@ -52,3 +56,28 @@ def test_a_loud_frame_just_after_the_device_broke_its_streams_is_not_an_onset() 
     run(found, quiet)
     assert not found.frame(-20.0, -20.0, after_break=True)  # the canceller's jump, not a caller
     assert run(detector(), [*quiet, (-20.0, -20.0)]) == [20]  # the same frame otherwise is one
+
+
+def babble(seconds: float, level_db: float, seed: int = 0) -> list[tuple[float, float]]:
+    """A crowd around `level_db`: bursts of voices up to 4 dB over it and lulls 4-8 dB under,
+    each 0.1-0.3 s (no echo in the mic)."""
+    rng = np.random.default_rng(seed)
+    frames: list[tuple[float, float]] = []
+    burst = True
+    while len(frames) * FRAME_S < seconds:
+        centre = level_db + (2.0 if burst else -6.0)
+        for db in centre + rng.uniform(-2.0, 2.0, round(rng.uniform(0.1, 0.3) / FRAME_S)):
+            frames.append((float(db), float(db)))
+        burst = not burst
+    return frames
+
+
+def test_a_loud_room_does_not_make_onsets_but_a_caller_above_it_does() -> None:
+    crowd = babble(6.0, -33.0)
+    level_only = SoundOnsetDetector(replace(InterruptRules(), onset_over_room_db=0.0), FRAME_S)
+    assert len(run(level_only, crowd)) > 10  # it crosses sound_onset_db after every lull
+    found = detector()
+    assert run(found, crowd) == []
+    assert found.loud_db() > InterruptRules().sound_onset_db  # the room sets the bar
+    caller = [(-19.0, -19.0)] * 5  # 14 dB above the crowd, nearer the mic
+    assert run(found, caller) == [0]

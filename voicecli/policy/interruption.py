@@ -71,6 +71,7 @@ class InterruptRules:
     min_level_db: float = within(-40.0, -90.0, 0.0, "dBFS")
     onset_frames: int = within(2, 1, 20, "frames")
     sound_onset_db: float = within(-33.0, -90.0, 0.0, "dBFS")
+    onset_over_room_db: float = within(8.0, 0.0, 60.0, "dB")  # a sudden sound tops the room
     onset_max_removed_db: float = within(10.0, 0.0, 60.0, "dB")
     onset_removal_margin_db: float = within(20.0, 0.0, 100.0, "dB")
     break_guard_s: float = within(0.12, 0.0, 5.0, "s")  # no sound onset this soon after an xrun

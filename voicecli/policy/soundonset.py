@@ -11,6 +11,13 @@ only the caller) and would wait for the VAD frames, 32-64 ms later. So the limit
 of `onset_max_removed_db` and the canceller's recent removal less `onset_removal_margin_db`:
 a frame is the agent's residual only if the canceller took nearly as much out of it as it has
 been taking out of the echo.
+In a loud room (a café's babble at the caller's mic) frames pass an absolute level all the
+time: babble 10 dB under the caller crosses -33 dBFS after every lull, and a long reply over it
+paused ~100 times a call for nobody. So the level a sudden sound must reach is also
+`onset_over_room_db` above the room: the RMS level of the cleaned mic over the last
+`ROOM_MEMORY_S` (an RMS, not a median: a median falls into a crowd's lulls). In a quiet room
+that is far below `sound_onset_db` and changes nothing; a caller nearer the mic than the crowd
+still rises above it, and one who does not is left to the VAD frames.
 A frame soon after the sound card broke its streams (an xrun: a period lost) is never an onset:
 the echo path jumps by a period, and the canceller leaves a loud residual until it has caught up
 (on the JACK rig, ERLE fell from 90 to 10 dB and the agent paused for nobody 24-90 ms after
@@ -20,6 +27,7 @@ Pure logic: levels in dBFS, one call per echo-canceller frame.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from statistics import median
 
@@ -28,6 +36,7 @@ from voicecli.policy.interruption import InterruptRules
 QUIET_BEFORE_S = 0.1  # an onset follows this much quiet
 ECHO_PRESENT_DB = -50.0  # a mic frame this loud has echo (or a caller) worth measuring
 REMOVAL_MEMORY_S = 0.5  # the canceller's recent removal: the median over this much
+ROOM_MEMORY_S = 1.5  # the room's level: the cleaned mic's RMS over this much
 
 
 class SoundOnsetDetector:
@@ -35,6 +44,8 @@ class SoundOnsetDetector:
 
     def __init__(self, rules: InterruptRules, frame_s: float) -> None:
         self.onset_db = rules.sound_onset_db
+        self.over_room_db = rules.onset_over_room_db
+        self.room: deque[float] = deque(maxlen=max(1, round(ROOM_MEMORY_S / frame_s)))
         self.max_removed_db = rules.onset_max_removed_db
         self.margin_db = rules.onset_removal_margin_db
         self.quiet_frames_needed = max(1, round(QUIET_BEFORE_S / frame_s))
@@ -47,13 +58,23 @@ class SoundOnsetDetector:
             return self.max_removed_db
         return max(self.max_removed_db, median(self.removals) - self.margin_db)
 
+    def loud_db(self) -> float:
+        """A frame this loud is a sound (quieter: the room's usual level, or quiet)."""
+        if not self.room:
+            return self.onset_db
+        power = sum(10.0 ** (db / 10.0) for db in self.room) / len(self.room)
+        room_db = 10.0 * math.log10(power + 1e-12)  # its RMS: a crowd's lulls do not lower it
+        return max(self.onset_db, room_db + self.over_room_db)
+
     def frame(self, clean_db: float, mic_db: float, after_break: bool = False) -> bool:
         """One frame: its level after cancellation and the mic's (the louder of this frame
         and the one before: the canceller's output lags by up to a frame), and whether the
         device broke its streams within `break_guard_s` before it. True: an onset."""
         removed = mic_db - clean_db
         onset = False
-        if clean_db < self.onset_db:
+        loud_db = self.loud_db()
+        self.room.append(clean_db)
+        if clean_db < loud_db:
             self.quiet_frames += 1
         else:
             after_quiet = self.quiet_frames >= self.quiet_frames_needed
