@@ -17,7 +17,8 @@ paused ~100 times a call for nobody. So the level a sudden sound must reach is a
 `onset_over_room_db` above the room: the RMS level of the cleaned mic over the last
 `ROOM_MEMORY_S` (an RMS, not a median: a median falls into a crowd's lulls). In a quiet room
 that is far below `sound_onset_db` and changes nothing; a caller nearer the mic than the crowd
-still rises above it, and one who does not is left to the VAD frames.
+still rises above it, and one who does not is left to the VAD frames. The room only raises
+the bar: the quiet before an onset is still judged against `sound_onset_db`.
 A frame soon after the sound card broke its streams (an xrun: a period lost) is never an onset:
 the echo path jumps by a period, and the canceller leaves a loud residual until it has caught up
 (on the JACK rig, ERLE fell from 90 to 10 dB and the agent paused for nobody 24-90 ms after
@@ -72,13 +73,14 @@ class SoundOnsetDetector:
         device broke its streams within `break_guard_s` before it. True: an onset."""
         removed = mic_db - clean_db
         onset = False
-        loud_db = self.loud_db()
+        loud = clean_db >= self.loud_db()
         self.room.append(clean_db)
-        if clean_db < loud_db:
+        if clean_db < self.onset_db:
             self.quiet_frames += 1
-        else:
+        else:  # the room only raises the bar: a loud room makes no onset a quiet one would not
             after_quiet = self.quiet_frames >= self.quiet_frames_needed
-            onset = after_quiet and removed <= self.removal_limit_db() and not after_break
+            mine = removed > self.removal_limit_db()
+            onset = loud and after_quiet and not mine and not after_break
             self.quiet_frames = 0
         if mic_db >= ECHO_PRESENT_DB:
             self.removals.append(removed)
