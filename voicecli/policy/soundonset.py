@@ -46,7 +46,7 @@ class SoundOnsetDetector:
     def __init__(self, rules: InterruptRules, frame_s: float) -> None:
         self.onset_db = rules.sound_onset_db
         self.over_room_db = rules.onset_over_room_db
-        self.room: deque[float] = deque(maxlen=max(1, round(ROOM_MEMORY_S / frame_s)))
+        self.room: deque[float] = deque(maxlen=max(1, round(ROOM_MEMORY_S / frame_s)))  # powers
         self.max_removed_db = rules.onset_max_removed_db
         self.margin_db = rules.onset_removal_margin_db
         self.quiet_frames_needed = max(1, round(QUIET_BEFORE_S / frame_s))
@@ -63,7 +63,7 @@ class SoundOnsetDetector:
         """A frame this loud is a sound (quieter: the room's usual level, or quiet)."""
         if not self.room:
             return self.onset_db
-        power = sum(10.0 ** (db / 10.0) for db in self.room) / len(self.room)
+        power = sum(self.room) / len(self.room)
         room_db = 10.0 * math.log10(power + 1e-12)  # its RMS: a crowd's lulls do not lower it
         return max(self.onset_db, room_db + self.over_room_db)
 
@@ -73,15 +73,14 @@ class SoundOnsetDetector:
         device broke its streams within `break_guard_s` before it. True: an onset."""
         removed = mic_db - clean_db
         onset = False
-        loud = clean_db >= self.loud_db()
-        self.room.append(clean_db)
         if clean_db < self.onset_db:
             self.quiet_frames += 1
         else:  # the room only raises the bar: a loud room makes no onset a quiet one would not
             after_quiet = self.quiet_frames >= self.quiet_frames_needed
             mine = removed > self.removal_limit_db()
-            onset = loud and after_quiet and not mine and not after_break
+            onset = after_quiet and not mine and not after_break and clean_db >= self.loud_db()
             self.quiet_frames = 0
+        self.room.append(10.0 ** (clean_db / 10.0))  # after: the room is what came before
         if mic_db >= ECHO_PRESENT_DB:
             self.removals.append(removed)
         return onset
