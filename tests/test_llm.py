@@ -88,13 +88,13 @@ def test_the_thread_choice_is_asked_before_each_call(llm: LlamaEngine) -> None:
         asked.append(1)
         return 1
 
-    before = (llm.thread_choice, llm.threads)
-    llm.thread_choice = one_thread
+    before = (llm.thread_choice, llm.config.threads, llm.reply_head_threads)
+    llm.thread_choice, llm.reply_head_threads = one_thread, None
     try:
         reply = llm.reply(messages(llm.config.system_prompt, "Name a colour."), max_tokens=8)
         assert llm.stats.threads == 1 and asked == [1] and reply
     finally:
-        llm.thread_choice = None
+        llm.thread_choice, llm.reply_head_threads = None, before[2]
         llm.llm._ctx.set_n_threads(before[1], before[1])
         llm.threads = llm.batch_threads = before[1]
 
@@ -103,8 +103,8 @@ def test_a_replys_prompt_is_evaluated_on_the_threads_it_is_given(llm: LlamaEngin
     """With `reply_prompt_threads` a reply's prompt runs on the threads it is given, its words
     on the call's threads, and a prefill on the call's threads alone."""
     ctx = llm.llm._ctx.ctx
-    before, chosen = llm.threads, llm.reply_prompt_threads
-    llm.reply_prompt_threads = lambda: before + 1
+    before, chosen, head = llm.config.threads, llm.reply_prompt_threads, llm.reply_head_threads
+    llm.reply_prompt_threads, llm.reply_head_threads = (lambda: before + 1), None
     try:
         chat = messages(llm.config.system_prompt, "Name a fruit.")
         assert llm.reply(chat, max_tokens=4)
@@ -113,7 +113,31 @@ def test_a_replys_prompt_is_evaluated_on_the_threads_it_is_given(llm: LlamaEngin
         llm.prefill(messages(llm.config.system_prompt, "Name a tree."))
         assert llama_cpp.llama_n_threads_batch(ctx) == before
     finally:
-        llm.reply_prompt_threads = chosen
+        llm.reply_prompt_threads, llm.reply_head_threads = chosen, head
+        llm.llm._ctx.set_n_threads(before, before)
+        llm.threads = llm.batch_threads = before
+
+
+def test_a_replys_head_is_written_on_its_threads_and_the_rest_on_the_calls(
+    llm: LlamaEngine,
+) -> None:
+    """With `reply_head_threads` a reply's words are written on the threads it is given until
+    the caller says its first piece is out; from the next token on, on the call's threads."""
+    ctx = llm.llm._ctx.ctx
+    before, chosen = llm.config.threads, llm.reply_head_threads
+    llm.reply_head_threads = lambda: before + 1
+    head = threading.Event()
+    seen: list[int] = []
+    try:
+        chat = messages(llm.config.system_prompt, "Count from one to ten.")
+        for i, _ in enumerate(llm.stream(chat, max_tokens=8, head=head)):
+            seen.append(llama_cpp.llama_n_threads(ctx))
+            if i == 2:
+                head.set()
+        assert len(seen) >= 5, seen
+        assert seen[:3] == [before + 1] * 3 and set(seen[3:]) == {before}
+    finally:
+        llm.reply_head_threads = chosen
         llm.llm._ctx.set_n_threads(before, before)
         llm.threads = llm.batch_threads = before
 

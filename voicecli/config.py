@@ -77,6 +77,7 @@ class LlmConfig:
     threads: int = within(0, 0, 64, "threads")  # 0: its share of the cores (threadchoice)
     adapt_threads: bool = False  # fewer threads while other programs hold cores (threadchoice)
     reply_prompt_threads: int = within(2, 0, 64, "threads")  # a reply's prompt, at most
+    reply_head_threads: int = within(2, 0, 64, "threads")  # a reply's first piece, at most
     batch_tokens: int = within(256, 8, 4096, "tokens")
     reserve_tokens: int = within(512, 0, 32768, "tokens")
     max_reply_tokens: int = within(120, 8, 2048, "tokens")

@@ -26,16 +26,21 @@ class ScriptedModel:
         self.spoken = spoken
         self.stats = GenerationStats()
         self.spoken_before: list[int] = []  # pieces spoken when token i was produced
+        self.head_out: list[bool] = []  # whether the writer had said the head was out then
 
     def prefill(self, messages: Sequence[Message]) -> int:
         return 0
 
     def stream(
-        self, messages: Sequence[Message], cancel: threading.Event | None = None
+        self,
+        messages: Sequence[Message],
+        cancel: threading.Event | None = None,
+        head: threading.Event | None = None,
     ) -> Iterator[str]:
         self.stats = GenerationStats(prompt_tokens=12, cached_tokens=8)
         for token in self.tokens:
             self.spoken_before.append(len(self.spoken))
+            self.head_out.append(head is not None and head.is_set())
             self.stats.generated_tokens += 1
             yield token
             if cancel is not None and cancel.is_set():
@@ -61,6 +66,7 @@ def test_the_product_speaks_the_first_clause_while_the_model_still_writes() -> N
     assert " ".join(spoken) == written.text == "".join(TOKENS).strip()
     assert written.tokens == len(TOKENS)
     assert len(firsts) == 1 and firsts[0][1:] == (8, 12)
+    assert model.head_out == [n > 0 for n in model.spoken_before], "head out with piece one"
 
 
 def test_the_cascade_speaks_only_the_whole_reply_once_written() -> None:
@@ -68,6 +74,7 @@ def test_the_cascade_speaks_only_the_whole_reply_once_written() -> None:
     spoken, written, _ = run(ModelWriter(model, WholeReply), spoken)
     assert spoken == [written.text] == ["".join(TOKENS).strip()]
     assert max(model.spoken_before) == 0, "nothing was spoken while the model wrote"
+    assert not any(model.head_out), "the whole reply is its head"
 
 
 def test_a_cancelled_reply_stops_and_speaks_no_rest() -> None:
@@ -76,8 +83,8 @@ def test_a_cancelled_reply_stops_and_speaks_no_rest() -> None:
     writer = ModelWriter(model, WholeReply)
     original = model.stream
 
-    def stream(messages, cancel=None):
-        for i, token in enumerate(original(messages, cancel)):
+    def stream(messages, cancel=None, head=None):
+        for i, token in enumerate(original(messages, cancel, head)):
             if i == 2:
                 cancel.set()
             yield token

@@ -79,14 +79,18 @@ class LlamaEngine:
         config: LlmConfig,
         thread_choice: Callable[[], int] | None = None,
         reply_prompt_threads: Callable[[], int] | None = None,
+        reply_head_threads: Callable[[], int] | None = None,
     ) -> None:
         """`thread_choice` (with `[llm] adapt_threads`): the threads to use for the next call,
         asked before each one (policy/threadchoice.py); without it, `config.threads` always.
         `reply_prompt_threads` (with `[llm] reply_prompt_threads`): the threads that evaluate a
-        reply's prompt, asked before each reply (a prefill keeps the call's threads)."""
+        reply's prompt, asked before each reply (a prefill keeps the call's threads).
+        `reply_head_threads` (with `[llm] reply_head_threads`): the threads that write a
+        reply's head, until the caller of `stream` says its first piece is out."""
         self.config = config
         self.thread_choice = thread_choice
         self.reply_prompt_threads = reply_prompt_threads
+        self.reply_head_threads = reply_head_threads
         self.threads = config.threads
         self.batch_threads = config.threads
         guard = weights_not_repacked() if built_with_amx() else contextlib.nullcontext()
@@ -134,13 +138,23 @@ class LlamaEngine:
             n += 1
         return n
 
-    def _choose_threads(self, reply: bool = False) -> None:
+    def _choose_threads(self, reply: bool = False) -> int:
         """Use as many threads as `thread_choice` says the free cores allow, for this call; a
-        reply's prompt (`reply`) is evaluated on `reply_prompt_threads`, if given."""
-        threads = self.thread_choice() if self.thread_choice is not None else self.threads
-        batch = threads
+        reply's prompt (`reply`) is evaluated on `reply_prompt_threads` and its head written on
+        `reply_head_threads`, if given. Returns the threads the rest of the call is written on."""
+        threads = self.config.threads
+        if self.thread_choice is not None:
+            threads = self.thread_choice()
+        batch = head = threads
         if reply and self.reply_prompt_threads is not None:
             batch = max(threads, self.reply_prompt_threads())
+        if reply and self.reply_head_threads is not None:
+            head = max(threads, self.reply_head_threads())
+        self._set_threads(head, batch)
+        return threads
+
+    def _set_threads(self, threads: int, batch: int) -> None:
+        """llama.cpp's threads for the tokens written (`threads`) and the prompt (`batch`)."""
         if (threads, batch) != (self.threads, self.batch_threads):
             self.llm._ctx.set_n_threads(threads, batch)
             self.threads, self.batch_threads = threads, batch
@@ -161,20 +175,24 @@ class LlamaEngine:
         messages: Sequence[Message],
         cancel: threading.Event | None = None,
         max_tokens: int | None = None,
+        head: threading.Event | None = None,
     ) -> Iterator[str]:
         """Yield reply text piece by piece; stops at end of turn, `max_tokens` or `cancel`.
 
         The cancel flag is checked before every token is sampled, so at most one more token
-        is computed after it is set.
+        is computed after it is set. `head` is set by the caller once the reply's first piece
+        has gone to the voice: the head is written on `reply_head_threads` (nothing else of
+        the agent computes while the voice waits for it), the rest on the call's threads
+        (beside the voice); without it, the whole reply is the head.
         """
         started = time.perf_counter()
-        self._choose_threads(reply=True)
+        rest = self._choose_threads(reply=True)
         tokens = self.prompt_tokens(messages)
         limit = max_tokens or self.config.max_reply_tokens
         self.stats = GenerationStats(
             prompt_tokens=len(tokens),
             cached_tokens=self.cached_prefix(tokens),
-            threads=self.threads,
+            threads=rest,
         )
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         vocab = self.llm._model.vocab
@@ -200,6 +218,8 @@ class LlamaEngine:
                 if cancel is not None and cancel.is_set():
                     self.stats.cancelled = True
                     break
+                if head is not None and head.is_set() and self.threads != rest:
+                    self._set_threads(rest, self.batch_threads)
         finally:
             generator.close()
             self._free_sampler()

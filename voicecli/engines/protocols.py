@@ -65,5 +65,8 @@ class LanguageModel(Protocol):
     def prefill(self, messages: Sequence[Message]) -> int: ...
 
     def stream(
-        self, messages: Sequence[Message], cancel: threading.Event | None = None
+        self,
+        messages: Sequence[Message],
+        cancel: threading.Event | None = None,
+        head: threading.Event | None = None,
     ) -> Iterator[str]: ...

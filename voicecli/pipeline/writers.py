@@ -89,7 +89,9 @@ def _release(tokens: Iterable[str], release: Release, cancel: threading.Event, s
 
 
 class ModelWriter:
-    """The language model writes the reply, streamed; its first token is reported."""
+    """The language model writes the reply, streamed; its first token is reported, and it is
+    told once the reply's first piece has gone to the voice (the head is written on more
+    threads than the rest: engines/llm.py)."""
 
     def __init__(self, llm: LanguageModel, release: Callable[[], Release]) -> None:
         self.llm = llm
@@ -110,10 +112,15 @@ class ModelWriter:
         first_token: FirstToken,
     ) -> Written:
         started = time.perf_counter()
+        head = threading.Event()
+
+        def speak_head(piece: str) -> None:
+            speak(piece)
+            head.set()
 
         def tokens() -> Iterable[str]:
             first = True
-            for token in self.llm.stream(messages, cancel=cancel):
+            for token in self.llm.stream(messages, cancel=cancel, head=head):
                 if first:
                     stats = self.llm.stats
                     ms = (time.perf_counter() - started) * 1000.0
@@ -121,7 +128,7 @@ class ModelWriter:
                     first = False
                 yield token
 
-        text = _release(tokens(), self.release(), cancel, speak)
+        text = _release(tokens(), self.release(), cancel, speak_head)
         return Written(text, self.llm.stats.generated_tokens)
 
 
