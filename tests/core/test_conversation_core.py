@@ -482,6 +482,24 @@ def test_speculative_prefill_and_prefetch() -> None:
     assert (prefetch.tool, prefetch.order_id) == ("get_order_status", "4711")
 
 
+def test_prefill_whole_prefills_the_whole_hypothesis_and_looks_up_stable_words_only() -> None:
+    config = Config()
+    config.transcriber.prefill_whole = True
+    s = Script(config)
+    s.speech_starts()
+    s.frames(1.0, 0.95)  # still speaking
+    s.heard("", final=False, unstable="Where is order 4711")
+    prefill = s.last(PrefillRequest)
+    assert prefill.messages[-1] == {"role": "user", "content": "Where is order 4711"}
+    assert not s.of(ToolPrefetch), "a lookup waits for the words to settle"
+    s.heard("Where is order 4711", final=False, unstable="now?")
+    assert s.last(PrefillRequest).messages[-1]["content"] == "Where is order 4711 now?"
+    assert s.last(ToolPrefetch).order_id == "4711"
+    before = len(s.of(PrefillRequest))
+    s.heard("Where is order 4711 now?", final=False)
+    assert len(s.of(PrefillRequest)) == before, "the same words are not prefilled twice"
+
+
 def test_a_side_effect_needs_a_yes() -> None:
     s = Script(order_ids=frozenset({"4711"}))
     asked(s, "Please cancel order 4711.")

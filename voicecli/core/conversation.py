@@ -190,7 +190,7 @@ class ConversationCore(BargeInSteps):
         # must have the CPU to itself (the commit follows right after it)
         speculate = self.mode.speculate and self.policy.phase is Phase.SPEAKING
         if speculate:
-            self.emit_all(self.early.prefill(self.now, event))
+            self.emit_all(self.early.prefill(self.now, event, self.mode.prefill_whole))
         if self.pending is not None:
             self.try_commit()
         self.speculate()

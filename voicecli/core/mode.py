@@ -89,6 +89,7 @@ class CoreMode:
     rules: TurnRules
     planner: Planner
     speculate: bool = True  # prefill the LLM and prefetch lookups while the caller speaks
+    prefill_whole: bool = False  # ...with each hypothesis whole, its unstable tail too
     speculate_replies: bool = False  # make the reply while the caller pauses, held unplayed
     speculate_on_interim: bool = False  # ...from the last interim, not the pause's decode
     transcribe_when_ended: bool = False  # ask for the whole turn's transcript at its end
@@ -104,6 +105,7 @@ def core_mode(
         rules=cascade_rules(config.turn) if cascade else config.turn,
         planner=EchoPlanner() if mirror else planner,
         speculate=config.transcriber.speculative_prefill and not mirror and not cascade,
+        prefill_whole=config.transcriber.prefill_whole,
         speculate_replies=config.conversation.speculative_replies and not mirror and not cascade,
         speculate_on_interim=config.conversation.speculate_on_interim,
         transcribe_when_ended=cascade,

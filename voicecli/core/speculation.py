@@ -71,16 +71,18 @@ class Speculation:
     def new_turn(self) -> None:
         self.prefilled = ""
 
-    def prefill(self, now: float, transcript: ev.Transcript) -> list[ev.Event]:
-        """The caller's stable words so far: warm the LLM with them, look up an order they
-        name (each once)."""
+    def prefill(self, now: float, transcript: ev.Transcript, whole: bool = False) -> list[ev.Event]:
+        """The caller's stable words so far (`whole`: and the hypothesis's unstable tail):
+        warm the LLM with them, look up an order the stable words name (each once). A prompt
+        whose caller's words come out as prefilled needs no evaluation at the reply."""
         stable = transcript.stable
-        if not stable or stable == self.prefilled:
+        words = transcript.text if whole else stable
+        if not words or words == self.prefilled:
             return []
-        self.prefilled = stable
-        messages = self.history.messages(pending_user=stable)
+        self.prefilled = words
+        messages = self.history.messages(pending_user=words)
         out: list[ev.Event] = [ev.PrefillRequest(now, transcript.turn, messages)]
-        lookup = self.planner.prefetch(stable)
+        lookup = self.planner.prefetch(stable) if stable else None
         if lookup is not None and lookup.order_id not in self.prefetched:
             self.prefetched.add(lookup.order_id)
             out.append(ev.ToolPrefetch(now, lookup.tool, lookup.order_id))
