@@ -278,6 +278,28 @@ def test_speech_found_before_the_replys_first_sound_reopens_the_turn() -> None:
     assert s.last(TurnCommitted).text == "I would like to return order 2258."
 
 
+def test_speech_that_came_back_softly_before_the_replys_first_sound_reopens_the_turn() -> None:
+    """No sudden sound marks a caller who goes on softly ("...return | order 2258"): the VAD's
+    first voiced frame, made before the reply's first sound went out, is the bound then."""
+    s = Script()
+    committed_in_a_pause(s, "I would like to return")
+    s.silence(0.2)
+    went_on, made = s.sample, s.now  # their first voiced frame reached the program then
+    s.frames(0.064, 0.95)  # no onset: the segmenter is not sure yet
+    answering(s, "I would like to return.")  # the reply's first sound goes out meanwhile
+    s.feed(SpeechStarted(s.now, went_on, max(0, went_on - 5120), made_by=made))
+    assert s.last(TurnReopened).turn == 1 and s.core.state is State.USER_SPEAKING
+
+
+def test_soft_speech_made_after_the_replys_first_sound_is_left_to_the_barge_in_judgement() -> None:
+    s = Script()
+    committed_in_a_pause(s, "I would like to return")
+    answering(s, "I would like to return.")
+    s.frames(0.064, 0.95)
+    s.feed(SpeechStarted(s.now, s.sample - 1024, s.sample - 5120, made_by=s.now - 0.01))
+    assert not s.of(TurnReopened) and s.core.state is State.SPEAKING
+
+
 def test_speech_found_after_the_replys_first_sound_is_left_to_the_barge_in_judgement() -> None:
     s = Script()
     committed_in_a_pause(s, "I would like to return")

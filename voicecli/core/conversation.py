@@ -155,13 +155,22 @@ class ConversationCore(BargeInSteps):
         clock, each a bound that needs no device's word: the onset had been made by the time
         its frame reached the program, and the reply's first block was handed to the device
         when `playout_t` says. (The capture timeline's own clock, from the card's timestamps,
-        moves whole periods with each xrun, and a JACK server misreports its latency.)"""
+        moves whole periods with each xrun, and a JACK server misreports its latency.) Speech
+        that comes back softly makes no onset: then its first voiced frame, stamped the same
+        way, is the bound."""
         reply, onset = self.reply, self.onset_since_speech
-        if reply is None or self.replied is None or reply.playout_t is None or onset is None:
+        if reply is None or self.replied is None or reply.playout_t is None:
             return False
-        made_by = onset.made_by if onset.made_by is not None else self.capture_time(onset.sample)
-        before_sound = onset.sample <= event.sample and made_by < reply.playout_t
+        bounds = [self.made_by(event.made_by, event.sample)]
+        if onset is not None and onset.sample <= event.sample:
+            bounds.append(self.made_by(onset.made_by, onset.sample))
+        before_sound = min(bounds) < reply.playout_t
         return before_sound and self.goes_on_with_the_turn(event.sample / CAPTURE_RATE)
+
+    def made_by(self, stamp: float | None, sample: int) -> float:
+        """When the sound at `sample` had been made by: its stamp, else the capture timeline's
+        time for it."""
+        return stamp if stamp is not None else self.capture_time(sample)
 
     def on_speech_ended(self, event: ev.SpeechEnded) -> None:
         self.in_speech = False

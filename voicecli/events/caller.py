@@ -31,8 +31,13 @@ class DeviceBreak(Fact):
 
 @dataclass(frozen=True)
 class SpeechStarted(Fact):
+    """The VAD is sure the caller speaks (`sample`: its first voiced frame; `audio_start`: the
+    pre-roll's start). `made_by`: the clock time by which that frame's sound had been made
+    (its arrival, as `SoundOnset.made_by`; None where no writer stamped it)."""
+
     sample: int
     audio_start: int
+    made_by: float | None = None
 
 
 @dataclass(frozen=True)

@@ -160,8 +160,8 @@ class Listener(Stage):
         index = end // FRAME_SAMPLES - 1
         event = self.segmenter.push(index, probability)
         if isinstance(event, SpeechStart):
-            self.bus.publish(
-                SpeechStarted(now, event.onset * FRAME_SAMPLES, event.audio_start * FRAME_SAMPLES)
-            )
+            onset = event.onset * FRAME_SAMPLES
+            made_by = self.capture.made_by(onset + FRAME_SAMPLES - 1)  # its first voiced frame
+            self.bus.publish(SpeechStarted(now, onset, event.audio_start * FRAME_SAMPLES, made_by))
         elif isinstance(event, SpeechEnd):
             self.bus.publish(SpeechEnded(now, event.end * FRAME_SAMPLES))
