@@ -12,6 +12,13 @@ def test_each_heavy_stage_gets_half_the_cores_unless_configured() -> None:
     assert stage_threads(configured=3, cores=2) == 3, "a configured number is kept"
 
 
+def test_whisper_gets_two_threads_where_there_are_two_cores_and_half_beyond() -> None:
+    assert stage_threads(configured=0, cores=2, least=2) == 2
+    assert stage_threads(configured=0, cores=1, least=2) == 1, "no more than the cores"
+    assert stage_threads(configured=0, cores=8, least=2) == 4
+    assert stage_threads(configured=1, cores=2, least=2) == 1, "a configured number is kept"
+
+
 def test_an_idle_machine_gets_every_configured_thread() -> None:
     assert threads_for(cores=2, others_busy=0.05, most=2) == 2
     assert threads_for(cores=8, others_busy=0.0, most=2) == 2, "never more than configured"

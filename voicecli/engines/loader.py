@@ -15,7 +15,7 @@ from voicecli.engines.turnend import SmartTurn
 from voicecli.engines.vad import SileroVad
 from voicecli.heap import set_mmap_threshold
 from voicecli.modelstore import ModelStore
-from voicecli.policy.threadchoice import stage_threads, threads_for
+from voicecli.policy.threadchoice import WHISPER_LEAST, stage_threads, threads_for
 
 
 class EngineLoader:
@@ -34,7 +34,8 @@ class EngineLoader:
 
     def stt(self) -> WhisperEngine:
         config = self.config.stt
-        config = dataclasses.replace(config, threads=stage_threads(config.threads, allowed_cores()))
+        threads = stage_threads(config.threads, allowed_cores(), least=WHISPER_LEAST)
+        config = dataclasses.replace(config, threads=threads)
         return WhisperEngine(self.store.require(self.config.models.stt), config)
 
     def llm(self) -> LlamaEngine:

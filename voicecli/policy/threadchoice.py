@@ -5,6 +5,11 @@ moment (the reply is written while the turn's last words are decoded). Each aski
 core, they fight over them: on 2 cores, one thread each answered sooner than two each, idle
 and under load alike (docs/performance.md, 2026-12-03). So by default (`threads = 0`) each
 gets half the cores this process may run on, at least one; a number in config.toml overrides.
+Since replies are made from the pause's own decode (not from the interims, session 28's way),
+Whisper's decodes no longer run beside the reply's writing, only beside the short prefills
+of the caller's stable words: so Whisper gets at least two threads where there are two cores
+(the pause's decode 612 → 501 ms at p50, TTFA 1073 → 974 ms; under one busy program TTFA
+1103 vs 1101 ms; docs/performance.md, sessions 41 and 42).
 
 llama.cpp's threads meet at a barrier on every step: when one of them is descheduled because
 another program holds its core, the whole step waits for it. On this 2-core machine with one
@@ -19,9 +24,15 @@ from __future__ import annotations
 HEAVY_STAGES = 2  # Whisper and the LLM: the stages that compute for long at one time
 
 
-def stage_threads(configured: int, cores: int) -> int:
-    """Threads for one heavy stage: `configured` if set (> 0), else its share of `cores`."""
-    return configured if configured > 0 else max(1, cores // HEAVY_STAGES)
+def stage_threads(configured: int, cores: int, least: int = 1) -> int:
+    """Threads for one heavy stage: `configured` if set (> 0), else its share of `cores`, but
+    at least `least` where there are that many cores."""
+    if configured > 0:
+        return configured
+    return max(1, min(least, cores), cores // HEAVY_STAGES)
+
+
+WHISPER_LEAST = 2  # Whisper's decodes: the reply waits for the pause's (see the module text)
 
 
 def threads_for(cores: int, others_busy: float, most: int) -> int:
