@@ -17,6 +17,7 @@ from voicecli.engines.aec import SpeexAec
 from voicecli.engines.vad import SileroVad
 from voicecli.events import DeviceBreak, SoundOnset, SpeechEnded, SpeechStarted
 from voicecli.pipeline.listener import Listener
+from voicecli.policy.interruption import InterruptRules
 from voicecli.sim.echo_path import echo_of
 
 RATE = 16000
@@ -32,7 +33,12 @@ def onsets(
 ) -> list[int]:
     """Samples of the sound onsets the listener publishes for this far end and mic (the
     device having broken its streams at `broken_at`, if ≥ 0)."""
-    heard = listened(vad, far, mic, max_removed_db, margin_db, broken_at)
+    interrupt = dataclasses.replace(
+        Config().interrupt,
+        onset_max_removed_db=max_removed_db,
+        onset_removal_margin_db=margin_db,
+    )
+    heard = listened(vad, far, mic, interrupt, broken_at)
     return [e.sample for e in heard if isinstance(e, SoundOnset)]
 
 
@@ -40,8 +46,7 @@ def listened(
     vad: SileroVad,
     far: np.ndarray,
     mic: np.ndarray,
-    max_removed_db: float = 10.0,
-    margin_db: float = 20.0,
+    interrupt: InterruptRules | None = None,
     broken_at: int = -1,
 ) -> list[object]:
     """The sound onsets and speech events the listener publishes for this far end and mic."""
@@ -61,11 +66,7 @@ def listened(
         vad,
         config.speech,
         aec,
-        dataclasses.replace(
-            config.interrupt,
-            onset_max_removed_db=max_removed_db,
-            onset_removal_margin_db=margin_db,
-        ),
+        interrupt or config.interrupt,
         step=aec.frame_size,
     )
     vad.reset()
