@@ -8,8 +8,8 @@ gets half the cores this process may run on, at least one; a number in config.to
 Since replies are made from the pause's own decode (not from the interims, session 28's way),
 Whisper's decodes no longer run beside the reply's writing, only beside the short prefills
 of the caller's stable words: so Whisper gets at least two threads where there are two cores
-(the pause's decode 612 → 501 ms at p50, TTFA 1073 → 974 ms; under one busy program TTFA
-1103 vs 1101 ms; docs/performance.md, sessions 41 and 42).
+(against one thread, the STT final 568 → 501 ms at p50 and TTFA 996 → 903 ms, session 42;
+under one busy program TTFA 1103 vs 1101 ms, session 41; docs/performance.md).
 
 llama.cpp's threads meet at a barrier on every step: when one of them is descheduled because
 another program holds its core, the whole step waits for it. On this 2-core machine with one
