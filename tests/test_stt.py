@@ -190,3 +190,11 @@ def test_a_draft_is_the_greedy_reading_and_the_beam_reads_the_same_encoding(
     unasked: list[SttTranscript] = []
     stt.transcribe(clips[0].audio(), words=False, beam_size=1, draft=unasked.append)
     assert unasked == [], "no draft from a greedy decode: it would be the decode itself"
+
+
+def test_a_greedy_reading_the_draft_hook_keeps_is_the_decode(stt: WhisperEngine) -> None:
+    audio = librivox()[0].audio()
+    greedy = stt.transcribe(audio, words=False, beam_size=1)
+    kept = stt.transcribe(audio, words=False, beam_size=5, draft=lambda reading: True)
+    assert kept.text == greedy.text and kept.window == "cut"
+    assert kept.decode_ms > 0.0

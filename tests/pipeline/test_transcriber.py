@@ -12,7 +12,14 @@ from voicecli.audioformat import CAPTURE_RATE
 from voicecli.bus import EventBus
 from voicecli.config import SttConfig, TranscriberConfig
 from voicecli.engines.stt import Transcript as Heard
-from voicecli.events import PauseDraft, Transcript, TurnOpened, TurnPaused, TurnResumed
+from voicecli.events import (
+    PauseDraft,
+    TranscribeRequest,
+    Transcript,
+    TurnOpened,
+    TurnPaused,
+    TurnResumed,
+)
 from voicecli.pipeline.transcriber import Transcriber
 from voicecli.policy.hallucination import HallucinationRules
 
@@ -90,3 +97,69 @@ def test_no_draft_when_it_is_switched_off_or_the_guard_takes_it_for_invented() -
     assert not stt.drafted and not any(isinstance(e, PauseDraft) for e in published)
     _, stt, published = paused_turn(False, DRAFTING, draft=("Thank you.", -2.0))  # unsure
     assert stt.drafted and not any(isinstance(e, PauseDraft) for e in published)
+
+
+class GreedyFirstRecogniser:
+    """Hears `interim` while the caller speaks; a pause's decode reads `greedy` first when given
+    the draft hook (and keeps it if the hook says it stands), else `beam`. Records the beam
+    widths asked for and whether the hook was given."""
+
+    def __init__(self, interim: tuple[str, float], greedy: tuple[str, float]) -> None:
+        self.config = SttConfig()
+        self.interim, self.greedy = interim, greedy
+        self.beam_text = "What is the capital of Frans?"
+        self.asked: list[tuple[int | None, bool]] = []
+
+    def transcribe(self, audio, prompt="", cut=True, words=None, fallback=True, beam_size=None,
+                   wanted=None, draft=None) -> Heard:  # fmt: skip
+        self.asked.append((beam_size, draft is not None))
+        if beam_size is None:
+            return Heard(self.interim[0], avg_logprob=self.interim[1])
+        reading = Heard(self.greedy[0], avg_logprob=self.greedy[1])
+        if draft is not None and draft(reading):
+            return reading
+        return Heard(self.beam_text, avg_logprob=-0.3)
+
+
+QUESTION = "What is the capital of France?"
+
+
+def quick_pause(
+    interim: tuple[str, float], greedy: tuple[str, float], quick: bool = True
+) -> tuple[GreedyFirstRecogniser, Transcript]:
+    """A turn heard once while the caller speaks, then paused and decoded."""
+    bus = EventBus(time.monotonic)
+    clean = SampleRing(10 * CAPTURE_RATE)
+    clean.write(np.zeros(2 * CAPTURE_RATE, dtype=np.float32))
+    stt = GreedyFirstRecogniser(interim, greedy)
+    stage = Transcriber(
+        bus, clean, stt, TranscriberConfig(quick_pause_decode=quick), HallucinationRules()
+    )
+    heard = bus.subscribe((Transcript,), "test")
+    stage.handle(TurnOpened(0.0, 1, 0))
+    stage.handle(TranscribeRequest(1.0, 1, int(1.0 * CAPTURE_RATE), final=False))
+    stage.handle(TurnPaused(1.5, 1, int(1.5 * CAPTURE_RATE)))
+    stage.idle()
+    finals = [e for e in heard.drain() if isinstance(e, Transcript) and e.final]
+    assert len(finals) == 1
+    return stt, finals[0]
+
+
+def test_a_quick_pause_keeps_a_plain_sure_greedy_reading_and_skips_the_beam() -> None:
+    stt, decoded = quick_pause(("What is the capital of", -0.2), (QUESTION, -0.25))
+    assert stt.asked[-1] == (5, True), "the beam's width, with the greedy reading first"
+    assert decoded.text == QUESTION
+
+
+def test_a_quick_pause_whose_greedy_reading_holds_a_number_or_is_unsure_reads_the_beam() -> None:
+    for greedy in (("What is order 42?", -0.1), (QUESTION, -0.9)):
+        _, decoded = quick_pause(("What is the capital of", -0.2), greedy)
+        assert decoded.text == "What is the capital of Frans?"
+
+
+def test_the_pause_goes_straight_to_the_beam_after_an_unsure_or_numbered_interim() -> None:
+    for interim in (("What is the capital of", -0.9), ("My order is 4", -0.1)):
+        stt, decoded = quick_pause(interim, (QUESTION, -0.1))
+        assert stt.asked[-1] == (5, False) and decoded.text == "What is the capital of Frans?"
+    stt, _ = quick_pause(("What is the capital of", -0.2), (QUESTION, -0.1), quick=False)
+    assert stt.asked[-1] == (5, False), "quick pause decodes switched off"

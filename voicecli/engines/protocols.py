@@ -45,7 +45,7 @@ class SpeechToText(Protocol):
         fallback: bool = True,
         beam_size: int | None = None,
         wanted: Callable[[], bool] | None = None,
-        draft: Callable[[Transcript], None] | None = None,
+        draft: Callable[[Transcript], bool] | None = None,
     ) -> Transcript: ...
 
 

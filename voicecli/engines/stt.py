@@ -203,7 +203,7 @@ class WhisperEngine:
         fallback: bool = True,
         beam_size: int | None = None,
         wanted: Callable[[], bool] | None = None,
-        draft: Callable[[Transcript], None] | None = None,
+        draft: Callable[[Transcript], bool] | None = None,
     ) -> Transcript:
         """Transcribe 16 kHz float32 audio.
 
@@ -218,7 +218,8 @@ class WhisperEngine:
         spend it on a pause that is over while the turn's end waits.
         `draft`, given with a beam wider than one, is handed the greedy reading of the same
         encoded window first (one more decoder pass, no second encoder pass), when that
-        reading looks sound: something to start on while the beam decides.
+        reading looks sound: something to start on while the beam decides. If it returns True
+        the reading stands and the beam is not run (a plain turn Whisper was sure of).
         """
         started = time.perf_counter()
         audio_s = audio.size / CAPTURE_RATE
@@ -233,14 +234,17 @@ class WhisperEngine:
             return not skipped
 
         if cut:
-            greedy = None
+            greedy, stood = None, None
             if draft is not None and beam > 1:
-                greedy = self._draft(audio, prompt, audio_s, draft)
-            attempt = self._generate(audio, prompt, beam, padded=False, reuse=greedy)
-            short = audio_s < self.config.min_window_s
-            if self._heard_nothing(attempt) and short and retry():
-                attempt = self._generate(audio, prompt, beam, padded=False, widen=True)
-            tokens, reason = self._repair(attempt)
+                greedy, stood = self._draft(audio, prompt, audio_s, draft)
+            if greedy is not None and stood is not None:
+                attempt, tokens = greedy, stood  # the greedy reading stands: no beam
+            else:
+                attempt = self._generate(audio, prompt, beam, padded=False, reuse=greedy)
+                short = audio_s < self.config.min_window_s
+                if self._heard_nothing(attempt) and short and retry():
+                    attempt = self._generate(audio, prompt, beam, padded=False, widen=True)
+                tokens, reason = self._repair(attempt)
             if not reason or not fallback or not retry():
                 result = self._finish(attempt, tokens, want_words, audio_s)
                 result.fallback_reason = reason
@@ -260,10 +264,11 @@ class WhisperEngine:
         audio: np.ndarray,
         prompt: str,
         audio_s: float,
-        draft: Callable[[Transcript], None],
-    ) -> Attempt:
+        draft: Callable[[Transcript], bool],
+    ) -> tuple[Attempt, list[int] | None]:
         """The greedy reading of the cut window, handed to `draft` unless it heard nothing or
-        looks wrong; returned for the beam's pass to reuse its encoded window."""
+        looks wrong; returned for the beam's pass to reuse its encoded window, with its tokens
+        if `draft` said the reading stands (else None: the beam decides)."""
         started = time.perf_counter()
         attempt = self._generate(audio, prompt, 1, padded=False)
         tokens, reason = self._repair(attempt)
@@ -271,8 +276,9 @@ class WhisperEngine:
             reading = self._finish(attempt, tokens, False, audio_s)
             reading.audio_s = audio_s
             reading.decode_ms = (time.perf_counter() - started) * 1000.0
-            draft(reading)
-        return attempt
+            if draft(reading):
+                return attempt, tokens
+        return attempt, None
 
     def _heard_nothing(self, attempt: Attempt) -> bool:
         """A short cut window decoded as silence: Whisper base often hears a 1-2 s answer

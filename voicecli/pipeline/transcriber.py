@@ -46,7 +46,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement, lost_words
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
 from voicecli.policy.longturn import TimedWord, quietest, window_cut
-from voicecli.policy.pausedecode import needs_careful_decode
+from voicecli.policy.pausedecode import greedy_stands, needs_careful_decode
 from voicecli.policy.replyprompt import ReplyPrompt
 
 HARD_WINDOW_S = 28.0  # the longest window decoded (Whisper hears at most 30 s)
@@ -66,6 +66,7 @@ class OpenTurn:
     pause_decoded: int | None = None
     last_decode_at: float = 0.0
     last_decode_s: float = 0.0
+    interim_logprob: float = 0.0  # how sure Whisper was of the last interim (avg log-prob)
     reply_prompt: str = ""  # the reply the caller had heard out when the turn opened
 
     def __post_init__(self) -> None:
@@ -148,7 +149,7 @@ class Transcriber(Stage):
         if turn is None:
             return
         if turn.paused_at is not None:
-            if turn.decoded_until >= turn.paused_at and self._interim_will_do():
+            if turn.decoded_until >= turn.paused_at and self._interim_will_do(turn):
                 turn.pause_decoded = turn.paused_at  # the last decode already heard it all
             if turn.pause_decoded != turn.paused_at:
                 self._decode_to_pause(turn)
@@ -165,25 +166,35 @@ class Transcriber(Stage):
         ):
             self._decode(turn, available, final=False)
 
-    def _interim_will_do(self) -> bool:
+    def _interim_will_do(self, turn: OpenTurn) -> bool:
         """An interim decode that covers the pause stands for the pause's decode only if it
         heard words (the agreement's last hypothesis) and was decoded as the pause's would be
-        (same beam, or no beam needed): an empty one would drop the turn without the retries
-        a pause's decode gets (a human reading digits)."""
-        same = self._beam <= self.stt.config.beam_size or not self._careful()
-        return bool(self.agreement.previous) and same
+        (same beam, or a greedy reading that may stand: policy/pausedecode.py): an empty one
+        would drop the turn without the retries a pause's decode gets (a human reading digits)."""
+        heard = self.agreement.previous
+        if not heard:
+            return False
+        if self._beam <= self.stt.config.beam_size:
+            return True
+        c = self.config
+        sure = greedy_stands(" ".join(heard), turn.interim_logprob, c.quick_min_logprob)
+        return c.quick_pause_decode and sure
 
-    def _careful(self) -> bool:
-        """Whether the pause's decode needs the beam (policy/pausedecode.py)."""
-        quick = self.config.quick_pause_decode
-        return not quick or needs_careful_decode(list(self.agreement.previous or []))
+    def _careful(self, turn: OpenTurn) -> bool:
+        """Whether the pause's decode goes straight to the beam: unless quick decodes are on,
+        the turn so far holds no number or order and Whisper was sure of its last interim
+        (policy/pausedecode.py); then the pause is read greedily first."""
+        c = self.config
+        unsure = turn.interim_logprob < c.quick_min_logprob
+        heard = list(self.agreement.previous or [])
+        return not c.quick_pause_decode or unsure or needs_careful_decode(heard)
 
     def _decode_to_pause(self, turn: OpenTurn) -> None:
         assert turn.paused_at is not None
         pause = turn.paused_at
         end = pause + int(self.config.end_pad_s * CAPTURE_RATE)
         self.clean.wait_for(end, timeout=self.config.end_pad_s + 0.1)
-        careful = self._careful()
+        careful = self._careful(turn)
         self._decode(turn, min(end, self.clean.written), final=True, covers=pause, careful=careful)
         turn.pause_decoded = pause
 
@@ -205,8 +216,9 @@ class Transcriber(Stage):
         cut: bool = True,
         careful: bool = True,
     ) -> None:
-        """Decode the turn up to `end` (`final`: the decode a commit may read, with the beam
-        unless not `careful`, policy/pausedecode.py) and publish the hypothesis."""
+        """Decode the turn up to `end` (`final`: the decode a commit may read, with the beam;
+        a pause's decode that is not `careful` reads greedily first and keeps that reading if
+        it may stand, policy/pausedecode.py) and publish the hypothesis."""
         self._fit_window(turn, end, cut)
         if self.open is not turn or self.stopping:  # closed while the window was fitted
             return
@@ -214,7 +226,9 @@ class Transcriber(Stage):
         window_s = audio.size / CAPTURE_RATE
         long = window_s > self.config.max_window_s  # a pause's decode too: the turn goes on
         draft = None
-        if covers is not None and final and careful and cut and self.config.pause_draft:
+        if covers is not None and final and cut and not careful:
+            draft = self._settler(turn, covers, window_s)  # a quick pause: greedy may stand
+        elif covers is not None and final and cut and self.config.pause_draft:
             draft = self._drafter(turn, covers, window_s)  # a pause's decode, beam after greedy
         started = time.monotonic()
         result = self.stt.transcribe(
@@ -223,11 +237,13 @@ class Transcriber(Stage):
             cut=cut,
             words=long,
             fallback=final,
-            beam_size=self._beam if final and careful else None,
+            beam_size=self._beam if final else None,
             wanted=self._pause_wanted(turn) if final and covers is not None else None,
             draft=draft,
         )
         turn.last_decode_s = time.monotonic() - started
+        if not final:
+            turn.interim_logprob = result.avg_logprob
         turn.last_decode_at = time.monotonic()
         final = final and not result.retry_skipped  # the caller went on: an interim, then
         if final or not result.fallback_reason:
@@ -258,19 +274,37 @@ class Transcriber(Stage):
 
     def _drafter(
         self, turn: OpenTurn, covers: int, seconds: float
-    ) -> Callable[[SttTranscript], None]:
+    ) -> Callable[[SttTranscript], bool]:
         """Publishes the greedy reading of a pause (PauseDraft) while its beam decode runs, so
-        a reply can be made from it; words the guard takes for Whisper inventing are not."""
+        a reply can be made from it; words the guard takes for Whisper inventing are not. The
+        beam always runs after it (False)."""
 
-        def publish(reading: SttTranscript) -> None:
+        def publish(reading: SttTranscript) -> bool:
             heard = self._heard(reading, seconds)
             if heard and self.open is turn:
                 text = turn.text(tuple(heard.split()))
                 self.bus.publish(
                     PauseDraft(self.bus.now(), turn.turn, text, covers, reading.decode_ms)
                 )
+            return False
 
         return publish
+
+    def _settler(
+        self, turn: OpenTurn, covers: int, seconds: float
+    ) -> Callable[[SttTranscript], bool]:
+        """A quick pause's greedy reading stands (True: no beam) if it is plain and Whisper was
+        sure of it (policy/pausedecode.py); otherwise it is a draft where drafts are on, and
+        the beam reads the pause."""
+        draft = self._drafter(turn, covers, seconds) if self.config.pause_draft else None
+        floor = self.config.quick_min_logprob
+
+        def settle(reading: SttTranscript) -> bool:
+            if greedy_stands(self._heard(reading, seconds), reading.avg_logprob, floor):
+                return True
+            return draft(reading) if draft is not None else False
+
+        return settle
 
     def _heard(self, result: SttTranscript, seconds: float) -> str:
         """The decode's text, or "" when the guard takes it for Whisper inventing words."""
