@@ -163,3 +163,37 @@ def test_the_pause_goes_straight_to_the_beam_after_an_unsure_or_numbered_interim
         assert stt.asked[-1] == (5, False) and decoded.text == "What is the capital of Frans?"
     stt, _ = quick_pause(("What is the capital of", -0.2), (QUESTION, -0.1), quick=False)
     assert stt.asked[-1] == (5, False), "quick pause decodes switched off"
+
+
+class ScriptedRecogniser:
+    """Hands out the readings it was given, one per decode, in order."""
+
+    def __init__(self, readings: list[Heard]) -> None:
+        self.config = SttConfig()
+        self.readings = readings
+
+    def transcribe(self, audio, prompt="", cut=True, words=None, fallback=True, beam_size=None,
+                   wanted=None, draft=None) -> Heard:  # fmt: skip
+        return self.readings.pop(0)
+
+
+def test_an_interim_that_loops_to_nothing_does_not_wipe_what_earlier_passes_heard() -> None:
+    """A slow caller's "It's 3381" (the holdout, session 42): the second interim looped and was
+    cut to nothing, then the pause's decode looped on both windows; the turn must keep the first
+    interim's words, not be dropped as "nothing said"."""
+    bus = EventBus(time.monotonic)
+    clean = SampleRing(10 * CAPTURE_RATE)
+    clean.write(np.zeros(3 * CAPTURE_RATE, dtype=np.float32))
+    looped = Heard("", fallback_reason="repetition")
+    padded = Heard("", window="padded", fallback_reason="repetition")
+    stt = ScriptedRecogniser([Heard("It is free from the street."), looped, padded])
+    stage = Transcriber(bus, clean, stt, TranscriberConfig(), HallucinationRules())
+    heard = bus.subscribe((Transcript,), "test")
+    stage.handle(TurnOpened(0.0, 1, 0))
+    for until_s in (1.0, 2.0):
+        stage.handle(TranscribeRequest(until_s, 1, int(until_s * CAPTURE_RATE), final=False))
+    stage.handle(TurnPaused(2.5, 1, int(2.5 * CAPTURE_RATE)))
+    stage.idle()
+    published = [e for e in heard.drain() if isinstance(e, Transcript)]
+    assert [t.text for t in published] == ["It is free from the street."] * 2
+    assert [t.final for t in published] == [False, True]

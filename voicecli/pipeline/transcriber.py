@@ -7,7 +7,8 @@ and published as a stable prefix plus an unstable tail. When the caller pauses, 
 decoded up to the pause at once: that hypothesis is the one the commit decision reads. A pause's
 decode never loses what earlier passes heard: when it comes back empty or shorter than the
 agreed words, the turn is decoded again on the padded window, and if that is no better the
-earlier hypothesis stands (a turn is dropped only when no pass found words). A long turn's later
+earlier hypothesis stands (a turn is dropped only when no pass found words; an interim that
+hears nothing after earlier ones heard words went wrong, and is not kept). A long turn's later
 windows are prompted with its own committed words; with `prompt_with_reply` a turn that opens
 after the agent finished a reply (not one that began over it: its audio holds the reply's echo)
 is prompted with the agent's last words ("Which order number is it?"). The cascade builds a
@@ -246,9 +247,11 @@ class Transcriber(Stage):
             turn.interim_logprob = result.avg_logprob
         turn.last_decode_at = time.monotonic()
         final = final and not result.retry_skipped  # the caller went on: an interim, then
+        text = self._heard(result, window_s)
+        if not final and not text and self.agreement.previous:
+            return  # heard nothing where earlier passes heard words: it went wrong (a loop)
         if final or not result.fallback_reason:
             turn.decoded_until = end  # an interim cut where it went wrong does not cover its end
-        text = self._heard(result, window_s)
         if final and not long and not turn.committed:  # a long turn's windows: policy/longturn
             padded = result.window == "padded"
             text = self._not_weaker(turn, audio, text, padded, self._pause_wanted(turn))
