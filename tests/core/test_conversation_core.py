@@ -187,6 +187,20 @@ def test_the_commit_waits_for_a_transcript_covering_the_pause() -> None:
     assert s.last(TurnCommitted).text == "What time is it?"
 
 
+def test_an_interim_that_ran_past_the_pause_is_not_the_pause_s_transcript() -> None:
+    """An interim decode that started just after the caller stopped heard it all, greedily
+    ("order three double me."); the commit reads the pause's own decode, which follows."""
+    s = Script()
+    s.speech(1.0)
+    s.silence(0.1)
+    s.heard("Could you look up order three double me.", final=False)
+    s.silence(0.5)
+    assert not s.of(TurnCommitted) and s.core.state is State.USER_SPEAKING
+    s.heard("Could you look up order three double 07 for me.")
+    s.silence(0.05)
+    assert s.last(TurnCommitted).text == "Could you look up order three double 07 for me."
+
+
 def test_a_late_transcript_of_an_unfinished_number_voids_the_timeout() -> None:
     s = Script()
     s.speech(1.0)

@@ -197,3 +197,22 @@ def test_an_interim_that_loops_to_nothing_does_not_wipe_what_earlier_passes_hear
     published = [e for e in heard.drain() if isinstance(e, Transcript)]
     assert [t.text for t in published] == ["It is free from the street."] * 2
     assert [t.final for t in published] == [False, True]
+
+
+def test_a_sure_plain_interim_that_heard_the_whole_pause_is_published_as_its_transcript() -> None:
+    bus = EventBus(time.monotonic)
+    clean = SampleRing(10 * CAPTURE_RATE)
+    clean.write(np.zeros(2 * CAPTURE_RATE, dtype=np.float32))
+    stt = GreedyFirstRecogniser((QUESTION, -0.2), (QUESTION, -0.2))
+    config = TranscriberConfig(quick_pause_decode=True)
+    stage = Transcriber(bus, clean, stt, config, HallucinationRules())
+    heard = bus.subscribe((Transcript,), "test")
+    stage.handle(TurnOpened(0.0, 1, 0))
+    stage.handle(TranscribeRequest(1.6, 1, int(1.6 * CAPTURE_RATE), final=False))
+    stage.handle(TurnPaused(1.6, 1, int(1.5 * CAPTURE_RATE)))
+    stage.idle()
+    stage.idle()
+    published = [e for e in heard.drain() if isinstance(e, Transcript)]
+    assert [(t.text, t.final) for t in published] == [(QUESTION, False), (QUESTION, True)]
+    assert published[-1].covers_until == int(1.5 * CAPTURE_RATE)
+    assert stt.asked == [(None, False)], "no second pass over the same audio"

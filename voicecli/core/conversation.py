@@ -191,7 +191,7 @@ class ConversationCore(BargeInSteps):
         if self.turn is None or event.turn != self.turn.turn:
             return
         self.latest = event
-        self.policy.transcript(event.text, event.covers_until / CAPTURE_RATE)
+        self.policy.transcript(event.text, event.covers_until / CAPTURE_RATE, event.final)
         stale = self.pending is not None and self.pending.reason == "timeout"
         if stale and self.policy.reconsider(self.now_sample / CAPTURE_RATE):
             self.pending = None  # ended before it was heard, and what it says is not done
@@ -227,7 +227,7 @@ class ConversationCore(BargeInSteps):
         if turn is None or self.pending is None:
             return
         latest = self.latest
-        fresh = latest is not None and latest.covers_until >= turn.speech_end
+        fresh = latest is not None and latest.final and latest.covers_until >= turn.speech_end
         if not fresh:
             waited = self.now_sample / CAPTURE_RATE - self.pending_since
             if waited <= self.config.turn.transcript_wait_s:

@@ -150,9 +150,11 @@ class Transcriber(Stage):
         if turn is None:
             return
         if turn.paused_at is not None:
+            if turn.pause_decoded == turn.paused_at:
+                return
             if turn.decoded_until >= turn.paused_at and self._interim_will_do(turn):
-                turn.pause_decoded = turn.paused_at  # the last decode already heard it all
-            if turn.pause_decoded != turn.paused_at:
+                self._interim_stands(turn)  # the last decode already heard it all
+            else:
                 self._decode_to_pause(turn)
             return
         available = self.clean.written
@@ -180,6 +182,15 @@ class Transcriber(Stage):
         c = self.config
         sure = greedy_stands(" ".join(heard), turn.interim_logprob, c.quick_min_logprob)
         return c.quick_pause_decode and sure
+
+    def _interim_stands(self, turn: OpenTurn) -> None:
+        """The last interim heard the whole pause and may stand for its decode: it is published
+        again as the pause's transcript (final), with no second pass over the same audio."""
+        assert turn.paused_at is not None
+        agreement = self.agreement.finalize(" ".join(self.agreement.previous or []))
+        turn.pause_decoded = turn.paused_at
+        text = turn.text(agreement.stable)
+        self.bus.publish(Transcript(self.bus.now(), turn.turn, text, "", turn.paused_at, 0.0, True))
 
     def _careful(self, turn: OpenTurn) -> bool:
         """Whether the pause's decode goes straight to the beam: unless quick decodes are on,

@@ -64,7 +64,8 @@ class TurnPolicy:
         self.phase = Phase.IDLE
         self.speech_end_s = 0.0
         self.text = ""
-        self.covered_s = -1.0
+        self.covered_s = -1.0  # how far the last decode of a pause heard (a final transcript)
+        self.heard_s = -1.0  # how far the last transcript of any kind heard
 
     def speech_started(self, at_s: float) -> None:
         """Speech (re)started: a pause is not the end of the turn after all."""
@@ -76,10 +77,15 @@ class TurnPolicy:
             self.phase = Phase.PAUSED
             self.speech_end_s = at_s
 
-    def transcript(self, text: str, covers_until_s: float) -> None:
-        """The newest hypothesis for the turn, covering audio up to `covers_until_s`."""
+    def transcript(self, text: str, covers_until_s: float, final: bool = True) -> None:
+        """The newest hypothesis for the turn, covering audio up to `covers_until_s`. Only a
+        `final` one (the pause's own decode, or an interim the transcriber let stand for it)
+        says what the turn is at a pause: an interim that happened to run past the pause was
+        read greedily, and the pause's beam decode is on its way ("order three double me")."""
         self.text = text
-        self.covered_s = covers_until_s
+        self.heard_s = covers_until_s
+        if final:
+            self.covered_s = covers_until_s
 
     @property
     def fresh(self) -> bool:
@@ -90,7 +96,7 @@ class TurnPolicy:
         """The pause's transcript is in (or, `on_interim`, the caller has paused and the last
         interim heard nearly all of it: `interim_gap_s`) and does not say the caller is going
         on (a number half read out, a trailing "and"): the turn may well end at this pause."""
-        near = self.covered_s >= self.speech_end_s - self.rules.interim_gap_s
+        near = self.heard_s >= self.speech_end_s - self.rules.interim_gap_s
         interim = on_interim and self.phase is Phase.PAUSED and bool(self.text) and near
         heard = self.fresh or interim
         return heard and classify(self.text) is not Completeness.INCOMPLETE
