@@ -146,7 +146,7 @@ class TranscriberConfig:
     keep_window_s: float = within(3.0, 1.0, 7.0, "s")
     prompt_words: int = within(20, 0, 60, "words")
     prompt_with_reply: bool = True  # a turn after a reply heard out: its words (design notes)
-    quick_pause_decode: bool = False  # greedy pause decodes where no number is being read
+    quick_pause_decode: bool = True  # greedy first where no number is read (pausedecode)
     quick_min_logprob: float = within(-0.5, -10.0, 0.0)  # ...and Whisper was sure (pausedecode)
     pause_draft: bool = False  # publish a pause's greedy reading before its beam decode
 
