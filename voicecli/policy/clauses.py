@@ -45,7 +45,7 @@ class FlushRules:
     """Word counts that decide when a piece is long enough to hand to TTS."""
 
     first_min_words: int = within(3, 1, 50, "words")
-    first_max_words: int = within(4, 1, 100, "words")
+    first_max_words: int = within(3, 1, 100, "words")
     min_words: int = within(5, 1, 100, "words")
     max_words: int = within(20, 1, 200, "words")
 
@@ -88,7 +88,7 @@ class ClauseFlusher:
     def _next_piece(self) -> str | None:
         first = self.pieces == 0
         min_words = self.rules.first_min_words if first else self.rules.min_words
-        # pieces grow (7, 14, 20 words): each is ready before the previous one finishes playing
+        # pieces grow (3, 6, 12, 20 words): each is ready before the previous one finishes playing
         max_words = min(self.rules.max_words, self.rules.first_max_words * 2**self.pieces)
         for match in re.finditer(r"[.!?,;:—](?=\s)", self.buffer):
             end = match.end()
