@@ -47,7 +47,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.policy.agreement import LocalAgreement, lost_words
 from voicecli.policy.hallucination import HallucinationRules, is_hallucination
 from voicecli.policy.longturn import TimedWord, quietest, window_cut
-from voicecli.policy.pausedecode import greedy_stands, needs_careful_decode
+from voicecli.policy.pausedecode import greedy_stands, plain_and_sure
 from voicecli.policy.replyprompt import ReplyPrompt
 
 HARD_WINDOW_S = 28.0  # the longest window decoded (Whisper hears at most 30 s)
@@ -197,9 +197,9 @@ class Transcriber(Stage):
         the turn so far holds no number or order and Whisper was sure of its last interim
         (policy/pausedecode.py); then the pause is read greedily first."""
         c = self.config
-        unsure = turn.interim_logprob < c.quick_min_logprob
         heard = list(self.agreement.previous or [])
-        return not c.quick_pause_decode or unsure or needs_careful_decode(heard)
+        sure = plain_and_sure(heard, turn.interim_logprob, c.quick_min_logprob)
+        return not (c.quick_pause_decode and sure)
 
     def _decode_to_pause(self, turn: OpenTurn) -> None:
         assert turn.paused_at is not None

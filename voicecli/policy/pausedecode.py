@@ -26,13 +26,15 @@ def needs_careful_decode(words_so_far: list[str]) -> bool:
     return any(is_number_word(t) or t in CAREFUL_WORDS or t[:1].isdigit() for t in tokens)
 
 
+def plain_and_sure(words: list[str], avg_logprob: float, min_logprob: float) -> bool:
+    """The words hold no number and name no order, and Whisper's average token log-probability
+    for them is at least `min_logprob`: a pause after them may be read greedily first."""
+    return not needs_careful_decode(words) and avg_logprob >= min_logprob
+
+
 def greedy_stands(text: str, avg_logprob: float, min_logprob: float) -> bool:
-    """A greedy reading may be committed on without the beam: it holds words, no number and no
-    order, Whisper's average token log-probability is at least `min_logprob`, and it does not
-    read as unfinished (an unfinished turn waits long enough for the beam anyway, and a misheard
-    number often reads as one: "My whole job is")."""
-    return (
-        not needs_careful_decode(text.split())
-        and avg_logprob >= min_logprob
-        and classify(text) is not Completeness.INCOMPLETE
-    )
+    """A greedy reading may be committed on without the beam: it holds words and is plain and
+    sure, and it does not read as unfinished (an unfinished turn waits long enough for the beam
+    anyway, and a misheard number often reads as one: "My whole job is")."""
+    sure = plain_and_sure(text.split(), avg_logprob, min_logprob)
+    return sure and classify(text) is not Completeness.INCOMPLETE
