@@ -9,6 +9,7 @@ import numpy as np
 
 from tests.corpus import librivox
 from voicecli.audio.wavfile import read_wav
+from voicecli.bench.voices import synthesize, voice_set
 from voicecli.config import SttConfig
 from voicecli.engines.stt import Transcript as SttTranscript
 from voicecli.engines.stt import (
@@ -18,6 +19,7 @@ from voicecli.engines.stt import (
     find_restart,
     keep_segments,
 )
+from voicecli.policy.hallucination import is_hallucination
 from voicecli.wer import normalize_words, word_error_rate
 
 DATA = Path(__file__).parent / "data"
@@ -198,3 +200,14 @@ def test_a_greedy_reading_the_draft_hook_keeps_is_the_decode(stt: WhisperEngine)
     kept = stt.transcribe(audio, words=False, beam_size=5, draft=lambda reading: True)
     assert kept.text == greedy.text and kept.window == "cut"
     assert kept.decode_ms > 0.0
+
+
+def test_an_order_number_read_out_alone_is_heard_not_dropped(stt: WhisperEngine) -> None:
+    """After "Which order number is it?" a caller reads the digits and nothing else: Whisper
+    writes them as digits, and the guard must take that for words (it once dropped it)."""
+    voice = next(v for v in voice_set("tune") if v.program == "flite")
+    audio = synthesize(voice, "eight one four two")
+    heard = stt.transcribe(audio, prompt="Which order number is it?", beam_size=5)
+    seconds = audio.size / 16000
+    assert "8142" in heard.text.replace(" ", "").replace("-", "")
+    assert not is_hallucination(heard.text, heard.no_speech_prob, heard.avg_logprob, seconds)

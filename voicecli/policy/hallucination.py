@@ -3,7 +3,9 @@
 Whisper was trained on subtitles; on near-silence it tends to emit the closing lines of a
 video. A hypothesis is dropped when the model itself says there is no speech, when the decode is
 very unsure of every token, when it is one of those stock phrases and the decode is unsure or
-the audio is short, or when it has no words at all.
+the audio is short, or when it has no words at all. A number is words: Whisper writes a caller
+reading out digits as "29340" or "293-4-0", and a key of letters only once dropped every such
+answer as nothing said.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class HallucinationRules:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+    """The words of a hypothesis without case or punctuation; digits are kept."""
+    return re.sub(r"[^a-z0-9 ]", "", text.lower()).strip()
 
 
 def is_hallucination(
