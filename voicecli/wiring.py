@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from voicecli.audio.io import AudioIO
@@ -34,7 +35,7 @@ from voicecli.engines.llm import LlamaEngine
 from voicecli.engines.loader import EngineLoader
 from voicecli.engines.reserve import reserve_memory
 from voicecli.engines.stt import WhisperEngine
-from voicecli.engines.tts import PiperEngine
+from voicecli.engines.tts import PiperEngine, split_sentences
 from voicecli.engines.vad import SileroVad
 from voicecli.gilswitch import set_switch_interval
 from voicecli.heap import set_mmap_threshold
@@ -47,7 +48,7 @@ from voicecli.pipeline.stage import Stage
 from voicecli.pipeline.toolrunner import ToolRunner
 from voicecli.pipeline.transcriber import Transcriber, WholeTurnTranscriber
 from voicecli.pipeline.writers import EchoWriter, ModelWriter, Release, ReplyWriter, WholeReply
-from voicecli.policy.clauses import ClauseFlusher
+from voicecli.policy.clauses import ClauseFlusher, cut_whole
 from voicecli.policy.commitrules import CommitRules
 from voicecli.policy.lateack import LateAckRule
 from voicecli.policy.speakable import speakable
@@ -152,6 +153,7 @@ def build_conversation(
             tools=config.tools,
             late_ack=(late_ack_rule(talk, cascade), talk.late_ack_text),
             others_busy=CpuMeter().others_busy,
+            cut=fixed_reply_cut(config, cascade),
         ),
         Speaker(
             bus,
@@ -187,6 +189,15 @@ def late_ack_rule(talk: ConversationConfig, cascade: bool) -> LateAckRule:
     if cascade:
         return LateAckRule(0.0, 0.0, 0.0)
     return LateAckRule(talk.late_ack_after_s, talk.late_ack_busy_after_s, talk.late_ack_busy_cores)
+
+
+def fixed_reply_cut(config: Config, cascade: bool) -> Callable[[str], list[str]]:
+    """How a reply known whole is cut for the voice: as a streamed reply of the same words
+    (a short first piece); the naive cascade (the baseline) says it sentence by sentence, and
+    so does a config that turns `[flush] cut_known_replies` off."""
+    if cascade or not config.flush.cut_known_replies:
+        return split_sentences
+    return partial(cut_whole, rules=config.flush)
 
 
 def reply_writer(config: Config, engines: Engines, options: TalkOptions) -> ReplyWriter:

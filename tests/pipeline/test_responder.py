@@ -13,7 +13,9 @@ from voicecli.events import ReplyDone, ReplyPiece, ReplyRequest
 from voicecli.pipeline.generation import Generation
 from voicecli.pipeline.responder import Responder
 from voicecli.pipeline.writers import Speak, Written
+from voicecli.policy.clauses import cut_whole
 from voicecli.policy.lateack import LateAckRule
+from voicecli.terms import Step
 
 ACK = "One moment."
 
@@ -84,3 +86,15 @@ def test_a_busy_machine_acknowledges_a_reply_the_idle_budget_would_not() -> None
     assert pieces == [(ACK, True), ("Paris is", False), ("the capital.", False)]
     idle = reply(prompt=False, waited_s=1.5, others_busy=0.0, ack_within_s=0.5)
     assert not any(e.ack for e in idle if isinstance(e, ReplyPiece)), "idle: the reply came first"
+
+
+def test_a_fixed_reply_is_cut_by_the_given_rule_its_first_piece_short() -> None:
+    bus = EventBus(time.monotonic)
+    generation = Generation()
+    gen = generation.bump()
+    responder = Responder(bus, SlowWriter(bus, True), generation, cut=cut_whole)
+    seen = bus.subscribe((ReplyPiece, ReplyDone), "test")
+    say = "We're open Monday to Friday from 9 am to 6 pm. We're closed on Sundays."
+    responder.reply(ReplyRequest(bus.now(), gen, 1, step=Step.INFORM, say=say))
+    pieces = [e.text for e in seen.drain() if isinstance(e, ReplyPiece)]
+    assert pieces == cut_whole(say) and pieces[0] == "We're open Monday"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voicecli.policy.clauses import ClauseFlusher, FlushRules
+from voicecli.policy.clauses import ClauseFlusher, FlushRules, cut_whole
 
 
 def stream(tokens: list[str], rules: FlushRules | None = None) -> list[tuple[int, str]]:
@@ -118,3 +118,24 @@ def test_list_numbers_are_not_sentences() -> None:
     pieces = [p for _, p in stream(tokens)]
     assert "1." not in pieces and "2." not in pieces
     assert " ".join(pieces) == "Steps: 1. Preheat the oven. 2. Mix."
+
+
+HOURS = (
+    "We're open Monday to Friday from 9 am to 6 pm and Saturday from 10 am to 4 pm. "
+    "We're closed on Sundays and public holidays."
+)
+
+
+def test_a_reply_known_whole_is_cut_as_it_would_be_streamed() -> None:
+    pieces = cut_whole(HOURS)
+    assert pieces[0] == "We're open Monday", "a long first sentence is not kept whole"
+    assert " ".join(pieces) == HOURS
+    streamed = [p for _, p in stream([w + " " for w in HOURS.split()])]
+    assert pieces == streamed
+
+
+def test_a_whole_reply_ends_on_its_last_sentence_not_a_cut_word() -> None:
+    pieces = cut_whole("I can't find an order 1234. Could you read me the number again?")
+    assert pieces[-1] == "Could you read me the number again?"
+    assert cut_whole("Okay, I won't.") == ["Okay, I won't."]
+    assert cut_whole("") == []

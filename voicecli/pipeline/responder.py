@@ -5,7 +5,8 @@ conversation and the caller's words so far. On commit it either has its reply wr
 reply (pipeline/writers.py: the LLM clause by clause, the cascade's whole reply, or Voice
 Mirror's echo — chosen when the conversation is built), stopping within one token when the
 reply's generation is cancelled, or, for a tool, asks the tool runner and speaks the result (an
-acknowledgement first if the tool is slow, an apology if it fails). A written reply whose first
+acknowledgement first if the tool is slow, an apology if it fails), cut into pieces as a
+written reply of the same words would be (its first piece short). A written reply whose first
 piece is late gets an acknowledgement first too, sooner when other programs keep the cores busy
 (policy/lateack.py); it is never abandoned.
 """
@@ -52,16 +53,19 @@ class Responder(Stage):
         tools: ToolsConfig | None = None,
         late_ack: tuple[LateAckRule, str] = (LateAckRule(0.0, 0.0, 0.0), ""),
         others_busy: Callable[[], float] = lambda: 0.0,
+        cut: Callable[[str], list[str]] = split_sentences,
     ) -> None:
         """`late_ack`: after how long since the caller's last word a reply whose first piece
         has not come is preceded by which acknowledgement; `others_busy`: the cores other
-        programs kept busy lately (cpumeter.py), which the rule reads."""
+        programs kept busy lately (cpumeter.py), which the rule reads; `cut`: how a reply known
+        whole (a fixed sentence, a tool's answer) is cut into pieces."""
         super().__init__(bus, "responder", (ReplyRequest, PrefillRequest), generation)
         self.writer = writer
         self.warm_messages = warm_messages
         self.tools = tools or ToolsConfig()
         self.late_ack, self.late_ack_text = late_ack
         self.others_busy = others_busy
+        self.cut = cut
         self.results = bus.subscribe((ToolResult,), "responder-tools")
         self.calls = 0
 
@@ -120,10 +124,10 @@ class Responder(Stage):
                 text = spoken_answer(call.tool, result.facts)
             else:
                 text = apology(call.tool, call.order_id)
-        for sentence in split_sentences(text):
+        for piece in self.cut(text):
             if cancel.is_set():
                 break
-            self._piece(gen, pieces, sentence)
+            self._piece(gen, pieces, piece)
             pieces += 1
         self.bus.publish(ReplyDone(self.bus.now(), gen, text, pieces, 0, cancel.is_set()))
 

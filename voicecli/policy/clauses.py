@@ -4,7 +4,8 @@ The first piece is short (a few words: the caller hears something sooner); later
 clause or sentence boundaries so the voice keeps natural prosody, and a run without punctuation
 is cut at a word boundary once it is long (the limit doubles per piece, up to `max_words`).
 A boundary counts only once the next character is known to be white space, so "3.50" or
-"e.g." is never cut at its dot.
+"e.g." is never cut at its dot. A reply known whole (a fixed sentence, a tool's answer) is cut
+the same way (`cut_whole`): its first piece is as short, so its first sound is as soon.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class FlushRules:
     first_max_words: int = within(3, 1, 100, "words")
     min_words: int = within(5, 1, 100, "words")
     max_words: int = within(20, 1, 200, "words")
+    cut_known_replies: bool = True  # a reply known whole is cut the same way (`cut_whole`)
 
 
 def _words(text: str) -> int:
@@ -122,3 +124,11 @@ class ClauseFlusher:
         for _ in range(keep):
             cut = self.buffer.index(words[_], cut) + len(words[_])
         return self._take(cut)
+
+
+def cut_whole(text: str, rules: FlushRules | None = None) -> list[str]:
+    """The pieces of a reply known whole, cut as the same words streamed word by word would
+    be (a long first sentence is cut short, not kept whole for its full stop)."""
+    flusher = ClauseFlusher(rules)
+    pieces = [piece for word in re.findall(r"\S+\s*", text) for piece in flusher.push(word)]
+    return [*pieces, *flusher.push(" "), *flusher.finish()]
