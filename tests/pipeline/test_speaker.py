@@ -62,6 +62,35 @@ def test_a_piece_written_after_the_release_goes_straight_to_the_ring(tts) -> Non
     assert queued == [0, 1]
 
 
+def test_a_release_waiting_behind_pieces_plays_the_voiced_ones_first(tts) -> None:
+    """A reply known whole comes as all its pieces at once: the commit's release, queued behind
+    them, lets the voiced first piece play while the rest are voiced."""
+    speaker, playout, generation, _ = speaker_on(tts)
+    chunks = speaker.bus.subscribe((TtsChunk,), "test")
+    queued: list[int] = []
+    voiced_at_queue: list[int] = []
+
+    def on_span(progress: Progress, span: PlayedSpan) -> None:
+        if progress is Progress.QUEUED:
+            queued.append(span.piece)
+            voiced_at_queue.append(chunks.queue.qsize())
+
+    playout.listen(on_span)  # in place of speaker_on's listener
+    generation.advance(1)
+    speaker.handle(ReplyRequest(0.0, 1, 1, held=True))
+    speaker.handle(ReplyPiece(0.0, 1, 0, "We are open", "We are open"))
+    speaker.bus.publish(ReleaseReply(0.1, 1))  # the commit, while two pieces wait
+    speaker.handle(ReplyPiece(0.0, 1, 1, "Monday to Friday.", "Monday to Friday."))
+    speaker.handle(ReplyPiece(0.0, 1, 2, "Closed on Sundays.", "Closed on Sundays."))
+    assert queued == [0, 1, 2]
+    assert voiced_at_queue == [1, 2, 3], "each piece reached the ring as soon as it was voiced"
+    assert speaker.inbox is not None
+    waiting = speaker.inbox.get(timeout=0)
+    assert isinstance(waiting, ReleaseReply)
+    speaker.handle(waiting)  # the release itself comes later and finds nothing held
+    assert queued == [0, 1, 2]
+
+
 def test_a_newer_reply_drops_the_held_one(tts) -> None:
     speaker, playout, generation, queued = speaker_on(tts)
     generation.advance(1)

@@ -6,7 +6,9 @@ words it is playing. Pieces of a cancelled generation never reach it (the stage 
 a piece being synthesized when its reply is cancelled is thrown away, and the ring itself
 refuses writes from a generation older than its last flush. A reply made before its turn was
 committed (a held ReplyRequest) is voiced as usual but its audio waits here, unplayed, until
-its ReleaseReply; a newer reply drops it.
+its ReleaseReply; a newer reply drops it. A release waiting behind pieces still to be voiced
+goes first: a reply known whole arrives as all its pieces at once, and its first piece would
+otherwise wait unplayed while the rest were voiced.
 Fixed phrases the agent says when it must answer fast (the slow-tool acknowledgement) are
 synthesized once at start-up, so they cost no synthesis time when they are needed. A reply's
 first piece starts at its first sound, not at the near-silence Piper puts before it
@@ -129,7 +131,19 @@ class Speaker(Stage):
             self.playout.end_reply()
         self.held_gen, self.held, self.held_done = None, [], False
 
+    def released_early(self, gen: int) -> None:
+        """Before voicing a held piece: if its reply's release is already waiting, release
+        what is voiced now, so it plays while the rest is voiced (the later pieces then go
+        straight to the ring, and the waiting release finds nothing held)."""
+        inbox = self.inbox
+        assert inbox is not None
+        if gen == self.held_gen and inbox.waiting(
+            lambda e: isinstance(e, ReleaseReply) and e.gen == gen
+        ):
+            self.release()
+
     def speak(self, piece: ReplyPiece) -> None:
+        self.released_early(piece.gen)
         voiced = self.synthesize(piece.spoken, self.cancelled(piece.gen))
         if voiced is None:
             return
