@@ -186,6 +186,12 @@ def test_completeness_rules() -> None:
         "No.": Completeness.COMPLETE,
         "Yes, and": Completeness.INCOMPLETE,
         "No, I meant the other order from last week.": Completeness.LIKELY,
+        "Which cards can I pay with?": Completeness.LIKELY,
+        "Can you tell me where my parcel is?": Completeness.LIKELY,
+        "What number can I reach you on?": Completeness.LIKELY,
+        "Which cards can I pay with": Completeness.INCOMPLETE,
+        "Can you look up my order number?": Completeness.INCOMPLETE,
+        "My parcel is?": Completeness.INCOMPLETE,
         "": Completeness.UNKNOWN,
     }
     assert {text: classify(text) for text in cases} == cases

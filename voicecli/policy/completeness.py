@@ -3,6 +3,8 @@
 Cheap lexical rules that run on every interim transcript: a trailing conjunction, filler,
 article or preposition, an unfinished number being read out, or a trailing comma means the
 caller is still going; a question mark, or a finished question or request, means they are done.
+A question closed with its mark that ends on a small word ("Which cards can I pay with?") is a
+full sentence: held as one, not as a trailing thought.
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ PRONOUNS = {
 }
 NUMBER_WORDS = set(DIGITS) | {"oh", "double", "triple"}
 NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "pin", "is"}
+NUMBER_NOUNS = NUMBER_CONTEXT - {"is"}  # what a number is read out after ("order number")
 MIN_DIGITS_FOR_A_NUMBER = 4
 
 
@@ -181,6 +184,14 @@ def _ends_a_clause(words: list[str]) -> bool:
     return len(words) >= 2 and words[-1] in CLOSING_VERBS and words[-2] in PRONOUNS
 
 
+def _asked_whole(stripped: str, words: list[str]) -> bool:
+    """ "Which cards can I pay with?": a question Whisper closed with its mark may end on a
+    small word; it is a full sentence, not a trailing one. Not one that ends on a word a number
+    follows ("Can you look up my order number?" and then the digits)."""
+    question = stripped.endswith("?") and words[0] in QUESTION_STARTS and len(words) >= 3
+    return question and words[-1] not in NUMBER_NOUNS
+
+
 def classify(text: str) -> Completeness:
     """Classify a transcript of what the caller has said so far."""
     stripped = text.strip()
@@ -193,7 +204,7 @@ def classify(text: str) -> Completeness:
     if ended and len(words) >= 2 and words[-1] == "please":  # "Yes, please." closes a request
         return Completeness.COMPLETE
     if words[-1] in HOLD_WORDS and not _ends_a_clause(words):
-        return Completeness.INCOMPLETE
+        return Completeness.LIKELY if _asked_whole(stripped, words) else Completeness.INCOMPLETE
     digits = _trailing_digits(words)
     if digits:
         context = words[: len(words) - digits][-3:]
