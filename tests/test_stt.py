@@ -102,6 +102,9 @@ def test_find_restart_locates_a_decode_saying_its_words_again() -> None:
     assert restart("How many days are there in a week? How many days are there in") == 8
     assert restart("Where is it? Where is") is None  # too few words again
     assert restart("The cat sat on the mat and the dog sat") is None
+    assert restart("Yes, that's right Yes, that's right Yes, that") == 3  # a short unit, copied
+    assert restart("Yes, please. Yes, please. Yes,") == 2
+    assert restart("No no no no no no") is None  # one word again: real or not, redone padded
 
 
 def test_find_loop_locates_the_first_repeated_unit() -> None:

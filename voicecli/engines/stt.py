@@ -98,16 +98,28 @@ def find_loop(words: list[str], count: int, phrase_words: int) -> tuple[int, int
 
 def find_restart(words: list[str], min_words: int) -> int | None:
     """Where a decode cut off by its length bound began saying again what it had said: the
-    first index from which the remaining words (at least `min_words`) repeat an earlier stretch
-    ("How many days are there in a week? How many days are there in"). A decode that stopped
-    on its own never ends mid-copy, so this is asked only of one that hit the bound."""
+    first index from which the remaining words repeat an earlier stretch of at least
+    `min_words` ("How many days are there in a week? How many days are there in"), or go on
+    copying the unit of two or more different words just before them, a whole copy at least ("Yes,
+    that's right Yes, that's right Yes, that"). The last word may be cut short by the bound.
+    A decode that stopped on its own never ends mid-copy, so this is asked only of one that
+    hit the bound."""
     keys = [re.sub(r"[^\w']", "", w.lower()) for w in words]
     n = len(keys)
-    for start in range(1, n - min_words + 1):
+    for start in range(1, n):
         tail = keys[start:]
-        if any(keys[j : j + len(tail)] == tail for j in range(start - len(tail) + 1)):
-            return start
+        for j in range(start):
+            unit = start - j
+            apart = len(tail) >= min_words and j + len(tail) <= start
+            periodic = len(set(keys[j:start])) >= 2 and len(tail) >= unit
+            if (apart or periodic) and _copies(keys[j : j + len(tail)], tail):
+                return start
     return None
+
+
+def _copies(earlier: list[str], tail: list[str]) -> bool:
+    """`tail` says `earlier` again, its last word perhaps cut short."""
+    return earlier[:-1] == tail[:-1] and earlier[-1].startswith(tail[-1])
 
 
 def keep_segments(
