@@ -6,6 +6,7 @@ import pytest
 
 from voicecli.policy.numbers import (
     Reading,
+    ends_on_a_whole_order,
     one_edit_apart,
     order_number,
     order_numbers,
@@ -88,3 +89,15 @@ def test_one_edit_apart() -> None:
 def test_double_before_digits_doubles_the_first() -> None:
     assert order_number("Double 731.") == "7731"
     assert order_number("double seven three one") == "7731"
+
+
+def test_a_number_read_whole_names_an_order_only_at_the_end_of_the_words() -> None:
+    orders = frozenset({"8812", "4219", "29340"})
+    assert ends_on_a_whole_order("My order number is 8, 8, 1, 2,", orders)
+    assert ends_on_a_whole_order("It's four two one nine.", orders)
+    assert ends_on_a_whole_order("two nine three four, um, zero", orders)
+    assert ends_on_a_whole_order("29340", orders)
+    assert not ends_on_a_whole_order("My order number is 8, 8, 1,", orders)  # not all of it
+    assert not ends_on_a_whole_order("Order 4219 and", orders)  # more to come
+    assert not ends_on_a_whole_order("It is 2934", orders | {"2934"})  # 29340 begins with it
+    assert not ends_on_a_whole_order("It is 5120.", orders)  # no such order

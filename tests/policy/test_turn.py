@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from voicecli.policy.completeness import Completeness, classify
+from voicecli.policy.numbers import ends_on_a_whole_order
 from voicecli.policy.turn import Commit, TurnPolicy, TurnRules, reopens
 
 FRAME_S = 0.032
@@ -20,9 +21,14 @@ class Timeline:
     until_s: float = 10.0
 
 
-def run(timeline: Timeline, rules: TurnRules | None = None) -> Commit | None:
-    """Feed the policy frame by frame, as the session does; return the commit, if any."""
-    policy = TurnPolicy(rules)
+def run(
+    timeline: Timeline, rules: TurnRules | None = None, orders: frozenset[str] | None = None
+) -> Commit | None:
+    """Feed the policy frame by frame, as the session does; return the commit, if any
+    (`orders`: the order numbers the store has)."""
+    known = orders
+    whole = (lambda text: ends_on_a_whole_order(text, known)) if known is not None else None
+    policy = TurnPolicy(rules, whole)
     pending = sorted(timeline.transcripts)
     speaking = False
     frame = 0
@@ -69,6 +75,28 @@ def test_digits_read_with_pauses_are_not_cut_off() -> None:
     assert commit is not None
     assert commit.at_s > 4.4, "committed inside a pause"
     assert commit.completeness is Completeness.LIKELY
+
+
+def test_a_number_read_with_pauses_ends_once_it_names_an_order() -> None:
+    # the caller's last digit, and Whisper's comma for the pause after it
+    rules = TurnRules()
+    said = Timeline(
+        speech=[(0.2, 1.8), (2.5, 3.1)],
+        transcripts=[
+            (1.95, "My order number is 4, 2,", 1.8),
+            (3.25, "My order number is 4, 2, 1, 9,", 3.1),
+        ],
+    )
+    known = run(said, rules, orders=frozenset({"4219", "3381"}))
+    assert known is not None and known.at_s > 3.1, "not inside the pause after '4, 2'"
+    assert known.completeness is Completeness.LIKELY
+    assert abs(known.silence_s - rules.likely_silence_s) < FRAME_S * 1.5
+    unknown = run(said, rules, orders=frozenset({"3381"}))
+    assert (
+        unknown is not None and abs(unknown.silence_s - rules.incomplete_silence_s) < FRAME_S * 1.5
+    )
+    longer = run(said, rules, orders=frozenset({"4219", "42190"}))
+    assert longer is not None and longer.completeness is Completeness.INCOMPLETE
 
 
 def test_trailing_conjunction_holds_then_resumed_speech_continues_the_turn() -> None:

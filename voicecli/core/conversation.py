@@ -48,7 +48,7 @@ class ConversationCore(BargeInSteps):
         self.config = config
         self.capture_time = capture_time  # capture sample → clock time
         self.mode = mode
-        self.policy = TurnPolicy(mode.rules)
+        self.policy = TurnPolicy(mode.rules, mode.planner.read_a_whole_order)
         self.fade = config.audio.fade_ms * out_rate // 1000
         preroll = config.speech.preroll_frames * FRAME_SAMPLES
         self.interruptions = Interruptions(config.interrupt, aec, preroll)

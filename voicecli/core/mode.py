@@ -47,6 +47,10 @@ class Planner(Protocol):
         """Before commit: a read-only lookup worth starting on the stable words, if any."""
         ...
 
+    def read_a_whole_order(self, text: str) -> bool:
+        """The words end on the whole number of an order the store has."""
+        ...
+
     def decide(self, text: str) -> Plan: ...
 
     def preview(self, text: str) -> Plan:
@@ -67,6 +71,9 @@ class EchoPlanner:
 
     def prefetch(self, partial: str) -> ToolCall | None:
         return None
+
+    def read_a_whole_order(self, text: str) -> bool:
+        return False
 
     def decide(self, text: str) -> Plan:
         return Plan(Step.LLM)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from voicecli.policy.callfacts import name_given
 from voicecli.policy.intent import Intent, Routed, route
 from voicecli.policy.knowledge import KnowledgeRow, context_rows
-from voicecli.policy.numbers import Reading, pick, readings
+from voicecli.policy.numbers import Reading, ends_on_a_whole_order, pick, readings
 from voicecli.policy.recall import asks_own_name, name_answer
 from voicecli.terms import Step, ToolCall, ToolPhase
 
@@ -81,6 +81,12 @@ class CommitRules:
         self.last_order: str | None = None
         self.caller_name: str | None = None
         self._before: _Memory = (None, None, None, None)
+
+    def read_a_whole_order(self, text: str) -> bool:
+        """The words end on the whole number of an order the store has (never without a
+        store): a number being read out is finished there."""
+        known = self.order_ids() if self.order_ids else None
+        return known is not None and ends_on_a_whole_order(text, known)
 
     def prefetch(self, partial: str) -> ToolCall | None:
         """Before commit: a read-only lookup worth starting now, if any. Never a side effect."""

@@ -9,7 +9,8 @@ What Whisper writes is not always what was said: "four seven one one" comes out 
 an order number — the literal one first, then those that read a homophone next to a number
 the other way ("for" as 4, or "to" as a word) or join numbers split by a filler — each marked
 whether it is a guess. `pick` chooses among them with the store's knowledge of which orders
-exist; the caller confirms a guess before anything is done with it.
+exist; the caller confirms a guess before anything is done with it. `ends_on_a_whole_order`
+tells the turn policy that a number being read out is finished: it names an order.
 """
 
 from __future__ import annotations
@@ -250,6 +251,21 @@ def readings(text: str, min_digits: int = 3) -> list[Reading]:
         for flips in itertools.combinations(ambiguous, count):
             add(_numbers(_read_homophones(tokens, frozenset(flips))), guessed=True)
     return found
+
+
+def ends_on_a_whole_order(text: str, orders: frozenset[str]) -> bool:
+    """The words end on a number (fillers and punctuation aside) that names an order the store
+    has, and no longer order begins with it: the caller has read all of it ("My order number
+    is 8, 8, 1, 2," — Whisper's comma is the pause after the last digit, not more to come)."""
+    tokens = _without_fillers(_read_homophones(_tokens(text)))
+    run: list[str] = []
+    for token in reversed(tokens):
+        if not (is_number_word(token) or token == "-"):
+            break
+        run.insert(0, token)
+    digits = number_value([t for t in run if t != "-"])
+    longer = any(o != digits and o.startswith(digits) for o in orders)
+    return bool(digits) and digits in orders and not longer
 
 
 def one_edit_apart(a: str, b: str) -> bool:

@@ -11,6 +11,7 @@ anything else after the plain silence timeout. Times are seconds of capture audi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -54,11 +55,23 @@ class Commit:
 
 
 class TurnPolicy:
-    """Tracks one caller turn; `tick(now)` returns a Commit once the turn is over."""
+    """Tracks one caller turn; `tick(now)` returns a Commit once the turn is over.
+    `whole_order` says the words end on the whole number of an order the store has: a number
+    being read out that reads as unfinished ("… 8, 1, 2,") is then a full sentence."""
 
-    def __init__(self, rules: TurnRules | None = None) -> None:
+    def __init__(
+        self, rules: TurnRules | None = None, whole_order: Callable[[str], bool] | None = None
+    ) -> None:
         self.rules = rules or TurnRules()
+        self.whole_order = whole_order or (lambda text: False)
         self.reset()
+
+    def completeness(self, text: str) -> Completeness:
+        """How finished `text` sounds (policy/completeness.py), a known order read whole aside."""
+        found = classify(text)
+        if found is Completeness.INCOMPLETE and self.whole_order(text):
+            return Completeness.LIKELY
+        return found
 
     def reset(self) -> None:
         self.phase = Phase.IDLE
@@ -99,16 +112,16 @@ class TurnPolicy:
         near = self.heard_s >= self.speech_end_s - self.rules.interim_gap_s
         interim = on_interim and self.phase is Phase.PAUSED and bool(self.text) and near
         heard = self.fresh or interim
-        return heard and classify(self.text) is not Completeness.INCOMPLETE
+        return heard and self.completeness(self.text) is not Completeness.INCOMPLETE
 
     def draft_may_end(self, text: str, covers_until_s: float) -> bool:
         """A draft reading of the pause (ahead of the decode the commit reads) covers the speech
         up to it and does not say the caller is going on: a reply may be made from it."""
         covers = self.phase is Phase.PAUSED and covers_until_s >= self.speech_end_s
-        return covers and bool(text) and classify(text) is not Completeness.INCOMPLETE
+        return covers and bool(text) and self.completeness(text) is not Completeness.INCOMPLETE
 
     def required_silence(self) -> tuple[float, Completeness]:
-        completeness = classify(self.text) if self.fresh else Completeness.UNKNOWN
+        completeness = self.completeness(self.text) if self.fresh else Completeness.UNKNOWN
         return self._wait(completeness), completeness
 
     def _wait(self, completeness: Completeness) -> float:
@@ -144,7 +157,7 @@ class TurnPolicy:
         returned: the decision is void, and `tick` decides anew."""
         if self.phase is not Phase.COMMITTED or self.covered_s < self.speech_end_s:
             return False
-        if now_s - self.speech_end_s >= self._wait(classify(self.text)):
+        if now_s - self.speech_end_s >= self._wait(self.completeness(self.text)):
             return False
         self.phase = Phase.PAUSED
         return True
