@@ -215,6 +215,7 @@ def test_completeness_rules() -> None:
         "Yes, and": Completeness.INCOMPLETE,
         "No, I meant the other order from last week.": Completeness.LIKELY,
         "Which cards can I pay with?": Completeness.LIKELY,
+        "And which days are you open on?": Completeness.LIKELY,
         "Can you tell me where my parcel is?": Completeness.LIKELY,
         "What number can I reach you on?": Completeness.LIKELY,
         "Which cards can I pay with": Completeness.INCOMPLETE,

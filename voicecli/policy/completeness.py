@@ -143,6 +143,8 @@ PRONOUNS = {
 }
 NUMBER_WORDS = set(DIGITS) | {"oh", "double", "triple"}
 NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "pin", "is"}
+# words a question may open after ("And what days …", "Hi, can you …", "Okay, so where …")
+LEAD_INS = {"and", "so", "but", "oh", "um", "uh", "well", "okay", "ok", "hi", "hello", "hey"}
 NUMBER_NOUNS = NUMBER_CONTEXT - {"is"}  # what a number is read out after ("order number")
 MIN_DIGITS_FOR_A_NUMBER = 4
 
@@ -188,7 +190,8 @@ def _asked_whole(stripped: str, words: list[str]) -> bool:
     """ "Which cards can I pay with?": a question Whisper closed with its mark may end on a
     small word; it is a full sentence, not a trailing one. Not one that ends on a word a number
     follows ("Can you look up my order number?" and then the digits)."""
-    question = stripped.endswith("?") and words[0] in QUESTION_STARTS and len(words) >= 3
+    opening = next((w for w in words if w not in LEAD_INS), "")  # "And what days …"
+    question = stripped.endswith("?") and opening in QUESTION_STARTS and len(words) >= 3
     return question and words[-1] not in NUMBER_NOUNS
 
 
