@@ -99,6 +99,21 @@ def test_a_number_read_with_pauses_ends_once_it_names_an_order() -> None:
     assert longer is not None and longer.completeness is Completeness.INCOMPLETE
 
 
+def test_the_store_is_asked_once_per_text_not_once_per_frame() -> None:
+    asked: list[str] = []
+
+    def whole(text: str) -> bool:
+        asked.append(text)
+        return ends_on_a_whole_order(text, frozenset({"4219"}))
+
+    policy = TurnPolicy(TurnRules(), whole)
+    policy.speech_started(0.2)
+    policy.speech_ended(1.8)
+    policy.transcript("My order number is 4, 2, 1, 9,", 1.8)
+    commits = [policy.tick(1.8 + FRAME_S * k) for k in range(1, 20)]
+    assert any(commits) and asked == ["My order number is 4, 2, 1, 9,"]
+
+
 def test_trailing_conjunction_holds_then_resumed_speech_continues_the_turn() -> None:
     timeline = Timeline(
         speech=[(0.2, 1.5), (2.6, 3.6)],

@@ -64,13 +64,19 @@ class TurnPolicy:
     ) -> None:
         self.rules = rules or TurnRules()
         self.whole_order = whole_order or (lambda text: False)
+        self._judged: tuple[str, Completeness] | None = None  # the last text judged, and how
         self.reset()
 
     def completeness(self, text: str) -> Completeness:
-        """How finished `text` sounds (policy/completeness.py), a known order read whole aside."""
+        """How finished `text` sounds (policy/completeness.py), a known order read whole aside.
+        Asked every frame of a pause about the same words: the last answer is kept (the store
+        is asked once per text, not once per frame)."""
+        if self._judged is not None and self._judged[0] == text:
+            return self._judged[1]
         found = classify(text)
         if found is Completeness.INCOMPLETE and self.whole_order(text):
-            return Completeness.LIKELY
+            found = Completeness.LIKELY
+        self._judged = (text, found)
         return found
 
     def reset(self) -> None:
