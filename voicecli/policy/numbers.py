@@ -258,12 +258,9 @@ def ends_on_a_whole_order(text: str, orders: frozenset[str]) -> bool:
     has, and no longer order begins with it: the caller has read all of it ("My order number
     is 8, 8, 1, 2," — Whisper's comma is the pause after the last digit, not more to come)."""
     tokens = _without_fillers(_read_homophones(_tokens(text)))
-    run: list[str] = []
-    for token in reversed(tokens):
-        if not (is_number_word(token) or token == "-"):
-            break
-        run.insert(0, token)
-    digits = number_value([t for t in run if t != "-"])
+    if not tokens or not is_number_word(tokens[-1]):
+        return False
+    digits = _numbers(tokens)[-1]  # the run of number words the words end on
     longer = any(o != digits and o.startswith(digits) for o in orders)
     return bool(digits) and digits in orders and not longer
 

@@ -64,7 +64,6 @@ class TurnPolicy:
     ) -> None:
         self.rules = rules or TurnRules()
         self.whole_order = whole_order or (lambda text: False)
-        self._judged: tuple[str, Completeness] | None = None  # the last text judged, and how
         self.reset()
 
     def completeness(self, text: str) -> Completeness:
@@ -85,6 +84,7 @@ class TurnPolicy:
         self.text = ""
         self.covered_s = -1.0  # how far the last decode of a pause heard (a final transcript)
         self.heard_s = -1.0  # how far the last transcript of any kind heard
+        self._judged: tuple[str, Completeness] | None = None  # the last text judged, and how
 
     def speech_started(self, at_s: float) -> None:
         """Speech (re)started: a pause is not the end of the turn after all."""
