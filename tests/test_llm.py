@@ -121,21 +121,25 @@ def test_a_replys_prompt_is_evaluated_on_the_threads_it_is_given(llm: LlamaEngin
 def test_a_replys_head_is_written_on_its_threads_and_the_rest_on_the_calls(
     llm: LlamaEngine,
 ) -> None:
-    """With `reply_head_threads` a reply's words are written on the threads it is given until
-    the caller says its first piece is out; from the next token on, on the call's threads."""
+    """With `reply_head_threads` each token is written on the threads the writer asks for just
+    before it: the head's while it says wide, the call's while it says narrow (the voice
+    synthesizes, or the head is out), and back."""
     ctx = llm.llm._ctx.ctx
     before, chosen = llm.config.threads, llm.reply_head_threads
     llm.reply_head_threads = lambda: before + 1
-    head = threading.Event()
+    narrow_from = {3, 4, 7, 8, 9, 10, 11}  # token indices the writer wants narrow
     seen: list[int] = []
+
+    def narrow() -> bool:
+        return len(seen) in narrow_from
+
     try:
-        chat = messages(llm.config.system_prompt, "Count from one to ten.")
-        for i, _ in enumerate(llm.stream(chat, max_tokens=8, head=head)):
+        chat = messages(llm.config.system_prompt, "Count from one to twenty.")
+        for _ in llm.stream(chat, max_tokens=10, narrow=narrow):
             seen.append(llama_cpp.llama_n_threads(ctx))
-            if i == 2:
-                head.set()
-        assert len(seen) >= 5, seen
-        assert seen[:3] == [before + 1] * 3 and set(seen[3:]) == {before}
+        assert len(seen) >= 8, seen
+        wanted = [before if i in narrow_from else before + 1 for i in range(len(seen))]
+        assert seen == wanted
     finally:
         llm.reply_head_threads = chosen
         llm.llm._ctx.set_n_threads(before, before)

@@ -130,6 +130,14 @@ def build_conversation(
     cascade = options.pipeline is Pipeline.CASCADE  # the naive baseline: no acknowledgement
     talk = config.conversation
     transcriber = WholeTurnTranscriber if cascade else Transcriber
+    speaker = Speaker(
+        bus,
+        engines.tts,
+        playout,
+        generation,
+        prepared=(speakable(config.tools.ack_text), speakable(talk.late_ack_text)),
+        trim_first_lead_in=config.tts.trim_first_lead_in,
+    )
     stages: list[Stage] = [
         Listener(
             bus,
@@ -147,7 +155,7 @@ def build_conversation(
         session,
         Responder(
             bus,
-            reply_writer(config, engines, options),
+            reply_writer(config, engines, options, speaker.voiced),
             generation,
             warm_messages=session.history.messages(),
             tools=config.tools,
@@ -155,14 +163,7 @@ def build_conversation(
             others_busy=CpuMeter().others_busy,
             cut=fixed_reply_cut(config, cascade),
         ),
-        Speaker(
-            bus,
-            engines.tts,
-            playout,
-            generation,
-            prepared=(speakable(config.tools.ack_text), speakable(talk.late_ack_text)),
-            trim_first_lead_in=config.tts.trim_first_lead_in,
-        ),
+        speaker,
         ToolRunner(bus, orders),
     ]
     models = config.models
@@ -200,8 +201,12 @@ def fixed_reply_cut(config: Config, cascade: bool) -> Callable[[str], list[str]]
     return partial(cut_whole, rules=config.flush)
 
 
-def reply_writer(config: Config, engines: Engines, options: TalkOptions) -> ReplyWriter:
-    """Where replies come from (the LLM, or the caller's words) and when they are spoken."""
+def reply_writer(
+    config: Config, engines: Engines, options: TalkOptions, voiced: Callable[[], int]
+) -> ReplyWriter:
+    """Where replies come from (the LLM, or the caller's words) and when they are spoken
+    (`voiced`: the pieces the voice has finished with; while it has more, the model leaves it
+    a core)."""
 
     def release() -> Release:
         if options.pipeline is Pipeline.CASCADE:
@@ -210,7 +215,7 @@ def reply_writer(config: Config, engines: Engines, options: TalkOptions) -> Repl
 
     if options.mirror or engines.llm is None:
         return EchoWriter(release)
-    return ModelWriter(engines.llm, release)
+    return ModelWriter(engines.llm, release, voiced, config.llm.reply_head_pieces)
 
 
 def open_sound_card(

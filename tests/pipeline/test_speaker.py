@@ -131,3 +131,29 @@ def test_a_replys_first_piece_starts_at_its_sound_and_the_next_keeps_its_pause(
     again = plain.synthesize("Anything else?")
     assert again is not None
     assert second.size == again.audio.size, "the second piece keeps its lead-in"
+
+
+def test_the_speaker_counts_the_pieces_it_has_finished_with(tts) -> None:
+    """The reply's writer leaves Piper a core until the pieces it handed are voiced: the count
+    grows once a piece is voiced (not before: asked from inside Piper's chunk stream), and
+    also for a piece dropped because its reply was cancelled meanwhile."""
+    seen: list[int] = []
+
+    class Watched:
+        sample_rate = tts.sample_rate
+
+        def synthesize(self, text: str):
+            for chunk in tts.synthesize(text):
+                seen.append(speaker.voiced())
+                yield chunk
+
+    speaker, _, generation, queued = speaker_on(Watched())
+    generation.advance(1)
+    say(speaker, 1, "It is noon.")
+    assert seen and set(seen) == {0}, "not counted while being voiced"
+    assert speaker.voiced() == 1 and queued == [0]
+    speaker.handle(ReplyPiece(0.0, 1, 1, "And sunny.", "And sunny."))
+    assert speaker.voiced() == 2 and queued == [0, 1]
+    generation.advance(2)  # reply 1 is cancelled: its late piece is dropped, and counted
+    speaker.handle(ReplyPiece(0.0, 1, 2, "And warm.", "And warm."))
+    assert speaker.voiced() == 3 and queued == [0, 1]

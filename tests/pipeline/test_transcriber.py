@@ -216,3 +216,24 @@ def test_a_sure_plain_interim_that_heard_the_whole_pause_is_published_as_its_tra
     assert [(t.text, t.final) for t in published] == [(QUESTION, False), (QUESTION, True)]
     assert published[-1].covers_until == int(1.5 * CAPTURE_RATE)
     assert stt.asked == [(None, False)], "no second pass over the same audio"
+
+
+def test_an_interim_near_enough_the_pause_stands_for_its_decode() -> None:
+    """An interim that heard the speech up to `interim_near_s` of the pause stands for the
+    pause's decode; one further from it, or with no nearness allowed, does not."""
+    for near, interim_end, stands in ((0.15, 1.4, True), (0.15, 1.3, False), (0.0, 1.4, False)):
+        bus = EventBus(time.monotonic)
+        clean = SampleRing(10 * CAPTURE_RATE)
+        clean.write(np.zeros(2 * CAPTURE_RATE, dtype=np.float32))
+        stt = GreedyFirstRecogniser((QUESTION, -0.2), (QUESTION, -0.2))
+        config = TranscriberConfig(quick_pause_decode=True, interim_near_s=near)
+        stage = Transcriber(bus, clean, stt, config, HallucinationRules())
+        heard = bus.subscribe((Transcript,), "test")
+        stage.handle(TurnOpened(0.0, 1, 0))
+        stage.handle(TranscribeRequest(1.6, 1, int(interim_end * CAPTURE_RATE), final=False))
+        stage.handle(TurnPaused(1.6, 1, int(1.5 * CAPTURE_RATE)))
+        stage.idle()
+        published = [e for e in heard.drain() if isinstance(e, Transcript)]
+        assert published[-1].final and published[-1].covers_until == int(1.5 * CAPTURE_RATE)
+        passes = len(stt.asked)
+        assert passes == (1 if stands else 2), (near, interim_end, stt.asked)

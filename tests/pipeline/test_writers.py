@@ -7,7 +7,7 @@ language model); the last one runs the real model.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from voicecli.engines.llm import GenerationStats, LlamaEngine
 from voicecli.engines.protocols import Message
@@ -26,7 +26,7 @@ class ScriptedModel:
         self.spoken = spoken
         self.stats = GenerationStats()
         self.spoken_before: list[int] = []  # pieces spoken when token i was produced
-        self.head_out: list[bool] = []  # whether the writer had said the head was out then
+        self.narrow: list[bool] = []  # whether the writer said to write token i narrow
 
     def prefill(self, messages: Sequence[Message]) -> int:
         return 0
@@ -35,12 +35,12 @@ class ScriptedModel:
         self,
         messages: Sequence[Message],
         cancel: threading.Event | None = None,
-        head: threading.Event | None = None,
+        narrow: Callable[[], bool] | None = None,
     ) -> Iterator[str]:
         self.stats = GenerationStats(prompt_tokens=12, cached_tokens=8)
         for token in self.tokens:
             self.spoken_before.append(len(self.spoken))
-            self.head_out.append(head is not None and head.is_set())
+            self.narrow.append(narrow is not None and narrow())
             self.stats.generated_tokens += 1
             yield token
             if cancel is not None and cancel.is_set():
@@ -66,7 +66,25 @@ def test_the_product_speaks_the_first_clause_while_the_model_still_writes() -> N
     assert " ".join(spoken) == written.text == "".join(TOKENS).strip()
     assert written.tokens == len(TOKENS)
     assert len(firsts) == 1 and firsts[0][1:] == (8, 12)
-    assert model.head_out == [n > 0 for n in model.spoken_before], "head out with piece one"
+    assert model.narrow == [n > 0 for n in model.spoken_before], "head out with piece one"
+
+
+def test_the_second_piece_is_written_wide_while_the_voice_is_idle() -> None:
+    """With a two-piece head, the tokens after the first piece are written on the head's
+    threads except while the voice has not yet voiced every piece it was handed; after the
+    second piece, on the call's own threads."""
+    tokens = ["Yes,", " it", " is,", " and", " it", " is", " big,", " and", " old."]
+    model = ScriptedModel(tokens, spoken := [])
+    # the voice's count when the reply starts, then as each token is about to be written
+    counts = iter([5, 5, 5, 5, 5, 6, 6, 6, 6, 6])
+    clauses = FlushRules(first_min_words=1, min_words=3)
+    writer = ModelWriter(model, lambda: ClauseFlusher(clauses), lambda: next(counts), 2)
+    spoken, _, _ = run(writer, spoken)
+    assert spoken == ["Yes,", "it is, and it is big,", "and old."]
+    assert model.spoken_before == [0, 0, 1, 1, 1, 1, 1, 1, 2]
+    # the first piece wide; narrow while it is being voiced, wide once it is, until the second
+    # piece is out: from then on, narrow
+    assert model.narrow == [False, False, True, True, False, False, False, False, True]
 
 
 def test_the_cascade_speaks_only_the_whole_reply_once_written() -> None:
@@ -74,7 +92,7 @@ def test_the_cascade_speaks_only_the_whole_reply_once_written() -> None:
     spoken, written, _ = run(ModelWriter(model, WholeReply), spoken)
     assert spoken == [written.text] == ["".join(TOKENS).strip()]
     assert max(model.spoken_before) == 0, "nothing was spoken while the model wrote"
-    assert not any(model.head_out), "the whole reply is its head"
+    assert not any(model.narrow), "the whole reply is its head"
 
 
 def test_a_cancelled_reply_stops_and_speaks_no_rest() -> None:
@@ -83,8 +101,8 @@ def test_a_cancelled_reply_stops_and_speaks_no_rest() -> None:
     writer = ModelWriter(model, WholeReply)
     original = model.stream
 
-    def stream(messages, cancel=None, head=None):
-        for i, token in enumerate(original(messages, cancel, head)):
+    def stream(messages, cancel=None, narrow=None):
+        for i, token in enumerate(original(messages, cancel, narrow)):
             if i == 2:
                 cancel.set()
             yield token

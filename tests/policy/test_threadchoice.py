@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voicecli.policy.threadchoice import stage_threads, threads_for
+from voicecli.policy.threadchoice import stage_threads, threads_for, writes_wide
 
 
 def test_each_heavy_stage_gets_half_the_cores_unless_configured() -> None:
@@ -37,3 +37,11 @@ def test_a_core_counts_as_free_when_others_took_less_than_half_of_it() -> None:
 def test_a_saturated_machine_still_gets_one_thread() -> None:
     assert threads_for(cores=2, others_busy=2.0, most=2) == 1
     assert threads_for(cores=2, others_busy=5.0, most=2) == 1
+
+
+def test_the_head_is_written_wide_except_while_the_voice_synthesizes_a_piece_of_it() -> None:
+    assert writes_wide(0, voice_busy=True, head_pieces=2), "nothing to voice yet: the voice waits"
+    assert not writes_wide(1, voice_busy=True, head_pieces=2), "Piper needs its core"
+    assert writes_wide(1, voice_busy=False, head_pieces=2), "the voice is idle: the second piece"
+    assert not writes_wide(2, voice_busy=False, head_pieces=2), "the head is out"
+    assert not writes_wide(1, voice_busy=False, head_pieces=1), "a one-piece head (as before)"

@@ -175,18 +175,19 @@ class LlamaEngine:
         messages: Sequence[Message],
         cancel: threading.Event | None = None,
         max_tokens: int | None = None,
-        head: threading.Event | None = None,
+        narrow: Callable[[], bool] | None = None,
     ) -> Iterator[str]:
         """Yield reply text piece by piece; stops at end of turn, `max_tokens` or `cancel`.
 
         The cancel flag is checked before every token is sampled, so at most one more token
-        is computed after it is set. `head` is set by the caller once the reply's first piece
-        has gone to the voice: the head is written on `reply_head_threads` (nothing else of
-        the agent computes while the voice waits for it), the rest on the call's threads
-        (beside the voice); without it, the whole reply is the head.
+        is computed after it is set. `narrow`, asked before every token, says whether the next
+        one is written on the call's threads (beside the voice) rather than on
+        `reply_head_threads` (the reply's head, while the voice waits for it:
+        policy/threadchoice.py `writes_wide`); without it, the whole reply is the head.
         """
         started = time.perf_counter()
         rest = self._choose_threads(reply=True)
+        wide = self.threads
         tokens = self.prompt_tokens(messages)
         limit = max_tokens or self.config.max_reply_tokens
         self.stats = GenerationStats(
@@ -218,8 +219,8 @@ class LlamaEngine:
                 if cancel is not None and cancel.is_set():
                     self.stats.cancelled = True
                     break
-                if head is not None and head.is_set() and self.threads != rest:
-                    self._set_threads(rest, self.batch_threads)
+                if narrow is not None:
+                    self._set_threads(rest if narrow() else wide, self.batch_threads)
         finally:
             generator.close()
             self._free_sampler()

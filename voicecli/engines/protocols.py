@@ -68,5 +68,5 @@ class LanguageModel(Protocol):
         self,
         messages: Sequence[Message],
         cancel: threading.Event | None = None,
-        head: threading.Event | None = None,
+        narrow: Callable[[], bool] | None = None,
     ) -> Iterator[str]: ...

@@ -12,7 +12,8 @@ otherwise wait unplayed while the rest were voiced.
 Fixed phrases the agent says when it must answer fast (the slow-tool acknowledgement) are
 synthesized once at start-up, so they cost no synthesis time when they are needed. A reply's
 first piece starts at its first sound, not at the near-silence Piper puts before it
-(audio/leadin.py).
+(audio/leadin.py). `voiced` counts the pieces it has finished with: a reply's writer that handed
+it more than that leaves Piper a core meanwhile (policy/threadchoice.py `writes_wide`).
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ class Speaker(Stage):
         self.to_prepare = prepared
         self.prepared: dict[str, Voiced] = {}
         self.trim_first_lead_in = trim_first_lead_in
+        self.pieces_voiced = 0  # read by the reply's writer, on its thread (`voiced`)
+
+    def voiced(self) -> int:
+        """How many reply pieces the speaker has finished with (voiced, or dropped unvoiced
+        because their reply was cancelled meanwhile) since it started."""
+        return self.pieces_voiced
 
     def setup(self) -> None:
         for spoken in self.to_prepare:
@@ -144,7 +151,10 @@ class Speaker(Stage):
 
     def speak(self, piece: ReplyPiece) -> None:
         self.released_early(piece.gen)
-        voiced = self.synthesize(piece.spoken, self.cancelled(piece.gen))
+        try:
+            voiced = self.synthesize(piece.spoken, self.cancelled(piece.gen))
+        finally:
+            self.pieces_voiced += 1
         if voiced is None:
             return
         audio = voiced.audio

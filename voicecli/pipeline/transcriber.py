@@ -152,7 +152,8 @@ class Transcriber(Stage):
         if turn.paused_at is not None:
             if turn.pause_decoded == turn.paused_at:
                 return
-            if turn.decoded_until >= turn.paused_at and self._interim_will_do(turn):
+            near = round(self.config.interim_near_s * CAPTURE_RATE)
+            if turn.decoded_until >= turn.paused_at - near and self._interim_will_do(turn):
                 self._interim_stands(turn)  # the last decode already heard it all
             else:
                 self._decode_to_pause(turn)

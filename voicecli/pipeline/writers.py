@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from voicecli.engines.protocols import LanguageModel, Message
+from voicecli.policy.threadchoice import writes_wide
 
 Speak = Callable[[str], None]
 FirstToken = Callable[[float, int, int], None]  # (ms to the first token, cached, prompt tokens)
@@ -89,13 +90,25 @@ def _release(tokens: Iterable[str], release: Release, cancel: threading.Event, s
 
 
 class ModelWriter:
-    """The language model writes the reply, streamed; its first token is reported, and it is
-    told once the reply's first piece has gone to the voice (the head is written on more
-    threads than the rest: engines/llm.py)."""
+    """The language model writes the reply, streamed; its first token is reported, and before
+    each token it is told whether to write on the reply's head threads (the caller waits for
+    the first pieces and the voice has voiced all it was handed) or on its own
+    (policy/threadchoice.py `writes_wide`, engines/llm.py)."""
 
-    def __init__(self, llm: LanguageModel, release: Callable[[], Release]) -> None:
+    def __init__(
+        self,
+        llm: LanguageModel,
+        release: Callable[[], Release],
+        voiced: Callable[[], int] = lambda: 0,
+        head_pieces: int = 1,
+    ) -> None:
+        """`voiced`: how many pieces the voice has finished with (pipeline/speaker.py);
+        `head_pieces`: how many of a reply's first pieces are its head
+        (`[llm] reply_head_pieces`)."""
         self.llm = llm
         self.release = release
+        self.voiced = voiced
+        self.head_pieces = head_pieces
 
     def warm(self, messages: Sequence[Message]) -> None:
         if messages:
@@ -112,15 +125,21 @@ class ModelWriter:
         first_token: FirstToken,
     ) -> Written:
         started = time.perf_counter()
-        head = threading.Event()
+        pieces_out = 0
+        voiced_before = self.voiced()
 
-        def speak_head(piece: str) -> None:
+        def speak_counted(piece: str) -> None:
+            nonlocal pieces_out
             speak(piece)
-            head.set()
+            pieces_out += 1
+
+        def narrow() -> bool:
+            voice_busy = self.voiced() - voiced_before < pieces_out  # handed, not yet voiced
+            return not writes_wide(pieces_out, voice_busy, self.head_pieces)
 
         def tokens() -> Iterable[str]:
             first = True
-            for token in self.llm.stream(messages, cancel=cancel, head=head):
+            for token in self.llm.stream(messages, cancel=cancel, narrow=narrow):
                 if first:
                     stats = self.llm.stats
                     ms = (time.perf_counter() - started) * 1000.0
@@ -128,7 +147,7 @@ class ModelWriter:
                     first = False
                 yield token
 
-        text = _release(tokens(), self.release(), cancel, speak_head)
+        text = _release(tokens(), self.release(), cancel, speak_counted)
         return Written(text, self.llm.stats.generated_tokens)
 
 
