@@ -118,6 +118,23 @@ def test_a_replys_prompt_is_evaluated_on_the_threads_it_is_given(llm: LlamaEngin
         llm.threads = llm.batch_threads = before
 
 
+def test_a_prefill_is_evaluated_on_the_threads_it_is_given(llm: LlamaEngine) -> None:
+    """With `prefill_threads` a prefill's prompt runs on the threads it is given; a reply's
+    prompt without `reply_prompt_threads` on the call's threads."""
+    ctx = llm.llm._ctx.ctx
+    before, prompt, chosen = llm.config.threads, llm.reply_prompt_threads, llm.prefill_threads
+    llm.reply_prompt_threads, llm.prefill_threads = None, (lambda: before + 1)
+    try:
+        llm.prefill(messages(llm.config.system_prompt, "Name a river."))
+        assert llama_cpp.llama_n_threads_batch(ctx) == before + 1
+        assert llm.reply(messages(llm.config.system_prompt, "Name a lake."), max_tokens=4)
+        assert llama_cpp.llama_n_threads_batch(ctx) == before
+    finally:
+        llm.reply_prompt_threads, llm.prefill_threads = prompt, chosen
+        llm.llm._ctx.set_n_threads(before, before)
+        llm.threads = llm.batch_threads = before
+
+
 def test_a_replys_head_is_written_on_its_threads_and_the_rest_on_the_calls(
     llm: LlamaEngine,
 ) -> None:

@@ -79,6 +79,7 @@ class LlmConfig:
     reply_prompt_threads: int = within(2, 0, 64, "threads")  # a reply's prompt, at most
     reply_head_threads: int = within(2, 0, 64, "threads")  # a reply's first piece, at most
     reply_head_pieces: int = within(2, 1, 20, "pieces")  # ...its first pieces, voice idle
+    prefill_threads: int = within(0, 0, 64, "threads")  # a prefill's prompt, at most
     batch_tokens: int = within(256, 8, 4096, "tokens")
     reserve_tokens: int = within(512, 0, 32768, "tokens")
     max_reply_tokens: int = within(120, 8, 2048, "tokens")
@@ -149,7 +150,7 @@ class TranscriberConfig:
     prompt_with_reply: bool = True  # a turn after a reply heard out: its words (design notes)
     quick_pause_decode: bool = True  # greedy first where no number is read (pausedecode)
     quick_min_logprob: float = within(-0.5, -10.0, 0.0)  # ...and Whisper was sure (pausedecode)
-    interim_near_s: float = within(0.0, 0.0, 1.0, "s")  # an interim this near the pause stands
+    interim_near_s: float = within(0.15, 0.0, 1.0, "s")  # an interim this near the pause stands
     pause_draft: bool = False  # publish a pause's greedy reading before its beam decode
 
 

@@ -80,17 +80,20 @@ class LlamaEngine:
         thread_choice: Callable[[], int] | None = None,
         reply_prompt_threads: Callable[[], int] | None = None,
         reply_head_threads: Callable[[], int] | None = None,
+        prefill_threads: Callable[[], int] | None = None,
     ) -> None:
         """`thread_choice` (with `[llm] adapt_threads`): the threads to use for the next call,
         asked before each one (policy/threadchoice.py); without it, `config.threads` always.
         `reply_prompt_threads` (with `[llm] reply_prompt_threads`): the threads that evaluate a
         reply's prompt, asked before each reply (a prefill keeps the call's threads).
         `reply_head_threads` (with `[llm] reply_head_threads`): the threads that write a
-        reply's head, until the caller of `stream` says its first piece is out."""
+        reply's head, while the caller of `stream` says to write wide. `prefill_threads` (with
+        `[llm] prefill_threads`): the threads that evaluate a prefill's prompt."""
         self.config = config
         self.thread_choice = thread_choice
         self.reply_prompt_threads = reply_prompt_threads
         self.reply_head_threads = reply_head_threads
+        self.prefill_threads = prefill_threads
         self.threads = config.threads
         self.batch_threads = config.threads
         guard = weights_not_repacked() if built_with_amx() else contextlib.nullcontext()
@@ -138,7 +141,7 @@ class LlamaEngine:
             n += 1
         return n
 
-    def _choose_threads(self, reply: bool = False) -> int:
+    def _choose_threads(self, reply: bool = False, prefill: bool = False) -> int:
         """Use as many threads as `thread_choice` says the free cores allow, for this call; a
         reply's prompt (`reply`) is evaluated on `reply_prompt_threads` and its head written on
         `reply_head_threads`, if given. Returns the threads the rest of the call is written on."""
@@ -150,6 +153,8 @@ class LlamaEngine:
             batch = max(threads, self.reply_prompt_threads())
         if reply and self.reply_head_threads is not None:
             head = max(threads, self.reply_head_threads())
+        if prefill and self.prefill_threads is not None:
+            batch = max(threads, self.prefill_threads())
         self._set_threads(head, batch)
         return threads
 
@@ -161,7 +166,7 @@ class LlamaEngine:
 
     def prefill(self, messages: Sequence[Message]) -> int:
         """Evaluate the prompt into the KV cache without sampling; return tokens evaluated."""
-        self._choose_threads()
+        self._choose_threads(prefill=True)
         tokens = self.prompt_tokens(messages)
         keep = self.cached_prefix(tokens)
         if keep == len(tokens):

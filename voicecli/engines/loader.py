@@ -43,7 +43,8 @@ class EngineLoader:
         config = dataclasses.replace(config, threads=stage_threads(config.threads, allowed_cores()))
         prompt_most, head_most = config.reply_prompt_threads, config.reply_head_threads
         wants_prompt, wants_head = prompt_most > config.threads, head_most > config.threads
-        wanted = config.adapt_threads or wants_prompt or wants_head
+        wants_prefill = config.prefill_threads > config.threads
+        wanted = config.adapt_threads or wants_prompt or wants_head or wants_prefill
         meter = CpuMeter() if wanted else None
 
         def free_threads(most: int) -> Callable[[], int]:
@@ -54,8 +55,9 @@ class EngineLoader:
         choice = free_threads(config.threads) if config.adapt_threads else None
         prompt_threads = free_threads(prompt_most) if wants_prompt else None  # a reply's prompt
         head_threads = free_threads(head_most) if wants_head else None  # its first piece
+        prefill = free_threads(config.prefill_threads) if wants_prefill else None
         model = self.store.require(self.config.models.llm)
-        return LlamaEngine(model, config, choice, prompt_threads, head_threads)
+        return LlamaEngine(model, config, choice, prompt_threads, head_threads, prefill)
 
     def tts(self) -> PiperEngine:
         return PiperEngine(self.store.require(self.config.models.tts), self.config.tts)
