@@ -85,7 +85,8 @@ class LlamaEngine:
         """`thread_choice` (with `[llm] adapt_threads`): the threads to use for the next call,
         asked before each one (policy/threadchoice.py); without it, `config.threads` always.
         `reply_prompt_threads` (with `[llm] reply_prompt_threads`): the threads that evaluate a
-        reply's prompt, asked before each reply (a prefill keeps the call's threads).
+        reply's prompt, asked before each reply (a prefill keeps the call's threads, unless
+        `prefill_threads` is given).
         `reply_head_threads` (with `[llm] reply_head_threads`): the threads that write a
         reply's head, while the caller of `stream` says to write wide. `prefill_threads` (with
         `[llm] prefill_threads`): the threads that evaluate a prefill's prompt."""
@@ -144,7 +145,8 @@ class LlamaEngine:
     def _choose_threads(self, reply: bool = False, prefill: bool = False) -> int:
         """Use as many threads as `thread_choice` says the free cores allow, for this call; a
         reply's prompt (`reply`) is evaluated on `reply_prompt_threads` and its head written on
-        `reply_head_threads`, if given. Returns the threads the rest of the call is written on."""
+        `reply_head_threads`, a prefill's prompt (`prefill`) on `prefill_threads`, if given.
+        Returns the threads the rest of the call is written on."""
         threads = self.config.threads
         if self.thread_choice is not None:
             threads = self.thread_choice()

@@ -46,11 +46,12 @@ def writes_wide(pieces_out: int, voice_busy: bool, head_pieces: int) -> bool:
     """May the model write its next token on the reply's head threads (`reply_head_threads`)?
 
     Until the reply's first `head_pieces` pieces have gone to the voice, yes, except while the
-    voice synthesizes one: the caller waits for the first piece, and once it plays, for the
-    second, which must be voiced before the first has been heard out (a two- or three-word
-    first piece lasts ~0.6-0.9 s; written on one thread at ~80 ms a token the second ran dry
-    behind it). Piper then needs its core, and llama.cpp's threads wait for a descheduled one
-    at every step. After the head, the rest is written on the call's own threads."""
+    voice is busy with a piece it was handed and has not voiced yet (`voice_busy`): the caller
+    waits for the first piece, and once it plays, for the second, which must be voiced before
+    the first has been heard out (a two- or three-word first piece lasts ~0.6-0.9 s; written on
+    one thread at ~80 ms a token the second ran dry behind it). Piper then needs its core, and
+    llama.cpp's threads wait for a descheduled one at every step. After the head, the rest is
+    written on the call's own threads."""
     if pieces_out >= head_pieces:
         return False
     return pieces_out == 0 or not voice_busy
