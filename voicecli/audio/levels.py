@@ -11,10 +11,13 @@ def power(audio: np.ndarray) -> float:
     """Mean power of float audio in [-1, 1] (int16 is scaled first)."""
     if audio.size == 0:
         return 0.0
-    x = audio.astype(np.float64)
+    x = audio.astype(np.float64)  # a copy: squared in place
     if audio.dtype == np.int16:
         x /= 32768.0
-    return float(np.mean(x * x))
+    # np.mean(x * x) at a third of its cost per 10 ms frame; not np.dot, whose BLAS thread
+    # then spins beside the listener (a quarter of a core, measured)
+    np.square(x, out=x)
+    return float(np.add.reduce(x, axis=None)) / x.size
 
 
 def dbfs(audio: np.ndarray) -> float:
