@@ -16,6 +16,7 @@ from voicecli.events import (
     PauseDraft,
     TranscribeRequest,
     Transcript,
+    TurnDiscarded,
     TurnOpened,
     TurnPaused,
     TurnResumed,
@@ -237,3 +238,18 @@ def test_an_interim_near_enough_the_pause_stands_for_its_decode() -> None:
         assert published[-1].final and published[-1].covers_until == int(1.5 * CAPTURE_RATE)
         passes = len(stt.asked)
         assert passes == (1 if stands else 2), (near, interim_end, stt.asked)
+
+
+def test_it_polls_the_ring_only_while_a_turn_is_open() -> None:
+    stage = Transcriber(
+        EventBus(time.monotonic),
+        SampleRing(CAPTURE_RATE),
+        AskingRecogniser(),
+        TranscriberConfig(),
+        HallucinationRules(),
+    )
+    assert stage.tick() is None  # between turns: asleep until an event
+    stage.handle(TurnOpened(0.0, 1, 0))
+    assert stage.tick() == stage.tick_s
+    stage.handle(TurnDiscarded(1.0, 1, "a cough"))
+    assert stage.tick() is None

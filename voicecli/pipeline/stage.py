@@ -15,10 +15,10 @@ class Stage(threading.Thread):
 
     Subclasses implement `handle(event)` and optionally `idle()`, called once the events that
     are waiting have been handled (so it acts on the newest state: a pause the caller has
-    already ended is not decoded) and, in a stage that polls (`tick_s` set), every `tick_s`
-    when nothing arrives. A stage without a tick sleeps until an event comes: a thread that
-    woke fifty times a second for nothing cost idle CPU. The stage ends when the bus closes or
-    `stop()` is called (both wake it).
+    already ended is not decoded) and, in a stage that polls (`tick()` not None: `tick_s`, or
+    what the stage needs now), every tick when nothing arrives. A stage without a tick sleeps
+    until an event comes: a thread that woke fifty times a second for nothing cost idle CPU.
+    The stage ends when the bus closes or `stop()` is called (both wake it).
     An exception is published as StageError (the session ends the run) instead of dying silently.
     A stage that does reply work is given the generation counter: reply events of a cancelled
     generation are dropped here, before `handle` sees them, and `cancelled(gen)` is the signal
@@ -69,11 +69,16 @@ class Stage(threading.Thread):
     def loop(self) -> None:
         assert self.inbox is not None
         while not (self.stopping or self.inbox.closed):
-            event = self.inbox.get(timeout=self.tick_s)
+            event = self.inbox.get(timeout=self.tick())
             if event is not None and self.current(event):
                 self.handle(event)
             if self.inbox.queue.empty():  # idle work acts on the newest state, not a stale one
                 self.idle()
+
+    def tick(self) -> float | None:
+        """How long to wait for an event before the idle work: `tick_s` (None: no idle work
+        now, sleep until an event)."""
+        return self.tick_s
 
     def current(self, event: Event) -> bool:
         """False for reply work of a generation that has been cancelled (it is dropped)."""

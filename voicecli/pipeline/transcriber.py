@@ -145,6 +145,11 @@ class Transcriber(Stage):
             else:
                 self._decode(turn, min(event.until, self.clean.written), final=False)
 
+    def tick(self) -> float | None:
+        """It polls the ring only while a turn is open (between turns it sleeps: idle
+        listening)."""
+        return self.tick_s if self.open is not None else None
+
     def idle(self) -> None:
         turn = self.open
         if turn is None:
