@@ -48,6 +48,7 @@ class VadConfig:
     """Silero VAD engine settings."""
 
     threads: int = within(1, 1, 64, "threads")
+    floor_margin_db: float = within(1.0, 0.0, 20.0, "dB")
 
 
 @dataclass
@@ -131,6 +132,7 @@ class AudioConfig:
     capture_seconds: float = within(120.0, 40.0, 3600.0, "s")
     playout_seconds: float = within(60.0, 10.0, 3600.0, "s")
     fade_ms: int = within(5, 0, 50, "ms")
+    wake_per_vad_frame: bool = True
 
 
 @dataclass

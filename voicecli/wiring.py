@@ -150,6 +150,8 @@ def build_conversation(
             config.interrupt,
             step=config.aec.frame_samples(CAPTURE_RATE),
             caller_level=config.caller_level,
+            wake_per_vad_frame=config.audio.wake_per_vad_frame,
+            floor_margin_db=config.vad.floor_margin_db,
         ),
         transcriber(bus, rings.clean, engines.stt, config.transcriber, config.hallucination),
         session,

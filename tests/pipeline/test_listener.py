@@ -4,6 +4,7 @@ detector, and the speech it hears in a caller's clip."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 
 import numpy as np
@@ -15,7 +16,7 @@ from voicecli.bus import EventBus
 from voicecli.config import AecConfig, Config
 from voicecli.engines.aec import SpeexAec
 from voicecli.engines.vad import SileroVad
-from voicecli.events import DeviceBreak, SoundOnset, SpeechEnded, SpeechStarted
+from voicecli.events import DeviceBreak, SoundOnset, SpeechEnded, SpeechStarted, VadFrame
 from voicecli.pipeline.listener import Listener
 from voicecli.policy.interruption import InterruptRules
 from voicecli.sim.echo_path import echo_of
@@ -154,3 +155,121 @@ def test_each_break_the_callbacks_mark_is_told_once(vad: SileroVad) -> None:
     capture.mark_break()
     listener.tell_break()
     assert [e.sample for e in heard.drain() if isinstance(e, DeviceBreak)] == [800, 1600]
+
+
+class CountedVad:
+    """The real VAD, counting the frames it scores."""
+
+    def __init__(self, vad: SileroVad) -> None:
+        self.vad = vad
+        self.scored = 0
+
+    def reset(self) -> None:
+        self.vad.reset()
+
+    def __call__(self, frame: np.ndarray) -> float:
+        self.scored += 1
+        return self.vad(frame)
+
+    def skip(self, frame: np.ndarray) -> None:
+        self.vad.skip(frame)
+
+
+def loop_over(
+    vad: SileroVad | CountedVad,
+    far: np.ndarray,
+    mic: np.ndarray,
+    per_vad_frame: bool,
+    floor_margin_db: float = 0.0,
+) -> tuple[list[tuple[int, float]], list[int], list[int]]:
+    """Run the listener's own loop over a whole clip (written and closed beforehand, so it
+    ends by itself): the VAD frames (sample, probability) it publishes, the speech events'
+    samples, and the capture samples it woke for."""
+    bus = EventBus(time.monotonic)
+    heard = bus.subscribe([VadFrame, SpeechStarted, SpeechEnded])
+    config = Config()
+    aec = SpeexAec(AecConfig())
+    capture, far_ring = SampleRing(mic.size + 1), SampleRing(far.size + 1)
+    capture.write(mic)
+    capture.close()
+    far_ring.write(far)
+    listener = Listener(
+        bus,
+        capture,
+        far_ring,
+        SampleRing(mic.size + 1),
+        vad,
+        config.speech,
+        aec,
+        config.interrupt,
+        step=aec.frame_size,
+        wake_per_vad_frame=per_vad_frame,
+        floor_margin_db=floor_margin_db,
+    )
+    wakes: list[int] = []
+    next_wake = listener.next_wake
+    listener.next_wake = lambda: wakes.append(next_wake()) or wakes[-1]  # type: ignore[method-assign]
+    listener.loop()
+    events = heard.drain()
+    frames = [(e.sample, e.probability) for e in events if isinstance(e, VadFrame)]
+    speech = [e.sample for e in events if isinstance(e, SpeechStarted | SpeechEnded)]
+    return frames, speech, wakes
+
+
+def test_waking_per_vad_frame_while_quiet_hears_the_same_and_wakes_a_third_as_often(
+    vad: SileroVad,
+) -> None:
+    clip = read_wav(shipped_scenarios() / "clips" / "return-2258.wav", RATE)
+    mic = np.concatenate([np.zeros(RATE, np.float32), clip, np.zeros(RATE, np.float32)])
+    far = np.zeros(mic.size, np.float32)  # nothing plays
+    frames, speech, per_frame = loop_over(vad, far, mic, per_vad_frame=False)
+    frames_batched, speech_batched, batched = loop_over(vad, far, mic, per_vad_frame=True)
+    assert speech and speech_batched == speech
+    assert frames_batched == frames  # every VAD frame, its probability, the same
+    assert len(batched) < len(per_frame) * 0.4
+    # each wake-up ends where a VAD frame is complete: its verdict comes no later
+    vad_ends = {sample for sample, _ in frames}
+    step = AecConfig().frame_samples(RATE)
+    assert all(any(wake - step < end <= wake for end in vad_ends) for wake in batched[:-1])
+
+
+def test_while_the_speaker_plays_it_wakes_every_canceller_frame(vad: SileroVad) -> None:
+    far = np.concatenate([np.zeros(RATE, np.float32), noise(1.0, -20.0, 1)])
+    mic = echo_of(far, RATE, delay_ms=20, gain_db=-6)
+    _, _, wakes = loop_over(vad, far, mic, per_vad_frame=True)
+    step = AecConfig().frame_samples(RATE)
+    playing = [b - a for a, b in itertools.pairwise(wakes) if a > RATE + step]
+    quiet = [b - a for a, b in itertools.pairwise(wakes) if b < RATE]
+    assert playing and set(playing) == {step}
+    assert quiet and min(quiet) > step
+
+
+def test_frames_at_a_quiet_rooms_floor_are_not_scored_and_the_caller_is_heard_the_same(
+    vad: SileroVad,
+) -> None:
+    clip = read_wav(shipped_scenarios() / "clips" / "return-2258.wav", RATE)
+    speech = np.concatenate([np.zeros(4 * RATE, np.float32), clip, np.zeros(2 * RATE, np.float32)])
+    for room_db in (-60.0, -40.0):  # a quiet room, and a fan 20 dB louder
+        mic = speech + noise(speech.size / RATE, room_db, 7)
+        far = np.zeros(mic.size, np.float32)
+        every, floor = CountedVad(vad), CountedVad(vad)
+        frames, heard, _ = loop_over(every, far, mic, per_vad_frame=True)
+        _, heard_floor, _ = loop_over(floor, far, mic, per_vad_frame=True, floor_margin_db=1.0)
+        # the same start and end, give or take a frame: a frame not scored does not move the
+        # VAD's recurrent state, so the caller's first frames meet an older one
+        assert len(heard) == 2 and len(heard_floor) == 2, (room_db, heard, heard_floor)
+        assert all(abs(a - b) <= 512 for a, b in zip(heard, heard_floor, strict=True)), room_db
+        assert every.scored == len(frames)
+        # most frames that could be left are: the room is known after half its window, and
+        # no frame of the caller's speech is left
+        room_known = Config().caller_level.room_frames // 2
+        could = len(frames) - room_known - (heard[1] - heard[0]) // 512
+        assert every.scored - floor.scored > could * 0.75, (room_db, floor.scored, could)
+
+
+def test_nothing_is_left_unscored_while_the_speaker_plays(vad: SileroVad) -> None:
+    far = noise(4.0, -20.0, 1)
+    mic = echo_of(far, RATE, delay_ms=20, gain_db=-6) + noise(4.0, -60.0, 2)
+    counted = CountedVad(vad)
+    frames, _, _ = loop_over(counted, far, mic, per_vad_frame=True, floor_margin_db=20.0)
+    assert counted.scored == len(frames)

@@ -67,3 +67,13 @@ def test_a_crowd_pulled_down_between_its_bursts_is_still_the_room() -> None:
     crowd = feed(gate, bursts * 20)
     assert gate.room_db() == -50.0
     assert all(p == 0.0 for p in crowd[RULES.hold_frames + RULES.smooth_frames :])
+
+
+def test_the_rooms_floor_is_known_after_half_its_window_and_a_voice_stands_over_it() -> None:
+    gate = CallerLevel(RULES, threshold=0.5)
+    half = RULES.room_frames // 2
+    feed(gate, [(0.0, -60.0), (0.0, -59.0)] * (half // 2 - 1))
+    assert not gate.at_floor(-60.0, 1.0), "not yet known"
+    feed(gate, [(0.0, -60.0), (0.0, -59.0)])
+    assert gate.at_floor(-60.0, 1.0) and gate.at_floor(-59.0, 1.0)
+    assert not gate.at_floor(-57.0, 1.0), "a voice as loud as the room adds 3 dB"

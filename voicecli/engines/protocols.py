@@ -30,6 +30,8 @@ class VoiceActivity(Protocol):
 
     def __call__(self, frame: np.ndarray) -> float: ...
 
+    def skip(self, frame: np.ndarray) -> None: ...
+
 
 class SpeechToText(Protocol):
     """Transcribes 16 kHz float32 audio."""

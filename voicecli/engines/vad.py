@@ -56,6 +56,11 @@ class SileroVad:
         self._context = x[:, -CONTEXT_SAMPLES:]
         return float(out[0, 0])
 
+    def skip(self, frame: np.ndarray) -> None:
+        """A frame not scored (the room's floor): it is still the next frame's context; the
+        recurrent state stays as the last scored frame left it."""
+        self._context = frame.astype(np.float32)[None, -CONTEXT_SAMPLES:]
+
     def probabilities(self, audio: np.ndarray) -> np.ndarray:
         """Probabilities for every whole frame of `audio` (a fresh stream; state is reset)."""
         self.reset()

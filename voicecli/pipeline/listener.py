@@ -11,6 +11,12 @@ estimates (ERL, ERLE) are published every half second.
 A loud frame after quiet is published at once as a sound onset (a fast barge-in) unless the
 canceller took nearly as much out of it as out of the echo: then it is the residual of a loud
 word of the agent's own (policy/soundonset.py).
+While nothing has played for a while (`quiet_after`), a frame at the room's floor is not
+scored (`[vad] floor_margin_db`, `at_floor`), and the listener wakes once per VAD frame
+instead of once per canceller frame (`[audio] wake_per_vad_frame`): each wake-up from sleep
+costs this machine several times the frame's own work, the VAD's frames come out at the same
+moment, and only a sound onset — which times a barge-in, and nothing is playing — comes up to
+two canceller frames later.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from voicecli.policy.interruption import InterruptRules
 from voicecli.policy.segmenter import Segmenter, SegmenterRules, SpeechEnd, SpeechStart
 from voicecli.policy.soundonset import SoundOnsetDetector
 
+QUIET_AFTER_S = 0.5  # far-end silence after which nothing is playing (longer than the echo's tail)
+
 
 class Listener(Stage):
     """Cleans and scores every frame the microphone delivers."""
@@ -57,6 +65,8 @@ class Listener(Stage):
         *,
         step: int,
         caller_level: CallerLevelRules | None = None,
+        wake_per_vad_frame: bool = False,
+        floor_margin_db: float = 0.0,
     ) -> None:
         super().__init__(bus, "listener", None)
         self.capture = capture
@@ -76,29 +86,52 @@ class Listener(Stage):
         self.break_guard = round(interrupt.break_guard_s * CAPTURE_RATE)
         self.previous_mic_db = FLOOR_DB  # the level of the mic frame before this one
         self.break_told = -1  # the last device break published
+        self.wake_per_vad_frame = wake_per_vad_frame
+        self.floor_margin_db = floor_margin_db  # 0: every frame is scored
+        self.quiet_after = QUIET_AFTER_S * CAPTURE_RATE  # samples of silent far end: quiet
+        self.far_sounded = -self.quiet_after  # the end of the last frame with far-end sound
 
     def loop(self) -> None:
         self.vad.reset()
         while not self.stopping:
-            end = self.cursor + self.step
-            if not self.capture.wait_for(end, timeout=0.1):
+            wake = self.next_wake()
+            if not self.capture.wait_for(wake, timeout=0.1):
                 if self.capture.closed:
                     return
                 continue
-            mic = self.capture.read(self.cursor, end)
-            self.tell_break()
-            self.clean_frame(mic, end)
-            self.cursor = end
+            while self.cursor < wake:
+                end = self.cursor + self.step
+                mic = self.capture.read(self.cursor, end)
+                self.tell_break()
+                self.clean_frame(mic, end)
+                self.cursor = end
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing has played for `quiet_after`: no echo, no barge-in to time."""
+        return self.cursor - self.far_sounded >= self.quiet_after
+
+    def next_wake(self) -> int:
+        """The capture sample to wait for: the next canceller frame, or — while quiet — the
+        canceller frame that completes the next VAD frame."""
+        if not self.wake_per_vad_frame or not self.quiet:
+            return self.cursor + self.step
+        frames = -(-(FRAME_SAMPLES - self.pending.size) // self.step)  # ceil
+        return self.cursor + max(1, frames) * self.step
 
     def far_frame(self, start: int, end: int) -> np.ndarray:
         far = np.zeros(end - start, dtype=np.float32)
         part = self.far.read(start, end)
         far[: part.size] = part
+        if part.any():
+            self.far_sounded = end
         return far
 
     def clean_frame(self, mic: np.ndarray, end: int) -> None:
         if self.aec is None:
             clean = mic
+            if self.wake_per_vad_frame:
+                self.far_frame(end - self.step, end)  # only to know whether anything plays
         else:
             self.echo_delay.update(end)
             ahead = self.echo_delay.advance
@@ -138,6 +171,20 @@ class Listener(Stage):
             made_by = self.capture.made_by(end - 1)
             self.bus.publish(SoundOnset(self.bus.now(), end - self.step, level, made_by))
 
+    def at_floor(self, level_db: float) -> bool:
+        """A frame no louder than the quiet room's own floor (within `floor_margin_db`), outside
+        speech and before any onset, is not scored: the VAD would call it silence, and each
+        score costs (idle listening). Never while something plays (echo is the VAD's to
+        judge)."""
+        segmenter = self.segmenter
+        return (
+            self.floor_margin_db > 0.0
+            and self.quiet
+            and not segmenter.in_speech
+            and segmenter.run == 0
+            and self.caller.at_floor(level_db, self.floor_margin_db)
+        )
+
     def tell_break(self) -> None:
         """Publish a device break the callbacks marked since the last frame (DeviceBreak)."""
         broken_at = self.capture.broken_at
@@ -152,7 +199,11 @@ class Listener(Stage):
 
     def score(self, frame: np.ndarray, end: int) -> None:
         level = dbfs(frame)
-        probability = self.caller.gate(self.vad(frame), level)
+        if self.at_floor(level):
+            self.vad.skip(frame)
+            probability = self.caller.gate(0.0, level)
+        else:
+            probability = self.caller.gate(self.vad(frame), level)
         self.probability = probability
         now = self.bus.now()
         voiced = self.segmenter.voiced(probability)

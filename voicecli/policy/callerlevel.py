@@ -77,6 +77,13 @@ class CallerLevel:
                 self.level_db = float(np.percentile(np.fromiter(self.levels, float), 90))
         return gated
 
+    def at_floor(self, level_db: float, margin_db: float) -> bool:
+        """Is a frame at `level_db` within `margin_db` of the room's floor (known once half of
+        `room_frames` were heard)? Speech adds its power to the room's: a caller even as loud
+        as the room's noise stands 3 dB over it."""
+        known = len(self.room) >= self.rules.room_frames // 2
+        return known and level_db <= self.room_db() + margin_db
+
     def room_db(self) -> float:
         """The room's level: what the quietest tenth of the recent frames reaches."""
         return float(np.percentile(np.fromiter(self.room, float), ROOM_PERCENTILE))
