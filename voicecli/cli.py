@@ -266,7 +266,7 @@ def bench(
     stt_model: Annotated[str | None, typer.Option("--stt-model", help="STT model id.")] = None,
     idle_s: Annotated[
         float,
-        typer.Option("--idle-s", min=0.0, help="Seconds of silence to measure idle CPU (0: skip)."),
+        typer.Option("--idle-s", min=0.0, help="Seconds of quiet room for idle CPU (0: skip)."),
     ] = 8.0,
     no_aec: Annotated[
         bool, typer.Option("--no-aec", help="Run without echo cancellation (shows what it buys).")

@@ -196,6 +196,12 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         + ("—" if idle is None else f"{idle:.1f} % of one core")
         + ("" if steal is None else f" · CPU taken by the host (steal): {steal:.1f} %")
     )
+    for label, percent in res.get("idle_cpu_percent_by_variant", {}).items():
+        if percent is not None:
+            console.print(
+                f"idle listening with {label}: {percent:.1f} % of one core "
+                "(measured beside the configuration as loaded, A B B A)"
+            )
     for line in load_lines(report["turns"]):
         console.print(line)
     calls = long_calls(report["turns"])

@@ -64,6 +64,7 @@ from voicecli.wiring import Engines, TalkOptions, build_conversation
 
 SCHEMA = "voicecli-bench/1"
 IDLE_WARMUP_S = 2.0
+QUIET_ROOM_DBFS = -60.0  # the room idle listening hears
 RUN_MARGIN_S = 15.0
 
 
@@ -266,27 +267,43 @@ class Bench:
                 metrics.interrupted_reply_heard, said, played
             )
 
-    def idle_cpu_percent(self) -> float | None:
-        """CPU used while listening to silence, in % of one core (after a warm-up)."""
+    def idle_cpu_percent(self, variant: Variant | None = None) -> float | None:
+        """CPU used while listening to a quiet room, in % of one core (after a warm-up), with the
+        configuration as loaded or a --vary variant's."""
         if self.options.idle_s <= IDLE_WARMUP_S:
             return None
-        silence = FileSignal(np.zeros(int(self.options.idle_s * CAPTURE_RATE), dtype=np.float32))
-        conversation = build_conversation(self.config, self.engines, TalkOptions(), mic=silence)
+        config = variant.config if variant is not None else self.config
+        engines = variant.engines if variant is not None and variant.engines else self.engines
+        conversation = build_conversation(
+            config, engines, TalkOptions(), mic=quiet_room(self.options.idle_s)
+        )
         process = psutil.Process()
         marks: dict[str, tuple[float, float]] = {}
 
+        def mark(name: str, event: Event) -> None:
+            marks[name] = (sum(process.cpu_times()[:2]), event.t)
+
         def on_event(event: Event, _t0: float) -> None:
-            now = (sum(process.cpu_times()[:2]), event.t)
-            if isinstance(event, VadFrame) and event.sample >= IDLE_WARMUP_S * CAPTURE_RATE:
-                marks.setdefault("start", now)
+            # the process's CPU is read at the two marks only: a read per event cost ~1 %
+            warm = isinstance(event, VadFrame) and event.sample >= IDLE_WARMUP_S * CAPTURE_RATE
+            if warm and "start" not in marks:
+                mark("start", event)
             elif isinstance(event, SessionEnded):
-                marks["end"] = now
+                mark("end", event)
 
         conversation.run(on_event)
         if "start" not in marks or "end" not in marks:
             return None
         (cpu0, t0), (cpu1, t1) = marks["start"], marks["end"]
         return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
+
+
+def quiet_room(seconds: float) -> FileSignal:
+    """A quiet room at the microphone: steady noise at `QUIET_ROOM_DBFS` (a laptop's own mic
+    noise), not digital silence, which no microphone delivers."""
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal(int(seconds * CAPTURE_RATE)) * 10 ** (QUIET_ROOM_DBFS / 20)
+    return FileSignal(noise.astype(np.float32))
 
 
 def memory_at(
@@ -324,19 +341,36 @@ def scenarios_to_run(paths: list[Path], console: Console) -> tuple[list[Scenario
     return scenarios, errors
 
 
-def run_all(bench: Bench, runs: list[tuple[int, Scenario, RunKind]], console: Console) -> Any:
-    """Idle listening first, then every run, with a progress bar; the idle CPU figure."""
+def idle_by_variant(bench: Bench) -> dict[str, float | None]:
+    """Idle listening CPU of the configuration as loaded ("") and of each --vary variant:
+    measured twice each, in the order A B … B A (drift on a shared machine hits all alike),
+    averaged."""
+    variants: list[Variant | None] = [None, *bench.options.variants]
+    order = variants + variants[::-1] if len(variants) > 1 else variants
+    taken: dict[str, list[float]] = {(v.label if v else ""): [] for v in variants}
+    for variant in order:
+        percent = bench.idle_cpu_percent(variant)
+        if percent is not None:
+            taken[variant.label if variant else ""].append(percent)
+    return {label: round(sum(p) / len(p), 1) if p else None for label, p in taken.items()}
+
+
+def run_all(
+    bench: Bench, runs: list[tuple[int, Scenario, RunKind]], console: Console
+) -> dict[str, float | None]:
+    """Idle listening first, then every run, with a progress bar; the idle CPU figures (by
+    variant: "" is the configuration as loaded)."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
+    if bench.options.idle_s > IDLE_WARMUP_S:  # before the progress bar: its redraws cost CPU
+        console.print(f"idle listening ({bench.options.idle_s:g} s of silence)…")
+    idle = idle_by_variant(bench)
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("bench", total=len(runs) + 1)
-        progress.update(task, description="idle listening")
-        idle = bench.idle_cpu_percent()
-        progress.advance(task)
+        task = progress.add_task("bench", total=len(runs))
         for repeat, scenario, kind in runs:
             progress.update(
                 task, description=f"{scenario.name} · {kind.describe()} · run {repeat + 1}"
@@ -401,7 +435,8 @@ def run_bench(
         "summary": summarize(bench.turns, bench.counts),
         "resources": {
             "rss_mb_max": round(bench.rss_max / 2**20, 1),
-            "idle_cpu_percent": idle,
+            "idle_cpu_percent": idle[""],
+            "idle_cpu_percent_by_variant": {k: v for k, v in idle.items() if k},
             "cpu_steal_percent": steal_percent(cpu_before, psutil.cpu_times()),
         },
         "errors": bench.errors,
