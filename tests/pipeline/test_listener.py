@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +44,48 @@ def onsets(
     return [e.sample for e in heard if isinstance(e, SoundOnset)]
 
 
+class CountedVad:
+    """The real VAD, counting the frames it scores."""
+
+    def __init__(self, vad: SileroVad) -> None:
+        self.vad = vad
+        self.scored = 0
+
+    def reset(self) -> None:
+        self.vad.reset()
+
+    def __call__(self, frame: np.ndarray) -> float:
+        self.scored += 1
+        return self.vad(frame)
+
+    def skip(self, frame: np.ndarray) -> None:
+        self.vad.skip(frame)
+
+
+def listener_on(
+    bus: EventBus,
+    capture: SampleRing,
+    far: SampleRing,
+    samples: int,
+    vad: SileroVad | CountedVad,
+    interrupt: InterruptRules,
+    **options: Any,
+) -> Listener:
+    """A listener with the real echo canceller on these rings, its clean ring `samples` long."""
+    return Listener(
+        bus,
+        capture,
+        far,
+        SampleRing(samples + 1),
+        vad,
+        Config().speech,
+        SpeexAec(AecConfig()),
+        interrupt,
+        step=AecConfig().frame_samples(RATE),
+        **options,
+    )
+
+
 def listened(
     vad: SileroVad,
     far: np.ndarray,
@@ -55,24 +98,14 @@ def listened(
     heard = bus.subscribe([SoundOnset, SpeechStarted, SpeechEnded])
     far_ring = SampleRing(far.size + 1)
     far_ring.write(far)
-    aec = SpeexAec(AecConfig())
+    step = AecConfig().frame_samples(RATE)
     config = Config()
     capture = SampleRing(RATE)
     capture.broken_at = broken_at
-    listener = Listener(
-        bus,
-        capture,
-        far_ring,
-        SampleRing(mic.size + 1),
-        vad,
-        config.speech,
-        aec,
-        interrupt or config.interrupt,
-        step=aec.frame_size,
-    )
+    listener = listener_on(bus, capture, far_ring, mic.size, vad, interrupt or config.interrupt)
     vad.reset()
-    for end in range(aec.frame_size, mic.size + 1, aec.frame_size):
-        listener.clean_frame(mic[end - aec.frame_size : end], end)
+    for end in range(step, mic.size + 1, step):
+        listener.clean_frame(mic[end - step : end], end)
     return heard.drain()
 
 
@@ -157,24 +190,6 @@ def test_each_break_the_callbacks_mark_is_told_once(vad: SileroVad) -> None:
     assert [e.sample for e in heard.drain() if isinstance(e, DeviceBreak)] == [800, 1600]
 
 
-class CountedVad:
-    """The real VAD, counting the frames it scores."""
-
-    def __init__(self, vad: SileroVad) -> None:
-        self.vad = vad
-        self.scored = 0
-
-    def reset(self) -> None:
-        self.vad.reset()
-
-    def __call__(self, frame: np.ndarray) -> float:
-        self.scored += 1
-        return self.vad(frame)
-
-    def skip(self, frame: np.ndarray) -> None:
-        self.vad.skip(frame)
-
-
 def loop_over(
     vad: SileroVad | CountedVad,
     far: np.ndarray,
@@ -188,21 +203,17 @@ def loop_over(
     bus = EventBus(time.monotonic)
     heard = bus.subscribe([VadFrame, SpeechStarted, SpeechEnded])
     config = Config()
-    aec = SpeexAec(AecConfig())
     capture, far_ring = SampleRing(mic.size + 1), SampleRing(far.size + 1)
     capture.write(mic)
     capture.close()
     far_ring.write(far)
-    listener = Listener(
+    listener = listener_on(
         bus,
         capture,
         far_ring,
-        SampleRing(mic.size + 1),
+        mic.size,
         vad,
-        config.speech,
-        aec,
         config.interrupt,
-        step=aec.frame_size,
         wake_per_vad_frame=per_vad_frame,
         floor_margin_db=floor_margin_db,
     )
