@@ -145,7 +145,7 @@ class TranscriberConfig:
     step_s: float = within(0.3, 0.01, 10.0, "s")
     end_pad_s: float = within(0.06, 0.0, 1.0, "s")
     speculative_prefill: bool = True
-    prefill_whole: bool = False  # the hypothesis's unstable tail too
+    prefill_whole: bool = True  # the hypothesis's unstable tail too
     max_window_s: float = within(10.0, 5.0, 27.0, "s")
     keep_window_s: float = within(3.0, 1.0, 7.0, "s")
     prompt_words: int = within(20, 0, 60, "words")

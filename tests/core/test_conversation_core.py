@@ -507,8 +507,10 @@ def test_an_xrun_long_after_the_onset_leaves_the_caller_paused_for() -> None:
     assert s.out.paused and s.last(BargeIn).action is BargeInAction.PAUSE
 
 
-def test_speculative_prefill_and_prefetch() -> None:
-    s = Script()
+def test_speculative_prefill_of_the_stable_words_and_prefetch() -> None:
+    config = Config()
+    config.transcriber.prefill_whole = False
+    s = Script(config)
     s.speech_starts()
     s.frames(1.0, 0.95)  # still speaking
     s.heard("Where is order 4711", final=False, unstable="and")

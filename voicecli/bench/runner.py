@@ -367,7 +367,7 @@ def run_all(
         TimeElapsedColumn(),
     )
     if bench.options.idle_s > IDLE_WARMUP_S:  # before the progress bar: its redraws cost CPU
-        console.print(f"idle listening ({bench.options.idle_s:g} s of silence)…")
+        console.print(f"idle listening ({bench.options.idle_s:g} s of a quiet room)…")
     idle = idle_by_variant(bench)
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("bench", total=len(runs))

@@ -96,7 +96,7 @@ class CoreMode:
     rules: TurnRules
     planner: Planner
     speculate: bool = True  # prefill the LLM and prefetch lookups while the caller speaks
-    prefill_whole: bool = False  # ...with each hypothesis whole, its unstable tail too
+    prefill_whole: bool = True  # ...with each hypothesis whole, its unstable tail too
     speculate_replies: bool = False  # make the reply while the caller pauses, held unplayed
     speculate_on_interim: bool = False  # ...from the last interim, not the pause's decode
     transcribe_when_ended: bool = False  # ask for the whole turn's transcript at its end
