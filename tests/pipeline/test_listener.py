@@ -284,3 +284,24 @@ def test_nothing_is_left_unscored_while_the_speaker_plays(vad: SileroVad) -> Non
     counted = CountedVad(vad)
     frames, _, _ = loop_over(counted, far, mic, per_vad_frame=True, floor_margin_db=20.0)
     assert counted.scored == len(frames)
+
+
+def test_without_the_canceller_too_nothing_is_left_unscored_while_the_speaker_plays(
+    vad: SileroVad,
+) -> None:
+    # a headset (--no-aec): the voice never reaches the mic, but the far end still says it plays
+    far, mic = noise(4.0, -20.0, 1), noise(4.0, -60.0, 2)
+    bus = EventBus(time.monotonic)
+    frames = bus.subscribe([VadFrame])
+    capture, far_ring = SampleRing(mic.size + 1), SampleRing(far.size + 1)
+    capture.write(mic)
+    capture.close()
+    far_ring.write(far)
+    counted = CountedVad(vad)
+    config = Config()
+    listener = Listener(
+        bus, capture, far_ring, SampleRing(mic.size + 1), counted, config.speech, None,
+        config.interrupt, step=AecConfig().frame_samples(RATE), floor_margin_db=20.0,
+    )  # fmt: skip
+    listener.loop()
+    assert counted.scored == len(frames.drain()) > 100

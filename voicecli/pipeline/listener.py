@@ -130,7 +130,7 @@ class Listener(Stage):
     def clean_frame(self, mic: np.ndarray, end: int) -> None:
         if self.aec is None:
             clean = mic
-            if self.wake_per_vad_frame:
+            if self.wake_per_vad_frame or self.floor_margin_db > 0.0:
                 self.far_frame(end - self.step, end)  # only to know whether anything plays
         else:
             self.echo_delay.update(end)
