@@ -155,11 +155,17 @@ class Bench:
         self.trace = TraceWriter(options.trace_path, fresh=True) if options.trace_path else None
         self.jack: JackServer | None = None  # the rig's server, for runs on --device jack
 
+    def configured(self, variant: Variant | None) -> tuple[Config, Engines]:
+        """The configuration and engines a run uses: the loaded ones, or a --vary variant's
+        (its own engines where it changes what loads)."""
+        if variant is None:
+            return self.config, self.engines
+        return variant.config, variant.engines or self.engines
+
     def run_one(self, scenario: Scenario, kind: RunKind, repeat: int) -> None:
         pipeline, variant, load = kind.pipeline, kind.variant, kind.load
-        config = variant.config if variant is not None else self.config
-        label = variant.label if variant is not None else ""
-        engines = variant.engines if variant is not None and variant.engines else self.engines
+        config, engines = self.configured(variant)
+        label = label_of(variant)
         jack = self.jack if kind.device == "jack" else None  # the rig's server, or virtual
         # on the rig the caller lives in the rig's process (bench/rigprocess.py)
         simulator = None if jack else CallerSimulator(scenario, engines.tts.sample_rate, repeat)
@@ -272,8 +278,7 @@ class Bench:
         configuration as loaded or a --vary variant's."""
         if self.options.idle_s <= IDLE_WARMUP_S:
             return None
-        config = variant.config if variant is not None else self.config
-        engines = variant.engines if variant is not None and variant.engines else self.engines
+        config, engines = self.configured(variant)
         conversation = build_conversation(
             config, engines, TalkOptions(), mic=quiet_room(self.options.idle_s)
         )
@@ -296,6 +301,11 @@ class Bench:
             return None
         (cpu0, t0), (cpu1, t1) = marks["start"], marks["end"]
         return round(100.0 * (cpu1 - cpu0) / max(1e-6, t1 - t0), 1)
+
+
+def label_of(variant: Variant | None) -> str:
+    """A variant's --vary label; "" for the configuration as loaded."""
+    return variant.label if variant is not None else ""
 
 
 def quiet_room(seconds: float) -> FileSignal:
@@ -347,11 +357,11 @@ def idle_by_variant(bench: Bench) -> dict[str, float | None]:
     averaged."""
     variants: list[Variant | None] = [None, *bench.options.variants]
     order = variants + variants[::-1] if len(variants) > 1 else variants
-    taken: dict[str, list[float]] = {(v.label if v else ""): [] for v in variants}
+    taken: dict[str, list[float]] = {label_of(v): [] for v in variants}
     for variant in order:
         percent = bench.idle_cpu_percent(variant)
         if percent is not None:
-            taken[variant.label if variant else ""].append(percent)
+            taken[label_of(variant)].append(percent)
     return {label: round(sum(p) / len(p), 1) if p else None for label, p in taken.items()}
 
 
