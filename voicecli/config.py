@@ -402,9 +402,12 @@ def defaults_as_dict() -> dict[str, dict[str, Any]]:
     return {name: dataclasses.asdict(getattr(config, name)) for name in _toml_fields(Config)}
 
 
-def with_setting(config: Config, setting: str, source: str = "--vary") -> Config:
+def with_setting(
+    config: Config, setting: str, source: str = "--vary", relations: bool = True
+) -> Config:
     """`config` with one `section.key=value` changed (the value in TOML syntax; a bare word is
-    a string), checked as config.toml is."""
+    a string), checked as config.toml is (`relations=False`: its order against other values is
+    left for the caller to check, once the settings changed together are all in)."""
     dotted, sep, raw = setting.partition("=")
     section, dot, key = dotted.strip().partition(".")
     if not sep or not dot or section not in _toml_fields(Config):
@@ -421,5 +424,6 @@ def with_setting(config: Config, setting: str, source: str = "--vary") -> Config
     changed = dataclasses.replace(
         config, **{section: dataclasses.replace(current, **{key: getattr(checked, key)})}
     )
-    check_relations(changed, source)
+    if relations:
+        check_relations(changed, source)
     return changed

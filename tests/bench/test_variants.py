@@ -6,7 +6,7 @@ import pytest
 
 from voicecli.bench.variants import ROLES, changes_engine, variant_of, with_engines
 from voicecli.config import Config
-from voicecli.errors import UsageError
+from voicecli.errors import ConfigError, UsageError
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,22 @@ def test_settings_joined_by_a_semicolon_change_together() -> None:
     assert variant.config.conversation.speculative_replies
     assert variant.config.conversation.speculate_on_interim
     assert variant.label == both
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        "flush.first_max_words=4; flush.first_min_words=4",
+        "flush.first_min_words=4; flush.first_max_words=4",
+    ],
+)
+def test_settings_changed_together_are_ordered_against_each_other_once_all_are_in(
+    settings: str,
+) -> None:
+    flush = variant_of(Config(), settings).config.flush
+    assert (flush.first_min_words, flush.first_max_words) == (4, 4)
+
+
+def test_settings_changed_together_that_break_an_order_are_refused() -> None:
+    with pytest.raises(ConfigError, match="first_min_words' = 5 is above"):
+        variant_of(Config(), "flush.first_min_words=5; flush.first_max_words=4")

@@ -77,7 +77,7 @@ def test_the_second_piece_is_written_wide_while_the_voice_is_idle() -> None:
     model = ScriptedModel(tokens, spoken := [])
     # the voice's count when the reply starts, then as each token is about to be written
     counts = iter([5, 5, 5, 5, 5, 6, 6, 6, 6, 6])
-    clauses = FlushRules(first_min_words=1, min_words=3)
+    clauses = FlushRules(first_min_words=1, first_max_words=3, min_words=3)
     writer = ModelWriter(model, lambda: ClauseFlusher(clauses), lambda: next(counts), 2)
     spoken, _, _ = run(writer, spoken)
     assert spoken == ["Yes,", "it is, and it is big,", "and old."]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from voicecli.config import Config, check_model_roles, with_setting
+from voicecli.config import Config, check_model_roles, check_relations, with_setting
 from voicecli.engines.loader import EngineLoader
 from voicecli.errors import UsageError
 from voicecli.wiring import Engines
@@ -32,7 +32,8 @@ class Variant:
 
 def variant_of(config: Config, settings: str) -> Variant:
     """The --vary variant of `config`: one setting, or several joined by ';' changed together
-    (checked before any model loads)."""
+    (checked before any model loads; values with an order between them are checked once all
+    are in, so "flush.first_min_words=4; flush.first_max_words=4" is as good in either order)."""
     varied = config
     for setting in (s.strip() for s in settings.split(";") if s.strip()):
         section, _, key = setting.partition("=")[0].strip().partition(".")
@@ -41,9 +42,10 @@ def variant_of(config: Config, settings: str) -> Variant:
                 f"--vary {setting!r}: of [models] only a role can be varied "
                 f"({', '.join(f'models.{r}' for r in ROLES)})"
             )
-        varied = with_setting(varied, setting)
+        varied = with_setting(varied, setting, relations=False)
         if section == "models":
             check_model_roles(varied, "--vary")
+    check_relations(varied, f"--vary {settings.strip()!r}")
     return Variant(settings.strip(), varied)
 
 

@@ -45,8 +45,8 @@ WEAK_ENDINGS = {
 class FlushRules:
     """Word counts that decide when a piece is long enough to hand to TTS."""
 
-    first_min_words: int = within(3, 1, 50, "words")
-    first_max_words: int = within(3, 1, 100, "words")
+    first_min_words: int = within(1, 1, 50, "words")
+    first_max_words: int = within(2, 1, 100, "words")
     min_words: int = within(5, 1, 100, "words")
     max_words: int = within(20, 1, 200, "words")
     cut_known_replies: bool = True  # a reply known whole is cut the same way (`cut_whole`)
@@ -90,7 +90,7 @@ class ClauseFlusher:
     def _next_piece(self) -> str | None:
         first = self.pieces == 0
         min_words = self.rules.first_min_words if first else self.rules.min_words
-        # pieces grow (3, 6, 12, 20 words): each is ready before the previous one finishes playing
+        # pieces grow (2, 4, 8, 16, 20 words): each is ready before the previous one finishes playing
         max_words = min(self.rules.max_words, self.rules.first_max_words * 2**self.pieces)
         for match in re.finditer(r"[.!?,;:—](?=\s)", self.buffer):
             end = match.end()
