@@ -90,7 +90,7 @@ class ClauseFlusher:
     def _next_piece(self) -> str | None:
         first = self.pieces == 0
         min_words = self.rules.first_min_words if first else self.rules.min_words
-        # pieces grow (2, 4, 8, 16, 20 words): each is ready before the previous one finishes playing
+        # pieces grow (2, 4, 8, 16, 20 words): each is ready before the one before it has played
         max_words = min(self.rules.max_words, self.rules.first_max_words * 2**self.pieces)
         for match in re.finditer(r"[.!?,;:—](?=\s)", self.buffer):
             end = match.end()
