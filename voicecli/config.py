@@ -402,12 +402,11 @@ def defaults_as_dict() -> dict[str, dict[str, Any]]:
     return {name: dataclasses.asdict(getattr(config, name)) for name in _toml_fields(Config)}
 
 
-def with_setting(
-    config: Config, setting: str, source: str = "--vary", relations: bool = True
-) -> Config:
+def with_setting(config: Config, setting: str, source: str = "--vary") -> Config:
     """`config` with one `section.key=value` changed (the value in TOML syntax; a bare word is
-    a string), checked as config.toml is (`relations=False`: its order against other values is
-    left for the caller to check, once the settings changed together are all in)."""
+    a string), its type and range checked as config.toml's are. Its order against other values
+    (`check_relations`) is the caller's to check, once all the settings it changes together
+    are in."""
     dotted, sep, raw = setting.partition("=")
     section, dot, key = dotted.strip().partition(".")
     if not sep or not dot or section not in _toml_fields(Config):
@@ -424,6 +423,4 @@ def with_setting(
     changed = dataclasses.replace(
         config, **{section: dataclasses.replace(current, **{key: getattr(checked, key)})}
     )
-    if relations:
-        check_relations(changed, source)
     return changed

@@ -42,7 +42,7 @@ def variant_of(config: Config, settings: str) -> Variant:
                 f"--vary {setting!r}: of [models] only a role can be varied "
                 f"({', '.join(f'models.{r}' for r in ROLES)})"
             )
-        varied = with_setting(varied, setting, relations=False)
+        varied = with_setting(varied, setting)
         if section == "models":
             check_model_roles(varied, "--vary")
     check_relations(varied, f"--vary {settings.strip()!r}")
