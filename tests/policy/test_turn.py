@@ -14,10 +14,13 @@ FRAME_S = 0.032
 
 @dataclass
 class Timeline:
-    """Speech intervals and transcript updates (text, at time, covering audio until)."""
+    """Speech intervals and transcript updates (at time, text, covering audio until, and
+    optionally how sure Whisper was: its average token log-probability)."""
 
     speech: list[tuple[float, float]]
-    transcripts: list[tuple[float, str, float]] = field(default_factory=list)
+    transcripts: list[tuple[float, str, float] | tuple[float, str, float, float]] = field(
+        default_factory=list
+    )
     until_s: float = 10.0
 
 
@@ -40,8 +43,9 @@ def run(
             policy.speech_ended(t)
         speaking = voiced
         while pending and pending[0][0] <= t:
-            _, text, covers = pending.pop(0)
-            policy.transcript(text, math.ceil(covers / FRAME_S - 1e-9) * FRAME_S)  # frame grid
+            _, text, covers, *sure = pending.pop(0)
+            grid = math.ceil(covers / FRAME_S - 1e-9) * FRAME_S  # the frame grid
+            policy.transcript(text, grid, logprob=sure[0] if sure else 0.0)
         decision = policy.tick(t, voiced=voiced)
         if decision:
             return decision
@@ -135,6 +139,27 @@ def test_unknown_text_commits_at_the_plain_silence_timeout() -> None:
     commit = run(Timeline(speech=[(0.2, 1.0)], transcripts=[(1.2, "Hello", 1.0)]), rules)
     assert commit is not None and commit.reason == "unknown"
     assert abs(commit.silence_s - rules.silence_timeout_s) < FRAME_S
+
+
+def test_a_full_sentence_whisper_was_unsure_of_waits_the_plain_timeout() -> None:
+    # the holdout's slow caller, "My order number is eight…", read before the pause
+    rules = TurnRules()
+    heard = "My order, I'm proceed."
+    sure = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, heard, 1.8, -0.3)]), rules)
+    assert sure is not None and sure.completeness is Completeness.LIKELY
+    assert abs(sure.silence_s - rules.likely_silence_s) < FRAME_S * 1.5
+    unsure = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, heard, 1.8, -1.1)]), rules)
+    assert unsure is not None and unsure.completeness is Completeness.UNKNOWN
+    assert abs(unsure.silence_s - rules.silence_timeout_s) < FRAME_S * 1.5
+    # a question is asked whole however it was heard; an order read whole is named whole
+    asked = Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, "Where is my parcel?", 1.8, -1.1)])
+    question = run(asked, rules)
+    assert question is not None and question.completeness is Completeness.COMPLETE
+    digits = Timeline(
+        speech=[(0.2, 1.8)], transcripts=[(2.0, "My order is 4, 2, 1, 9,", 1.8, -1.1)]
+    )
+    order = run(digits, rules, orders=frozenset({"4219"}))
+    assert order is not None and order.completeness is Completeness.LIKELY
 
 
 def test_without_a_fresh_transcript_the_timeout_decides() -> None:

@@ -191,7 +191,8 @@ class ConversationCore(BargeInSteps):
         if self.turn is None or event.turn != self.turn.turn:
             return
         self.latest = event
-        self.policy.transcript(event.text, event.covers_until / CAPTURE_RATE, event.final)
+        covers = event.covers_until / CAPTURE_RATE
+        self.policy.transcript(event.text, covers, event.final, event.logprob)
         stale = self.pending is not None and self.pending.reason == "timeout"
         if stale and self.policy.reconsider(self.now_sample / CAPTURE_RATE):
             self.pending = None  # ended before it was heard, and what it says is not done

@@ -82,6 +82,7 @@ class Transcript(Fact):
     final: bool
     window: str = "cut"
     fallback: str = ""  # why the cut-window decode looked wrong (a final one is redone padded)
+    logprob: float = 0.0  # how sure Whisper was of the reading (its average token log-prob)
 
     @property
     def text(self) -> str:

@@ -196,7 +196,10 @@ class Transcriber(Stage):
         agreement = self.agreement.finalize(" ".join(self.agreement.previous or []))
         turn.pause_decoded = turn.paused_at
         text = turn.text(agreement.stable)
-        self.bus.publish(Transcript(self.bus.now(), turn.turn, text, "", turn.paused_at, 0.0, True))
+        sure = turn.interim_logprob
+        self.bus.publish(
+            Transcript(self.bus.now(), turn.turn, text, "", turn.paused_at, 0.0, True, logprob=sure)
+        )
 
     def _careful(self, turn: OpenTurn) -> bool:
         """Whether the pause's decode goes straight to the beam: unless quick decodes are on,
@@ -289,6 +292,7 @@ class Transcriber(Stage):
                 final,
                 result.window,
                 result.fallback_reason,
+                result.avg_logprob,
             )
         )
 

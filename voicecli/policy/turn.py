@@ -33,6 +33,10 @@ class TurnRules:
     # decode where a reply is made early (speculate_on_interim); the commit still reads the
     # pause's own decode, and a reply made from other words is dropped unheard
     interim_gap_s: float = within(0.15, 0.0, 5.0, "s")
+    # a full sentence Whisper read with an average token log-probability below this is
+    # nothing to go on (the plain timeout, not the full sentence's wait): a slow caller's
+    # "My order number is eight…" misheard as "My order, I'm proceed." reads as whole
+    unsure_logprob: float = within(-0.7, -10.0, 0.0)
 
 
 class Phase(Enum):
@@ -66,25 +70,31 @@ class TurnPolicy:
         self.whole_order = whole_order or (lambda text: False)
         self.reset()
 
-    def completeness(self, text: str) -> Completeness:
-        """How finished `text` sounds (policy/completeness.py), a known order read whole aside.
-        Asked every frame of a pause about the same words: the last answer is kept (the store
-        is asked once per text, not once per frame)."""
-        if self._judged is not None and self._judged[0] == text:
+    def completeness(self, text: str, logprob: float = 0.0) -> Completeness:
+        """How finished `text` sounds (policy/completeness.py), a known order read whole aside;
+        a full sentence Whisper was unsure of (`logprob` below `unsure_logprob`) is nothing to
+        go on. Asked every frame of a pause about the same words: the last answer is kept (the
+        store is asked once per text, not once per frame)."""
+        unsure = logprob < self.rules.unsure_logprob
+        if self._judged is not None and self._judged[0] == (text, unsure):
             return self._judged[1]
         found = classify(text)
+        if found is Completeness.LIKELY and unsure:
+            found = Completeness.UNKNOWN
         if found is Completeness.INCOMPLETE and self.whole_order(text):
             found = Completeness.LIKELY
-        self._judged = (text, found)
+        self._judged = ((text, unsure), found)
         return found
 
     def reset(self) -> None:
         self.phase = Phase.IDLE
         self.speech_end_s = 0.0
         self.text = ""
+        self.logprob = 0.0  # how sure Whisper was of `text`
         self.covered_s = -1.0  # how far the last decode of a pause heard (a final transcript)
         self.heard_s = -1.0  # how far the last transcript of any kind heard
-        self._judged: tuple[str, Completeness] | None = None  # the last text judged, and how
+        # the last text judged (and whether Whisper was unsure of it), and how
+        self._judged: tuple[tuple[str, bool], Completeness] | None = None
 
     def speech_started(self, at_s: float) -> None:
         """Speech (re)started: a pause is not the end of the turn after all."""
@@ -96,12 +106,16 @@ class TurnPolicy:
             self.phase = Phase.PAUSED
             self.speech_end_s = at_s
 
-    def transcript(self, text: str, covers_until_s: float, final: bool = True) -> None:
-        """The newest hypothesis for the turn, covering audio up to `covers_until_s`. Only a
-        `final` one (the pause's own decode, or an interim the transcriber let stand for it)
-        says what the turn is at a pause: an interim that happened to run past the pause was
-        read greedily, and the pause's beam decode is on its way ("order three double me")."""
+    def transcript(
+        self, text: str, covers_until_s: float, final: bool = True, logprob: float = 0.0
+    ) -> None:
+        """The newest hypothesis for the turn, covering audio up to `covers_until_s`, read with
+        an average token log-probability of `logprob`. Only a `final` one (the pause's own
+        decode, or an interim the transcriber let stand for it) says what the turn is at a
+        pause: an interim that happened to run past the pause was read greedily, and the
+        pause's beam decode is on its way ("order three double me")."""
         self.text = text
+        self.logprob = logprob
         self.heard_s = covers_until_s
         if final:
             self.covered_s = covers_until_s
@@ -118,7 +132,7 @@ class TurnPolicy:
         near = self.heard_s >= self.speech_end_s - self.rules.interim_gap_s
         interim = on_interim and self.phase is Phase.PAUSED and bool(self.text) and near
         heard = self.fresh or interim
-        return heard and self.completeness(self.text) is not Completeness.INCOMPLETE
+        return heard and self.completeness(self.text, self.logprob) is not Completeness.INCOMPLETE
 
     def draft_may_end(self, text: str, covers_until_s: float) -> bool:
         """A draft reading of the pause (ahead of the decode the commit reads) covers the speech
@@ -127,7 +141,8 @@ class TurnPolicy:
         return covers and bool(text) and self.completeness(text) is not Completeness.INCOMPLETE
 
     def required_silence(self) -> tuple[float, Completeness]:
-        completeness = self.completeness(self.text) if self.fresh else Completeness.UNKNOWN
+        fresh = self.fresh
+        completeness = self.completeness(self.text, self.logprob) if fresh else Completeness.UNKNOWN
         return self._wait(completeness), completeness
 
     def _wait(self, completeness: Completeness) -> float:
@@ -163,7 +178,7 @@ class TurnPolicy:
         returned: the decision is void, and `tick` decides anew."""
         if self.phase is not Phase.COMMITTED or self.covered_s < self.speech_end_s:
             return False
-        if now_s - self.speech_end_s >= self._wait(self.completeness(self.text)):
+        if now_s - self.speech_end_s >= self._wait(self.completeness(self.text, self.logprob)):
             return False
         self.phase = Phase.PAUSED
         return True
