@@ -50,6 +50,7 @@ VOICES = (
     Voice("espeak-gb-f3", "espeak-ng", "en-gb+f3", 0.95, "tune"),
     Voice("flite-kal", "flite", "kal", 1.0, "tune"),
     Voice("flite-rms", "flite", "rms", 1.0, "tune"),
+    Voice("espeak-midlands-m3-slow", "espeak-ng", "en-gb-x-gbcwmd+m3", 0.75, "tune"),
     Voice("espeak-us-f4-fast", "espeak-ng", "en-us+f4", 1.15, "holdout"),
     Voice("espeak-scotland-m5-slow", "espeak-ng", "en-gb-scotland+m5", 0.75, "holdout"),
     Voice("flite-slt", "flite", "slt", 1.0, "holdout"),
