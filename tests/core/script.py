@@ -135,12 +135,14 @@ class Script:
         final: bool = True,
         covers_until: int | None = None,
         unstable: str = "",
+        logprob: float = 0.0,
     ) -> None:
         """A transcript of the open turn (or `turn`) covering the speech up to now (or up to
-        `covers_until`); `text` is its stable part."""
+        `covers_until`); `text` is its stable part, read with Whisper's `logprob`."""
         turn = turn if turn is not None else self.core.turns
         until = self.sample if covers_until is None else covers_until
-        self.feed(Transcript(self.now, turn, text, unstable, until, 50.0, final))
+        heard = Transcript(self.now, turn, text, unstable, until, 50.0, final, logprob=logprob)
+        self.feed(heard)
 
     def drafted(self, text: str, covers_until: int | None = None) -> None:
         """The pause's greedy reading, covering the speech up to now (or `covers_until`), ahead

@@ -224,6 +224,19 @@ def test_a_late_transcript_of_a_finished_question_commits_at_once() -> None:
     assert s.last(TurnCommitted).reason == "timeout"
 
 
+def test_a_full_sentence_read_unsure_waits_the_plain_timeout() -> None:
+    """The pause's reading carries how sure Whisper was: a full sentence it was unsure of (a
+    slow caller's "My order is five…" read "My order is time.") is not taken as whole."""
+    for logprob, reason, wait_s in ((-0.3, "likely", 0.5), (-0.97, "unknown", 0.8)):
+        s = Script()
+        s.speech(1.0)
+        s.heard("My order is time.", logprob=logprob)
+        s.silence(wait_s - 0.1)
+        assert not s.of(TurnCommitted), logprob
+        s.silence(0.15)
+        assert s.last(TurnCommitted).reason == reason
+
+
 def test_an_empty_transcript_is_discarded() -> None:
     s = Script()
     s.speech(0.5)
