@@ -149,13 +149,13 @@ def quick_pause(
 def test_a_quick_pause_keeps_a_plain_sure_greedy_reading_and_skips_the_beam() -> None:
     stt, decoded = quick_pause(("What is the capital of", -0.2), (QUESTION, -0.25))
     assert stt.asked[-1] == (5, True), "the beam's width, with the greedy reading first"
-    assert decoded.text == QUESTION
+    assert decoded.text == QUESTION and decoded.logprob == -0.25, "how sure the reading kept was"
 
 
 def test_a_quick_pause_whose_greedy_reading_holds_a_number_or_is_unsure_reads_the_beam() -> None:
     for greedy in (("What is order 42?", -0.1), (QUESTION, -0.9)):
         _, decoded = quick_pause(("What is the capital of", -0.2), greedy)
-        assert decoded.text == "What is the capital of Frans?"
+        assert decoded.text == "What is the capital of Frans?" and decoded.logprob == -0.3
 
 
 def test_the_pause_goes_straight_to_the_beam_after_an_unsure_or_numbered_interim() -> None:
@@ -216,6 +216,7 @@ def test_a_sure_plain_interim_that_heard_the_whole_pause_is_published_as_its_tra
     published = [e for e in heard.drain() if isinstance(e, Transcript)]
     assert [(t.text, t.final) for t in published] == [(QUESTION, False), (QUESTION, True)]
     assert published[-1].covers_until == int(1.5 * CAPTURE_RATE)
+    assert published[-1].logprob == -0.2, "as sure as the interim that stands for the pause"
     assert stt.asked == [(None, False)], "no second pass over the same audio"
 
 

@@ -196,10 +196,9 @@ class Transcriber(Stage):
         agreement = self.agreement.finalize(" ".join(self.agreement.previous or []))
         turn.pause_decoded = turn.paused_at
         text = turn.text(agreement.stable)
-        sure = turn.interim_logprob
-        self.bus.publish(
-            Transcript(self.bus.now(), turn.turn, text, "", turn.paused_at, 0.0, True, logprob=sure)
-        )
+        now, logprob = self.bus.now(), turn.interim_logprob
+        heard = Transcript(now, turn.turn, text, "", turn.paused_at, 0.0, True, logprob=logprob)
+        self.bus.publish(heard)
 
     def _careful(self, turn: OpenTurn) -> bool:
         """Whether the pause's decode goes straight to the beam: unless quick decodes are on,

@@ -35,7 +35,7 @@ class TurnRules:
     interim_gap_s: float = within(0.15, 0.0, 5.0, "s")
     # a full sentence Whisper read with an average token log-probability below this is
     # nothing to go on (the plain timeout, not the full sentence's wait): a slow caller's
-    # "My order number is eight…" misheard as "My order, I'm proceed." reads as whole
+    # "My order is five…" misheard before a pause as "My order is time." (-0.97) reads whole
     unsure_logprob: float = within(-0.7, -10.0, 0.0)
 
 
