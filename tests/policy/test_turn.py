@@ -142,13 +142,13 @@ def test_unknown_text_commits_at_the_plain_silence_timeout() -> None:
 
 
 def test_a_full_sentence_whisper_was_unsure_of_waits_the_plain_timeout() -> None:
-    # the holdout's slow caller, "My order number is eight…", read before the pause
+    # the tune corpus's slow caller, "My order is five…", misheard before the pause (-0.97)
     rules = TurnRules()
-    heard = "My order, I'm proceed."
+    heard = "My order is time."
     sure = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, heard, 1.8, -0.3)]), rules)
     assert sure is not None and sure.completeness is Completeness.LIKELY
     assert abs(sure.silence_s - rules.likely_silence_s) < FRAME_S * 1.5
-    unsure = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, heard, 1.8, -1.1)]), rules)
+    unsure = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, heard, 1.8, -0.97)]), rules)
     assert unsure is not None and unsure.completeness is Completeness.UNKNOWN
     assert abs(unsure.silence_s - rules.silence_timeout_s) < FRAME_S * 1.5
     # a question is asked whole however it was heard; an order read whole is named whole
