@@ -226,11 +226,11 @@ def test_a_late_transcript_of_a_finished_question_commits_at_once() -> None:
 
 def test_a_full_sentence_read_unsure_waits_the_plain_timeout() -> None:
     """The pause's reading carries how sure Whisper was: a full sentence it was unsure of (a
-    slow caller's "My order is five…" read "My order is time.") is not taken as whole."""
+    misheard stretch often reads as one) is not taken as whole."""
     for logprob, reason, wait_s in ((-0.3, "likely", 0.5), (-0.97, "unknown", 0.8)):
         s = Script()
         s.speech(1.0)
-        s.heard("My order is time.", logprob=logprob)
+        s.heard("The parcel came in time.", logprob=logprob)
         s.silence(wait_s - 0.1)
         assert not s.of(TurnCommitted), logprob
         s.silence(0.15)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from voicecli.policy.completeness import Completeness, classify
+from voicecli.policy.completeness import Completeness, classify, names_a_number_unsaid
 from voicecli.policy.numbers import ends_on_a_whole_order
 from voicecli.policy.turn import Commit, TurnPolicy, TurnRules, reopens
 
@@ -142,9 +142,8 @@ def test_unknown_text_commits_at_the_plain_silence_timeout() -> None:
 
 
 def test_a_full_sentence_whisper_was_unsure_of_waits_the_plain_timeout() -> None:
-    # the tune corpus's slow caller, "My order is five…", misheard before the pause (-0.97)
     rules = TurnRules()
-    heard = "My order is time."
+    heard = "The parcel came in time."
     sure = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, heard, 1.8, -0.3)]), rules)
     assert sure is not None and sure.completeness is Completeness.LIKELY
     assert abs(sure.silence_s - rules.likely_silence_s) < FRAME_S * 1.5
@@ -160,6 +159,37 @@ def test_a_full_sentence_whisper_was_unsure_of_waits_the_plain_timeout() -> None
     )
     order = run(digits, rules, orders=frozenset({"4219"}))
     assert order is not None and order.completeness is Completeness.LIKELY
+
+
+def test_words_that_name_a_number_but_say_none_of_it() -> None:
+    for named in ("My order is time.", "My order, I'm proceed.", "I'd like to check my order."):
+        assert names_a_number_unsaid(named), named
+    for said in (
+        "My order number is 8812.",
+        "Order forty-seven eleven is late.",
+        "My order is five.",
+        "The parcel came in time.",
+        "Is that right?",
+    ):
+        assert not names_a_number_unsaid(said), said
+
+
+def test_a_full_sentence_that_names_a_number_unsaid_waits_the_plain_timeout() -> None:
+    # the corpus's slow callers, "My order is five…" / "My order number is eight…", read before
+    # their breath as whole sentences, and read surely enough (-0.65) to pass `unsure_logprob`
+    heard = Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, "My order, I'm proceed.", 1.8, -0.65)])
+    rules = TurnRules()
+    waited = run(heard, rules)
+    assert waited is not None and waited.completeness is Completeness.UNKNOWN
+    assert abs(waited.silence_s - rules.silence_timeout_s) < FRAME_S * 1.5
+    off = TurnRules(number_may_follow=False)
+    taken = run(heard, off)
+    assert taken is not None and taken.completeness is Completeness.LIKELY
+    assert abs(taken.silence_s - off.likely_silence_s) < FRAME_S * 1.5
+    # a question that names one is asked whole all the same
+    asked = Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, "Where is my order?", 1.8, -0.3)])
+    question = run(asked, rules)
+    assert question is not None and question.completeness is Completeness.COMPLETE
 
 
 def test_without_a_fresh_transcript_the_timeout_decides() -> None:

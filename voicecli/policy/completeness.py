@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from voicecli.policy.numbers import HOMOPHONES
+from voicecli.policy.numbers import HOMOPHONES, TENS, UNITS
 from voicecli.policy.speakable import DIGITS
 
 HOLD_WORDS = {
@@ -147,6 +147,8 @@ NUMBER_CONTEXT = {"number", "order", "code", "phone", "zip", "id", "account", "p
 LEAD_INS = {"and", "so", "but", "oh", "um", "uh", "well", "okay", "ok", "hi", "hello", "hey"}
 NUMBER_NOUNS = NUMBER_CONTEXT - {"is"}  # what a number is read out after ("order number")
 MIN_DIGITS_FOR_A_NUMBER = 4
+# words that say part of a number ("oh" and "o" are left out: as often a sound as a zero)
+SPOKEN_NUMBER_WORDS = (set(UNITS) - {"oh", "o"}) | set(TENS)
 
 
 class Completeness(Enum):
@@ -193,6 +195,17 @@ def _asked_whole(stripped: str, words: list[str]) -> bool:
     opening = next((w for w in words if w not in LEAD_INS), "")  # "And what days …"
     question = stripped.endswith("?") and opening in QUESTION_STARTS and len(words) >= 3
     return question and words[-1] not in NUMBER_NOUNS
+
+
+def names_a_number_unsaid(text: str) -> bool:
+    """ "My order is…", "I'd like to check on my order.": the words name a number (an order's,
+    an account's, a phone's) but say none of it. A caller often reads the number out after a
+    breath, and Whisper, reading the words before that breath, can make a sentence of them."""
+    words = _tokens(text)
+    if not any(w in NUMBER_NOUNS for w in words):
+        return False
+    said = (w.isdigit() or w in SPOKEN_NUMBER_WORDS or w.startswith(tuple(TENS)) for w in words)
+    return not any(said)
 
 
 def classify(text: str) -> Completeness:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from voicecli.bounds import within
-from voicecli.policy.completeness import Completeness, classify
+from voicecli.policy.completeness import Completeness, classify, names_a_number_unsaid
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class TurnRules:
     # nothing to go on (the plain timeout, not the full sentence's wait): a slow caller's
     # "My order is five…" misheard before a pause as "My order is time." (-0.97) reads whole
     unsure_logprob: float = within(-0.7, -10.0, 0.0)
+    # a full sentence that names a number but says none of it ("My order is…", misheard before
+    # the caller's breath as "My order is time.") waits the plain timeout: the number may follow
+    number_may_follow: bool = True
 
 
 class Phase(Enum):
@@ -73,13 +76,15 @@ class TurnPolicy:
     def completeness(self, text: str, logprob: float = 0.0) -> Completeness:
         """How finished `text` sounds (policy/completeness.py), a known order read whole aside;
         a full sentence Whisper was unsure of (`logprob` below `unsure_logprob`) is nothing to
-        go on. Asked every frame of a pause about the same words: the last answer is kept (the
-        store is asked once per text, not once per frame)."""
+        go on, and so is one that names a number it has not said yet. Asked every frame of a
+        pause about the same words: the last answer is kept (the store is asked once per text,
+        not once per frame)."""
         unsure = logprob < self.rules.unsure_logprob
         if self._judged is not None and self._judged[0] == (text, unsure):
             return self._judged[1]
         found = classify(text)
-        if found is Completeness.LIKELY and unsure:
+        awaited = self.rules.number_may_follow and names_a_number_unsaid(text)
+        if found is Completeness.LIKELY and (unsure or awaited):
             found = Completeness.UNKNOWN
         if found is Completeness.INCOMPLETE and self.whole_order(text):
             found = Completeness.LIKELY
