@@ -175,8 +175,8 @@ def test_words_that_name_a_number_but_say_none_of_it() -> None:
 
 
 def test_a_full_sentence_that_names_a_number_unsaid_waits_the_plain_timeout() -> None:
-    # the corpus's slow callers, "My order is five…" / "My order number is eight…", read before
-    # their breath as whole sentences, and read surely enough (-0.65) to pass `unsure_logprob`
+    # the holdout's slow caller, "My order number is eight…", read before the breath as a whole
+    # sentence, and surely enough (-0.65) to pass `unsure_logprob`
     heard = Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, "My order, I'm proceed.", 1.8, -0.65)])
     rules = TurnRules()
     waited = run(heard, rules)
@@ -186,10 +186,13 @@ def test_a_full_sentence_that_names_a_number_unsaid_waits_the_plain_timeout() ->
     taken = run(heard, off)
     assert taken is not None and taken.completeness is Completeness.LIKELY
     assert abs(taken.silence_s - off.likely_silence_s) < FRAME_S * 1.5
-    # a question that names one is asked whole all the same
+    # a question that names one is asked whole all the same, one that ends on a small word too
     asked = Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, "Where is my order?", 1.8, -0.3)])
     question = run(asked, rules)
     assert question is not None and question.completeness is Completeness.COMPLETE
+    small = "Can I check on an order with you?"
+    ending = run(Timeline(speech=[(0.2, 1.8)], transcripts=[(2.0, small, 1.8, -0.3)]), rules)
+    assert ending is not None and ending.completeness is Completeness.LIKELY
 
 
 def test_without_a_fresh_transcript_the_timeout_decides() -> None:
