@@ -170,6 +170,7 @@ def test_words_that_name_a_number_but_say_none_of_it() -> None:
         "My order is five.",
         "The parcel came in time.",
         "Is that right?",
+        "Can I check on an order with you?",  # a question closed with its mark
     ):
         assert not names_a_number_unsaid(said), said
 

@@ -198,11 +198,12 @@ def _asked_whole(stripped: str, words: list[str]) -> bool:
 
 
 def names_a_number_unsaid(text: str) -> bool:
-    """ "My order is…", "I'd like to check on my order.": the words name a number (an order's,
-    an account's, a phone's) but say none of it. A caller often reads the number out after a
-    breath, and Whisper, reading the words before that breath, can make a sentence of them."""
+    """ "My order is…", "I'd like to check on my order.": a statement that names a number (an
+    order's, an account's, a phone's) but says none of it. A caller often reads the number out
+    after a breath, and Whisper, reading the words before that breath, can make a sentence of
+    them. A question closed with its mark is asked whole ("Can I check on an order with you?")."""
     words = _tokens(text)
-    if not any(w in NUMBER_NOUNS for w in words):
+    if text.rstrip().endswith("?") or not any(w in NUMBER_NOUNS for w in words):
         return False
     said = (w.isdigit() or w in SPOKEN_NUMBER_WORDS or w.startswith(tuple(TENS)) for w in words)
     return not any(said)

@@ -76,15 +76,14 @@ class TurnPolicy:
     def completeness(self, text: str, logprob: float = 0.0) -> Completeness:
         """How finished `text` sounds (policy/completeness.py), a known order read whole aside;
         a full sentence Whisper was unsure of (`logprob` below `unsure_logprob`) is nothing to
-        go on, and so is a statement that names a number it has not said yet. Asked every frame of a
-        pause about the same words: the last answer is kept (the store is asked once per text,
-        not once per frame)."""
+        go on, and so is a statement that names a number it has not said yet. Asked every frame
+        of a pause about the same words: the last answer is kept (the store is asked once per
+        text, not once per frame)."""
         unsure = logprob < self.rules.unsure_logprob
         if self._judged is not None and self._judged[0] == (text, unsure):
             return self._judged[1]
         found = classify(text)
-        asked = text.rstrip().endswith("?")  # a question closed with its mark is asked whole
-        awaited = self.rules.number_may_follow and not asked and names_a_number_unsaid(text)
+        awaited = self.rules.number_may_follow and names_a_number_unsaid(text)
         if found is Completeness.LIKELY and (unsure or awaited):
             found = Completeness.UNKNOWN
         if found is Completeness.INCOMPLETE and self.whole_order(text):
